@@ -1,0 +1,439 @@
+"""Benchmark load + balance of textledger against ledger and hledger.
+
+Generates deterministic small-business journals (cached under --out) and times
+`TOOL -f FILE bal` for each size and tool.  Run `python bench/bench.py --help`.
+"""
+
+import argparse
+import bisect
+import datetime
+import heapq
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+# Bump when the generator's output changes, so stale cached journals are not reused.
+GENERATOR_VERSION = 2
+DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+DEFAULT_TOOLS = ("textledger", "ledger", "hledger")
+DEFAULT_OUT = Path(__file__).resolve().parent / ".cache"
+
+START_DATE = datetime.date(2019, 1, 1)
+SPAN_DAYS = 6 * 365
+CUSTOMERS = tuple(f"Customer {n:03d}" for n in range(1, 101))
+VENDORS = tuple(f"Vendor {n:02d}" for n in range(1, 61))
+EXPENSES = (
+    "Expenses:Rent", "Expenses:Utilities:Electricity", "Expenses:Utilities:Water",
+    "Expenses:Utilities:Internet", "Expenses:Telephone", "Expenses:Office:Supplies",
+    "Expenses:Office:Software", "Expenses:Office:Postage", "Expenses:Office:Furniture",
+    "Expenses:Travel:Airfare", "Expenses:Travel:Lodging", "Expenses:Travel:Meals",
+    "Expenses:Meals", "Expenses:Insurance", "Expenses:Professional:Legal",
+    "Expenses:Professional:Accounting", "Expenses:Marketing:Advertising",
+    "Expenses:Marketing:Events", "Expenses:Bank Fees", "Expenses:Vehicle:Fuel",
+    "Expenses:Vehicle:Maintenance", "Expenses:Repairs", "Expenses:Cost of Goods Sold",
+    "Expenses:Shipping", "Expenses:Training", "Expenses:Subscriptions",
+    "Expenses:Equipment", "Expenses:Cleaning",
+)
+CHECKING = "Assets:Bank:Checking"
+SAVINGS = "Assets:Bank:Savings"
+CASH = "Assets:Cash"
+CARD = "Liabilities:Credit Card"
+SALES_TAX = "Liabilities:Sales Tax"
+INCOME_TAX = "Liabilities:Payroll:Income Tax"
+SOCIAL_SECURITY = "Liabilities:Payroll:Social Security"
+WAGES = "Expenses:Payroll:Wages"
+SALES = "Income:Sales"
+SERVICES = "Income:Services"
+OPENING = "Equity:Opening"
+FOREIGN_PAYEES = ("Hotel Europa", "Lufthansa", "Berlin Software GmbH", "Cafe Nord")
+RETAIL_PAYEES = ("Office Depot", "Shell", "Amazon", "Staples", "FedEx", "Diner 24")
+
+
+def receivable(customer):
+    """Receivable account of a customer: the default place textledger looks for them."""
+    return f"Assets:Receivable:{customer}"
+
+
+def payable(vendor):
+    """Payable account of a vendor, under Liabilities:Payable."""
+    return f"Liabilities:Payable:{vendor}"
+
+
+def all_accounts():
+    """The ~200 declared accounts, so strict account checking in any tool passes."""
+    fixed = (CHECKING, SAVINGS, CASH, CARD, SALES_TAX, INCOME_TAX, SOCIAL_SECURITY,
+             WAGES, SALES, SERVICES, OPENING)
+    return (fixed + tuple(map(receivable, CUSTOMERS)) + tuple(map(payable, VENDORS))
+            + EXPENSES)
+
+
+def usd(cents):
+    """Format integer cents as `$1,234.56` / `$-1,234.56` (both tools read both signs)."""
+    sign = "-" if cents < 0 else ""
+    dollars, rest = divmod(abs(cents), 100)
+    return f"${sign}{dollars:,}.{rest:02d}"
+
+
+def posting(account, amount=None, comment=""):
+    """One posting line; amount None elides it so the tools must infer it."""
+    line = f"    {account:<36}  {amount:>13}" if amount else f"    {account}"
+    return f"{line}  ; {comment}\n" if comment else line + "\n"
+
+
+def percent(cents, per_mille):
+    """Integer-cent share of an amount, rounded half up (never a float)."""
+    return (cents * per_mille + 500) // 1000
+
+
+class Books:
+    """Generator state: open invoices and bills, so payments settle real earlier items."""
+
+    # The mix: 30% invoices, 30% payment slots, 10% bills, 10% bill-payment slots,
+    # 12% purchases, 3% cash sales, 2% payroll, 3% EUR. A slot with nothing due
+    # falls back to a sale or purchase, so payments keep pace with invoices.
+    SHARES = (0.30, 0.60, 0.70, 0.80, 0.92, 0.95, 0.97)
+
+    def __init__(self, rng, dates):
+        self.rng = rng
+        self.dates = dates
+        self.invoices = []  # heap of (pay day, invoice id, customer, open cents)
+        self.bills = []  # heap of (pay day, bill id, vendor, open cents)
+        self.next_invoice = 1
+        self.next_bill = 1
+        self.next_check = 1001
+        self.makers = (self.invoice, self.payment, self.bill, self.bill_payment,
+                       self.expense, self.cash_sale, self.payroll, self.foreign_expense)
+
+    def cents(self, low, decades):
+        """Integer cents from $low up to `decades` powers of ten above: small bills are common."""
+        magnitude = low * 100 * 10 ** int(self.rng.random() * decades)
+        return magnitude + int(self.rng.random() * magnitude * 9)
+
+    def pick(self, items):
+        """Uniform choice that only uses random() so output is stable across Pythons."""
+        return items[int(self.rng.random() * len(items))]
+
+    def elide(self):
+        """About half the transactions leave one amount for the tool to infer."""
+        return self.rng.random() < 0.5
+
+    def schedule(self, queue, day, item):
+        """Queue an invoice or bill to be paid 10-60 days after day."""
+        heapq.heappush(queue, (day + 10 + int(self.rng.random() * 51),) + item)
+
+    def due(self, queue, day):
+        """Pop the earliest-scheduled open item if its pay day has come, else None."""
+        return heapq.heappop(queue)[1:] if queue and queue[0][0] <= day else None
+
+    def header(self, day, description, comment=""):
+        """Transaction first line: date, status (mostly `*`), payee | note, comment."""
+        r = self.rng.random()
+        status = "* " if r < 0.85 else "! " if r < 0.90 else ""
+        tail = f"  ; {comment}" if comment else ""
+        return f"{self.dates[day]} {status}{description}{tail}\n"
+
+    def transaction(self, day):
+        """One transaction of a kind drawn from the small-business mix."""
+        return self.makers[bisect.bisect(self.SHARES, self.rng.random())](day)
+
+    def opening(self, day):
+        """Opening balances, the journal's first transaction."""
+        return (self.header(day, "Opening balances")
+                + posting(CHECKING, usd(5_000_000)) + posting(SAVINGS, usd(10_000_000))
+                + posting(OPENING) + "\n")
+
+    def invoice(self, day):
+        """A receivable invoice tagged `invoice:`; taxed goods or untaxed services."""
+        customer = self.pick(CUSTOMERS)
+        number = f"INV-{self.next_invoice:06d}"
+        self.next_invoice += 1
+        net = self.cents(50, 3)
+        taxed = self.rng.random() < 0.7
+        tax = percent(net, 80) if taxed else 0
+        if self.rng.random() >= 0.04:  # the rest are never paid: aging needs them
+            self.schedule(self.invoices, day, (number, customer, net + tax))
+        comment = f"due: {self.dates[day + 30]}" if self.rng.random() < 0.2 else ""
+        text = self.header(day, f"{customer} | Invoice {number}", comment)
+        text += posting(receivable(customer), usd(net + tax), f"invoice: {number}")
+        last = None if self.elide() else usd(-tax if taxed else -net)
+        if taxed:
+            return text + posting(SALES, usd(-net)) + posting(SALES_TAX, last) + "\n"
+        return text + posting(SERVICES, last) + "\n"
+
+    def payment(self, day):
+        """A customer payment of an invoice that is due, sometimes only half of it."""
+        item = self.due(self.invoices, day)
+        if item is None:
+            return self.cash_sale(day)
+        number, customer, open_cents = item
+        paid = open_cents
+        if self.rng.random() < 0.15 and open_cents > 200:
+            paid = open_cents // 2
+            self.schedule(self.invoices, day, (number, customer, open_cents - paid))
+        return (self.header(day, f"{customer} | Payment {number}")
+                + posting(CHECKING, None if self.elide() else usd(paid))
+                + posting(receivable(customer), usd(-paid), f"invoice: {number}") + "\n")
+
+    def bill(self, day):
+        """A vendor bill tagged `bill:` on the payable, split over 1-2 expense lines."""
+        index = int(self.rng.random() * len(VENDORS))
+        vendor = VENDORS[index]
+        number = f"B-{self.next_bill:06d}"
+        self.next_bill += 1
+        first = self.cents(20, 3)
+        second = self.cents(10, 2) if self.rng.random() < 0.3 else 0
+        self.schedule(self.bills, day, (number, vendor, first + second))
+        text = self.header(day, f"{vendor} | Bill {number}")
+        text += posting(payable(vendor), usd(-first - second), f"bill: {number}")
+        text += posting(EXPENSES[index % len(EXPENSES)], None if self.elide() else usd(first))
+        if second:
+            text += posting(self.pick(EXPENSES), usd(second))
+        return text + "\n"
+
+    def bill_payment(self, day):
+        """Pays a bill that is due by numbered check."""
+        item = self.due(self.bills, day)
+        if item is None:
+            return self.expense(day)
+        number, vendor, cents = item
+        check = self.next_check
+        self.next_check += 1
+        return (self.header(day, f"({check}) {vendor} | Check {check}")
+                + posting(payable(vendor), usd(cents), f"bill: {number}")
+                + posting(CHECKING, None if self.elide() else usd(-cents)) + "\n")
+
+    def expense(self, day):
+        """A direct purchase: 1-3 expense lines paid by checking, card or cash."""
+        r = self.rng.random()
+        source = CHECKING if r < 0.6 else CARD if r < 0.95 else CASH
+        amounts = [self.cents(2, 3) for _ in range(1 + int(self.rng.random() * 3))]
+        text = self.header(day, f"{self.pick(RETAIL_PAYEES)} | Purchase")
+        for cents in amounts:
+            text += posting(self.pick(EXPENSES), usd(cents))
+        if self.rng.random() < 0.05:
+            text += "    ; receipt in the shoebox\n"
+        return text + posting(source, None if self.elide() else usd(-sum(amounts))) + "\n"
+
+    def cash_sale(self, day):
+        """A walk-in sale with sales tax, straight into checking."""
+        net = self.cents(5, 2)
+        tax = percent(net, 80)
+        return (self.header(day, "Counter sales")
+                + posting(CHECKING, None if self.elide() else usd(net + tax))
+                + posting(SALES, usd(-net)) + posting(SALES_TAX, usd(-tax)) + "\n")
+
+    def payroll(self, day):
+        """A pay run: wages, two withholdings, net pay from checking (four postings)."""
+        gross = self.cents(1_000, 1)
+        income_tax, social = percent(gross, 150), percent(gross, 62)
+        net = gross - income_tax - social
+        return (self.header(day, "Payroll")
+                + posting(WAGES, usd(gross)) + posting(INCOME_TAX, usd(-income_tax))
+                + posting(SOCIAL_SECURITY, usd(-social))
+                + posting(CHECKING, None if self.elide() else usd(-net)) + "\n")
+
+    def foreign_expense(self, day):
+        """A EUR purchase at a unit cost in $; whole euros keep the $ total exact in cents."""
+        euros = 20 + int(self.rng.random() * 900)
+        rate = 100 + int(self.rng.random() * 20)  # $1.00 .. $1.19 per EUR, in cents
+        account = self.pick(("Expenses:Travel:Lodging", "Expenses:Office:Software",
+                             "Expenses:Travel:Meals"))
+        return (self.header(day, f"{self.pick(FOREIGN_PAYEES)} | EUR purchase")
+                + posting(account, f"{euros}.00 EUR @ {usd(rate)}")
+                + posting(CARD, None if self.elide() else usd(-euros * rate)) + "\n")
+
+
+def journal_text(size, seed):
+    """The whole journal as one string, deterministic from seed (random.Random(seed))."""
+    rng = random.Random(seed)
+    dates = [(START_DATE + datetime.timedelta(days=d)).isoformat()
+             for d in range(SPAN_DAYS + 31)]
+    books = Books(rng, dates)
+    parts = [f"; textledger benchmark journal: {size} transactions, seed {seed}\n",
+             "commodity $1,000.00\n", "commodity 1,000.00 EUR\n"]
+    parts += [f"account {account}\n" for account in all_accounts()]
+    parts += ["\n", books.opening(0)]
+    for i in range(1, size):
+        if rng.random() < 0.01:
+            parts.append(f"{books.pick(';#')} reviewed with the owner\n")
+        parts.append(books.transaction(i * SPAN_DAYS // size))
+    return "".join(parts)
+
+
+def ensure_journal(out, size, seed):
+    """Generate the journal unless cached; written once and renamed so no partial file stays."""
+    path = out / f"journal-v{GENERATOR_VERSION}-seed{seed}-{size}.journal"
+    if not path.exists():
+        started = time.perf_counter()
+        out.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        with open(partial, "w", encoding="utf-8", newline="\n") as f:
+            f.write(journal_text(size, seed))
+        os.replace(partial, path)
+        log(f"generated {size:,} transactions in {time.perf_counter() - started:.1f}s")
+    log(f"journal: {path} ({path.stat().st_size / 2**20:.1f} MiB)")
+    return path
+
+
+@dataclass
+class Run:
+    """One process run: wall time, its own peak RSS, exit code, stderr head."""
+
+    seconds: float
+    peak_rss_bytes: int
+    exit_code: int
+    stderr_head: str
+
+
+@dataclass
+class Result:
+    """One tool on one journal size, as printed and as emitted by --json."""
+
+    size: int
+    tool: str
+    command: list
+    status: str  # ok | failed | not installed
+    times_seconds: list = field(default_factory=list)
+    median_seconds: float = None
+    transactions_per_second: float = None
+    peak_rss_bytes: int = None
+    ratio_to_ledger: float = None
+    error: str = ""
+
+
+def tool_command(tool):
+    """argv prefix for a tool, or None when it is not installed (textledger always runs)."""
+    found = shutil.which(tool)
+    if found:
+        return [found]
+    if tool == "textledger":
+        return [sys.executable, "-m", "textledger"]
+    return None
+
+
+def rss_bytes(ru_maxrss):
+    """ru_maxrss is KiB on Linux but bytes on macOS."""
+    return ru_maxrss if sys.platform == "darwin" else ru_maxrss * 1024
+
+
+def run_once(argv):
+    """Run argv; os.wait4 gives this process's own max RSS (RUSAGE_CHILDREN is a max over all)."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        err.seek(0)
+        head = "\n".join(err.read(4000).decode(errors="replace").splitlines()[:10])
+    return Run(seconds, rss_bytes(usage.ru_maxrss), proc.returncode, head)
+
+
+def bench_tool(tool, prefix, path, size, runs):
+    """Warm-up once, then time `runs` runs; a non-zero exit marks the tool failed."""
+    argv = prefix + ["-f", str(path), "bal"]
+    result = Result(size, tool, argv, "ok")
+    for attempt in range(runs + 1):
+        try:
+            run = run_once(argv)
+        except OSError as exc:
+            run = Run(0.0, 0, -1, str(exc))
+        if run.exit_code != 0:
+            result.status = "failed"
+            result.error = f"exit {run.exit_code}: {run.stderr_head}"
+            return result
+        if attempt:  # attempt 0 is the warm-up
+            result.times_seconds.append(run.seconds)
+            result.peak_rss_bytes = max(result.peak_rss_bytes or 0, run.peak_rss_bytes)
+    result.median_seconds = statistics.median(result.times_seconds)
+    result.transactions_per_second = size / result.median_seconds
+    return result
+
+
+def add_ratios(results):
+    """Each tool's median over ledger's median on the same size, when ledger ran."""
+    ledger = {r.size: r.median_seconds for r in results if r.tool == "ledger" and r.median_seconds}
+    for r in results:
+        if r.median_seconds and r.size in ledger:
+            r.ratio_to_ledger = r.median_seconds / ledger[r.size]
+
+
+def table(results):
+    """Human-readable results, one row per size and tool."""
+    lines = [f"{'size':>10}  {'tool':<11}{'median s':>10}{'txn/s':>12}{'peak MiB':>10}"
+             f"{'vs ledger':>11}"]
+    for r in results:
+        if r.status != "ok":
+            lines.append(f"{r.size:>10,}  {r.tool:<11}{r.status.upper()}")
+            lines += [f"{'':12}{line}" for line in r.error.splitlines()]
+            continue
+        ratio = f"{r.ratio_to_ledger:.2f}x" if r.ratio_to_ledger else "-"
+        lines.append(f"{r.size:>10,}  {r.tool:<11}{r.median_seconds:>10.3f}"
+                     f"{r.transactions_per_second:>12,.0f}"
+                     f"{r.peak_rss_bytes / 2**20:>10.1f}{ratio:>11}")
+    return "\n".join(lines)
+
+
+def log(message):
+    """Progress goes to stderr so stdout stays the table or the JSON."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def comma_list(convert):
+    """argparse type for comma-separated values."""
+    return lambda text: [convert(item.strip()) for item in text.split(",") if item.strip()]
+
+
+def parse_args(argv):
+    """Command-line options; see bench/README.md."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument("--sizes", type=comma_list(int), default=list(DEFAULT_SIZES),
+                        help="transactions per journal (default 10000,100000,1000000)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per tool (default 5)")
+    parser.add_argument("--tools", type=comma_list(str), default=list(DEFAULT_TOOLS),
+                        help="default textledger,ledger,hledger")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help="journal cache directory (default bench/.cache)")
+    parser.add_argument("--json", action="store_true", help="print results as JSON")
+    args = parser.parse_args(argv)
+    unknown = set(args.tools) - set(DEFAULT_TOOLS)
+    if unknown:
+        parser.error(f"unknown tools: {', '.join(sorted(unknown))}")
+    if args.runs < 1 or not args.sizes or min(args.sizes) < 1:
+        parser.error("--runs and every size must be at least 1")
+    return args
+
+
+def main(argv=None):
+    """Generate (or reuse) each journal, bench every tool on it, print the results."""
+    args = parse_args(argv)
+    results = []
+    for size in args.sizes:
+        path = ensure_journal(args.out, size, args.seed)
+        for tool in args.tools:
+            prefix = tool_command(tool)
+            if prefix is None:
+                results.append(Result(size, tool, [], "not installed"))
+                continue
+            log(f"{tool}: {size:,} transactions, warm-up + {args.runs} runs")
+            results.append(bench_tool(tool, prefix, path, size, args.runs))
+    add_ratios(results)
+    if args.json:
+        print(json.dumps({"seed": args.seed, "runs": args.runs,
+                          "results": [asdict(r) for r in results]}, indent=2))
+    else:
+        print(table(results))
+
+
+if __name__ == "__main__":
+    main()

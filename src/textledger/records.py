@@ -1,0 +1,262 @@
+"""The records every stage shares: what a journal says, as frozen values.
+
+All data types live here so that parser, loader, engine and reports can import them
+without cycles. Records are frozen attrs classes holding tuples and Decimals; two
+records are equal when they say the same thing, wherever they came from (source
+positions are carried for error messages but left out of equality).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+
+import attrs
+
+_source = attrs.field(eq=False, repr=False, default=None)
+
+
+@attrs.frozen
+class Source:
+    """Where a record came from, for error messages: file path and 1-based line."""
+
+    file: str
+    line: int
+
+
+@attrs.frozen
+class Amount:
+    """An exact quantity of one commodity ("" when the amount has no commodity)."""
+
+    quantity: Decimal
+    commodity: str = ""
+
+    def __neg__(self) -> Amount:
+        return Amount(-self.quantity, self.commodity)
+
+
+@attrs.frozen
+class Cost:
+    """The price attached to a posting: per unit (`@`) or in total (`@@`)."""
+
+    amount: Amount
+    total: bool = False
+
+    def convert(self, quantity: Decimal) -> Amount:
+        """The amount in the cost commodity that `quantity` units are worth."""
+        if self.total:
+            value = abs(self.amount.quantity)
+            return Amount(value if quantity >= 0 else -value, self.amount.commodity)
+        return Amount(quantity * self.amount.quantity, self.amount.commodity)
+
+
+@attrs.frozen
+class Assertion:
+    """A balance assertion: `= AMT` checks one commodity, `== AMT` the whole balance."""
+
+    amount: Amount
+    total: bool = False
+
+
+class PostingKind(enum.Enum):
+    """Real postings balance; `(virtual)` need not; `[balanced]` balance among themselves."""
+
+    REAL = "real"
+    VIRTUAL = "virtual"
+    BALANCED_VIRTUAL = "balanced"
+
+
+Tags = tuple[tuple[str, str], ...]
+
+
+def tag_value(tags: Tags, name: str) -> str | None:
+    """The value of the last tag called `name` (posting tags come after inherited ones)."""
+    found = None
+    for key, value in tags:
+        if key == name:
+            found = value
+    return found
+
+
+@attrs.frozen(kw_only=True)
+class Posting:
+    """One line of a transaction. `tags` holds the transaction's tags, then its own."""
+
+    account: str
+    amount: Amount | None
+    cost: Cost | None = None
+    assertion: Assertion | None = None
+    kind: PostingKind = PostingKind.REAL
+    status: str = ""
+    comment: str = ""
+    tags: Tags = ()
+    inferred: bool = False
+    source: Source | None = _source
+
+    def tag(self, name: str) -> str | None:
+        return tag_value(self.tags, name)
+
+    def weight(self) -> Amount | None:
+        """What the posting contributes to the transaction's balance (cost if priced)."""
+        if self.amount is None or self.cost is None:
+            return self.amount
+        return self.cost.convert(self.amount.quantity)
+
+
+@attrs.frozen(kw_only=True)
+class Transaction:
+    """A dated, balanced set of postings."""
+
+    date: dt.date
+    date2: dt.date | None = None
+    status: str = ""
+    code: str = ""
+    description: str = ""
+    comment: str = ""
+    tags: Tags = ()
+    postings: tuple[Posting, ...] = ()
+    source: Source | None = _source
+
+    @property
+    def payee(self) -> str:
+        """The part of the description before `|` (all of it when there is none)."""
+        return self.description.split("|", 1)[0].strip()
+
+    @property
+    def note(self) -> str:
+        """The part of the description after `|` ("" when there is none)."""
+        parts = self.description.split("|", 1)
+        return parts[1].strip() if len(parts) == 2 else ""
+
+    def tag(self, name: str) -> str | None:
+        return tag_value(self.tags, name)
+
+
+@attrs.frozen(kw_only=True)
+class PeriodicTransaction:
+    """A `~ PERIOD` rule (budgets, forecasts): kept, but it moves no balance."""
+
+    period: str
+    description: str = ""
+    comment: str = ""
+    tags: Tags = ()
+    postings: tuple[Posting, ...] = ()
+    source: Source | None = _source
+
+
+@attrs.frozen(kw_only=True)
+class AccountDeclaration:
+    """An `account NAME` directive with its comment and tags (`type:`, `terms:` ...)."""
+
+    name: str
+    comment: str = ""
+    tags: Tags = ()
+    source: Source | None = _source
+
+    def tag(self, name: str) -> str | None:
+        return tag_value(self.tags, name)
+
+
+@attrs.frozen
+class Style:
+    """How a commodity's amounts are written: `$1,000.00` or `1.000,00 EUR`."""
+
+    left: bool = True
+    spaced: bool = False
+    decimal_mark: str = "."
+    thousands: str = ""
+    precision: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class CommodityDeclaration:
+    """A `commodity` directive: the symbol and, when given, its display style."""
+
+    symbol: str
+    style: Style | None = None
+    comment: str = ""
+    tags: Tags = ()
+    source: Source | None = _source
+
+
+@attrs.frozen(kw_only=True)
+class Price:
+    """A `P DATE COMMODITY AMOUNT` market price."""
+
+    date: dt.date
+    commodity: str
+    amount: Amount
+    source: Source | None = _source
+
+
+@attrs.frozen(kw_only=True)
+class Journal:
+    """A loaded, balanced journal. Transactions are in date order, file order within a date."""
+
+    transactions: tuple[Transaction, ...] = ()
+    accounts: tuple[AccountDeclaration, ...] = ()
+    commodities: tuple[CommodityDeclaration, ...] = ()
+    prices: tuple[Price, ...] = ()
+    periodic: tuple[PeriodicTransaction, ...] = ()
+    styles: tuple[tuple[str, Style], ...] = ()
+    files: tuple[str, ...] = attrs.field(default=(), eq=False)
+    warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
+
+    def style_map(self) -> dict[str, Style]:
+        """Display style per commodity: declared, else inferred from the amounts."""
+        return dict(self.styles)
+
+    def account_declaration(self, name: str) -> AccountDeclaration | None:
+        for declaration in self.accounts:
+            if declaration.name == name:
+                return declaration
+        return None
+
+
+@attrs.frozen
+class Problem:
+    """Something wrong with the journal, at FILE:LINE:COLUMN (1-based)."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    context: str = ""
+    warning: bool = False
+
+    def render(self) -> str:
+        """`FILE:LINE:COLUMN: message`, then the offending line with a caret under it."""
+        head = f"{self.file}:{self.line}:{self.column}: {'warning: ' if self.warning else ''}{self.message}"
+        if not self.context:
+            return head
+        gutter = f"{self.line} | "
+        caret = " " * (len(gutter) + max(self.column - 1, 0)) + "^"
+        return f"{head}\n{gutter}{self.context}\n{caret}"
+
+
+class JournalError(Exception):
+    """Raised when a journal cannot be loaded; carries every problem found, in order.
+
+    `file`, `line`, `column` and `message` are those of the first problem.
+    """
+
+    def __init__(self, problems: tuple[Problem, ...] | list[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(p.render() for p in self.problems))
+
+    @property
+    def file(self) -> str:
+        return self.problems[0].file
+
+    @property
+    def line(self) -> int:
+        return self.problems[0].line
+
+    @property
+    def column(self) -> int:
+        return self.problems[0].column
+
+    @property
+    def message(self) -> str:
+        return self.problems[0].message
