@@ -79,6 +79,15 @@ def _style(left: bool, spaced: bool, mark: str, group: str, precision: int) -> S
     return style
 
 
+def _check_groups(whole: str, group: str, digits: str, column: int) -> str:
+    """The integer digits without group marks; groups after the first have three digits
+    (or two, for lakh-style 1,00,000, as long as the last has three)."""
+    groups = whole.split(group)
+    if len(groups) > 1 and (not groups[0] or len(groups[-1]) != 3 or any(len(g) not in (2, 3) for g in groups[1:])):
+        raise LineError(column, f"{digits!r} is not a number: digit groups after the first must have three digits")
+    return "".join(groups)
+
+
 def _split_number(digits: str, decimal_hint: str | None, column: int) -> tuple[str, str, str, bool]:
     """(integer digits, fraction digits, decimal mark, whether the mark was unambiguous)."""
     dots, commas = digits.count("."), digits.count(",")
@@ -90,13 +99,11 @@ def _split_number(digits: str, decimal_hint: str | None, column: int) -> tuple[s
         if digits.count(mark) > 1 or digits.find(group) > digits.find(mark):
             raise LineError(column, f"{digits!r} is not a number: the decimal mark {mark!r} must come once, after the digit groups")
         whole, fraction = digits.split(mark)
-        return whole.replace(group, ""), fraction, mark, True
+        return _check_groups(whole, group, digits, column), fraction, mark, True
     mark = "." if dots else ","
     if digits.count(mark) > 1:
         # 1,000,000 (or 1.000.000): digit groups only
-        if digits.endswith(mark):
-            raise LineError(column, f"{digits!r} is not a number")
-        return digits.replace(mark, ""), "", ("," if mark == "." else "."), True
+        return _check_groups(digits, mark, digits, column), "", ("," if mark == "." else "."), True
     whole, fraction = digits.split(mark)
     if len(fraction) == 3 and whole and decimal_hint is not None and decimal_hint != mark:
         return whole + fraction, "", decimal_hint, True
@@ -110,7 +117,7 @@ def parse_amount(text: str, column: int = 0, decimal_marks: dict[str, str] | Non
     with the commodity's decimal mark when that is known (declared, or seen in an earlier
     amount), else the mark is taken as the decimal mark, as hledger does.
     """
-    match = AMOUNT_RE.fullmatch(text)
+    match = AMOUNT_RE.fullmatch(text.strip())
     if match is None:
         raise LineError(column, f"{text.strip()!r} is not an amount: write e.g. $1,200.00, -$5, 10 EUR or 3 \"ACME Shares\"")
     sign, symbol, lspace, lsign, digits, rnum, rspace, rsym = match.groups()
@@ -163,18 +170,19 @@ def parse_tags(comment: str) -> Tags:
     simple = _SIMPLE_TAG_RE.fullmatch(comment)
     if simple is not None:
         return ((simple[1], simple[2].strip()),)
-    found: list[tuple[int, int, str, str]] = []
+    found: list[tuple[int, int, int, str, str]] = []
     for number, line in enumerate(comment.split("\n")):
         bare_spans = []
         for match in _BARE_TAGS_RE.finditer(line):
             bare_spans.append(match.span())
-            found.extend((number, match.start(), name, "") for name in match[1].split(":") if name)
+            found.extend((number, match.start(), index, name, "")
+                         for index, name in enumerate(match[1].split(":")) if name)
         for match in _TAG_RE.finditer(line):
             if any(start <= match.start() < end for start, end in bare_spans):
                 continue
-            found.append((number, match.start(), match[1], match[2].strip()))
+            found.append((number, match.start(), 0, match[1], match[2].strip()))
     found.sort()
-    return tuple((name, value) for _, _, name, value in found)
+    return tuple((name, value) for _, _, _, name, value in found)
 
 
 # ---------------------------------------------------------------- transaction headers

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import attrs
 
+from .formatting import format_amount
 from .parser import Include, ParseState, parse_text
 from .records import (
     Amount,
@@ -44,9 +45,14 @@ class _Loading:
     """Everything gathered while reading files, before the journal is built."""
 
     state: ParseState
+    styles: dict[str, Style] = attrs.Factory(dict)
     items: list = attrs.Factory(list)
     files: list[str] = attrs.Factory(list)
     lines: dict[str, list[str]] = attrs.Factory(dict)
+
+    def show(self, quantity: Decimal, commodity: str) -> str:
+        """An amount in a message, written as the journal writes that commodity."""
+        return format_amount(Amount(quantity, commodity), self.styles)
 
     def problem(self, posting_or_entry, column: int, message: str) -> None:
         source = posting_or_entry.source
@@ -163,7 +169,7 @@ def _include_problem(loading: _Loading, include: Include, message: str) -> None:
 
 def _build(loading: _Loading) -> Journal:
     state = loading.state
-    styles = _styles(state)
+    styles = loading.styles = _styles(state)
     precisions = {symbol: style.precision for symbol, style in styles.items()}
     transactions: list[Transaction] = []
     periodic: list[PeriodicTransaction] = []
@@ -237,7 +243,7 @@ def _balance(loading: _Loading, entry, precisions: dict[str, int]):
         if missing:
             fills[id(missing[0])] = _fill(missing[0], sums)
         elif not _is_balanced(group, sums, precisions):
-            shown = ", ".join(f"{_plain(q, c)}" for c, q in sums.items() if _rounded(q, c, precisions))
+            shown = ", ".join(loading.show(q, c) for c, q in sums.items() if _rounded(q, c, precisions))
             loading.problem(entry, 1, f"transaction does not balance: its {label} postings add up to {shown};"
                                       " they must add up to zero in each commodity")
             return None
@@ -284,11 +290,6 @@ def _is_balanced(group: list[Posting], sums: dict[str, Decimal], precisions: dic
     return not has_cost and len(left) == 2 and (left[0][1] > 0) != (left[1][1] > 0)
 
 
-def _plain(quantity: Decimal, commodity: str) -> str:
-    number = format(quantity, "f")
-    return f"{number} {commodity}" if commodity else number
-
-
 # ---------------------------------------------------------------- balance assertions
 
 
@@ -311,12 +312,12 @@ def _check_assertion(loading: _Loading, posting: Posting, balance: dict[str, Dec
     column = _assertion_column(loading, posting)
     if actual != expected.quantity:
         loading.problem(posting, column,
-                        f"balance assertion failed: {posting.account} is {_plain(actual, expected.commodity)}"
-                        f" after this posting, not {_plain(expected.quantity, expected.commodity)}"
-                        f" (off by {_plain(actual - expected.quantity, expected.commodity)})")
+                        f"balance assertion failed: {posting.account} is {loading.show(actual, expected.commodity)}"
+                        f" after this posting, not {loading.show(expected.quantity, expected.commodity)}"
+                        f" (off by {loading.show(actual - expected.quantity, expected.commodity)})")
         return
     if posting.assertion.total:
-        others = [_plain(q, c) for c, q in balance.items() if q and c != expected.commodity]
+        others = [loading.show(q, c) for c, q in balance.items() if q and c != expected.commodity]
         if others:
             loading.problem(posting, column,
                             f"balance assertion (==) failed: {posting.account} also holds {', '.join(others)}")

@@ -1,0 +1,225 @@
+"""Loading: elided amounts, balancing, assertions, includes, ordering."""
+
+import datetime as dt
+import textwrap
+from decimal import Decimal
+
+import pytest
+
+import textledger
+from textledger import Amount, JournalError, PostingKind
+
+
+def loads(text: str):
+    return textledger.loads(textwrap.dedent(text))
+
+
+def test_elided_amount_is_inferred_from_costs():
+    journal = loads("""\
+        2026-01-06 Café Nord
+            Expenses:Meals      12.50 EUR @ $1.10
+            Assets:Cash
+        """)
+    cash = journal.transactions[0].postings[1]
+    assert cash.amount == Amount(Decimal("-13.75"), "$") and cash.inferred
+
+
+def test_total_cost_and_negative_quantity():
+    journal = loads("""\
+        2026-01-06 sell
+            Assets:Shares      -3 ACME @@ $30
+            Assets:Cash
+        """)
+    assert journal.transactions[0].postings[1].amount == Amount(Decimal(30), "$")
+
+
+def test_elided_amount_is_filled_once_per_commodity():
+    journal = loads("""\
+        2026-01-06 two currencies
+            Expenses:A      10 EUR
+            Expenses:B      $5
+            Assets:Mixed
+        """)
+    filled = [p.amount for p in journal.transactions[0].postings if p.inferred]
+    assert filled == [Amount(Decimal(-10), "EUR"), Amount(Decimal(-5), "$")]
+
+
+def test_implied_exchange_between_two_commodities_balances():
+    journal = loads("""\
+        2026-01-06 exchange
+            Assets:EUR      10 EUR
+            Assets:USD      $-11
+        """)
+    assert len(journal.transactions) == 1
+
+
+def test_tolerance_comes_from_display_precision():
+    """3 x $1.333 = $3.999 balances against $-4.00 when $ shows two decimals, as in hledger."""
+    journal = loads("""\
+        2026-01-06 rounding
+            Assets:Widgets      3 W @ $1.333
+            Assets:Cash      $-4.00
+        """)
+    assert len(journal.transactions) == 1
+    with pytest.raises(JournalError, match="does not balance"):
+        loads("""\
+            2026-01-06 off by a cent
+                Assets:Widgets      $1.00
+                Assets:Cash      $-1.01
+            """)
+
+
+def test_balanced_virtual_postings_balance_among_themselves():
+    journal = loads("""\
+        2026-01-06 budget
+            Expenses:Food      $10
+            Assets:Cash
+            [Budget:Food]      $-10
+            [Budget:Available]
+            (Tracking:Meals)      1 meal
+        """)
+    kinds = [p.kind for p in journal.transactions[0].postings]
+    assert kinds.count(PostingKind.BALANCED_VIRTUAL) == 2 and kinds.count(PostingKind.VIRTUAL) == 1
+    with pytest.raises(JournalError, match="balanced virtual"):
+        loads("""\
+            2026-01-06 bad
+                Expenses:Food      $10
+                Assets:Cash      $-10
+                [Budget:Food]      $-10
+            """)
+
+
+def test_transactions_are_sorted_by_date_keeping_file_order_within_a_date():
+    journal = loads("""\
+        2026-02-01 b
+            A  1
+            B
+
+        2026-01-01 a
+            A  1
+            B
+
+        2026-02-01 c
+            A  1
+            B
+        """)
+    assert [t.description for t in journal.transactions] == ["a", "b", "c"]
+
+
+def test_assertions_are_checked_in_date_order():
+    """The later-dated entry comes first in the file; its assertion sees the earlier one."""
+    journal = loads("""\
+        2026-02-01 second
+            Assets:Cash  $5 = $15
+            Income
+
+        2026-01-01 first
+            Assets:Cash  $10 = $10
+            Income
+        """)
+    assert len(journal.transactions) == 2
+
+
+def test_single_commodity_assertion_ignores_other_commodities_but_total_does_not():
+    loads("""\
+        2026-01-01 mixed
+            Assets:Wallet  5 EUR
+            Assets:Wallet  $10 = $10
+            Income
+        """)
+    with pytest.raises(JournalError, match=r"also holds 5 EUR"):
+        loads("""\
+            2026-01-01 mixed
+                Assets:Wallet  5 EUR
+                Assets:Wallet  $10 == $10
+                Income
+            """)
+
+
+def test_include_relative_glob_and_nested(tmp_path):
+    (tmp_path / "2026").mkdir()
+    (tmp_path / "main.journal").write_text("include 2026/*.journal\n")
+    (tmp_path / "2026" / "a.journal").write_text("2026-01-01 a\n  A  $1\n  B\n\ninclude sub/c.journal\n")
+    (tmp_path / "2026" / "b.journal").write_text("2026-01-02 b\n  A  $2\n  B\n")
+    (tmp_path / "2026" / "sub").mkdir()
+    (tmp_path / "2026" / "sub" / "c.journal").write_text("2026-01-03 c\n  A  $3\n  B\n")
+    journal = textledger.load(tmp_path / "main.journal")
+    assert [t.description for t in journal.transactions] == ["a", "b", "c"]
+    assert journal.transactions[2].source.file.endswith("c.journal")
+    assert len(journal.files) == 4
+
+
+def test_several_files_load_as_one_journal(tmp_path):
+    (tmp_path / "a.journal").write_text("2026-01-02 a\n  A  $1\n  B\n")
+    (tmp_path / "b.journal").write_text("2026-01-01 b\n  A  $2\n  B\n")
+    journal = textledger.load(tmp_path / "a.journal", tmp_path / "b.journal")
+    assert [t.date for t in journal.transactions] == [dt.date(2026, 1, 1), dt.date(2026, 1, 2)]
+
+
+def test_posting_tags_inherit_the_transaction_tags():
+    journal = loads("""\
+        2026-01-05 Acme  ; invoice: INV-1
+            ; due: 2026-02-04
+            Assets:Receivable:Acme  $100  ; customer: Acme Corp
+            Income
+        """)
+    transaction = journal.transactions[0]
+    assert transaction.tags == (("invoice", "INV-1"), ("due", "2026-02-04"))
+    receivable, income = transaction.postings
+    assert receivable.tag("customer") == "Acme Corp" and receivable.tag("invoice") == "INV-1"
+    assert income.tag("due") == "2026-02-04" and income.tag("customer") is None
+
+
+def test_periodic_transactions_are_kept_and_move_no_balance():
+    journal = loads("""\
+        ~ monthly  rent budget
+            Expenses:Rent  $2,000.00
+            Assets:Cash
+
+        2026-01-01 x
+            A  $1.00
+            B
+        """)
+    assert journal.periodic[0].period == "monthly"
+    assert journal.periodic[0].postings[1].amount == Amount(Decimal("-2000.00"), "$")
+    assert len(journal.transactions) == 1
+
+
+def test_declared_commodity_style_decides_ambiguous_amounts():
+    journal = loads("""\
+        commodity $1,000.00
+
+        2026-01-01 x
+            A  $1,000
+            B
+        """)
+    assert journal.transactions[0].postings[0].amount.quantity == Decimal(1000)
+    assert not journal.warnings
+
+
+def test_ambiguous_amount_without_declaration_is_a_warning():
+    journal = loads("""\
+        2026-01-01 x
+            A  $1,000
+            B
+        """)
+    assert journal.transactions[0].postings[0].amount.quantity == Decimal("1.000")
+    assert "ambiguous amount" in journal.warnings[0].message
+
+
+def test_errors_are_all_collected():
+    with pytest.raises(JournalError) as raised:
+        loads("""\
+            2026-02-30 bad date
+                A  $1
+                B
+
+            2026-01-01 unbalanced
+                A  $1
+                B  $2
+
+            2026-01-01 fine
+                A  $1
+                B
+            """)
+    assert [p.line for p in raised.value.problems] == [1, 5]
