@@ -1,0 +1,121 @@
+"""Balances, register and queries: pure functions of a loaded journal."""
+
+import datetime as dt
+import textwrap
+from decimal import Decimal
+
+import pytest
+
+import textledger
+from textledger import Amount
+from textledger.balances import flat_balance, tree_balance
+from textledger.query import Query, QueryError, parse_period
+from textledger.register import register
+
+JOURNAL = textledger.loads(textwrap.dedent("""\
+    2026-01-05 * Acme | invoice  ; invoice: INV-1
+        Assets:Receivable:Acme      $1,200.00
+        Income:Consulting
+
+    2026-02-10 * Acme | payment
+        Assets:Bank:Checking      $1,000.00
+        Assets:Receivable:Acme
+
+    2026-03-01 Café Nord
+        Expenses:Meals      12.50 EUR @ $1.10
+        Assets:Bank:Checking
+
+    2026-04-01 Rent
+        Expenses:Rent      $500.00
+        Assets:Bank:Checking
+        (Budget:Rent)      $-500.00
+    """))
+
+
+def amounts(*pairs):
+    return tuple(Amount(Decimal(q), c) for q, c in pairs)
+
+
+def test_flat_balance_per_account_and_total():
+    report = flat_balance(JOURNAL)
+    rows = {row.account: row.amounts for row in report.rows}
+    assert rows["Assets:Bank:Checking"] == amounts(("486.25", "$"))
+    assert rows["Assets:Receivable:Acme"] == amounts(("200.00", "$"))
+    assert rows["Expenses:Meals"] == amounts(("12.50", "EUR"))
+    assert rows["Budget:Rent"] == amounts(("-500.00", "$"))
+    # commodities are never added together; the virtual posting leaves $-500 unbalanced
+    assert report.total == amounts(("-513.75", "$"), ("12.50", "EUR"))
+
+
+def test_tree_balance_rolls_up_to_parents():
+    rows = {row.account: row for row in tree_balance(JOURNAL).rows}
+    assert rows["Assets"].amounts == amounts(("686.25", "$"))
+    assert rows["Assets"].depth == 1 and rows["Assets:Bank:Checking"].depth == 3
+    assert rows["Expenses"].amounts == amounts(("500.00", "$"), ("12.50", "EUR"))
+
+
+def test_depth_clips_accounts_to_their_ancestor():
+    rows = {row.account: row.amounts for row in flat_balance(JOURNAL, depth=1).rows}
+    assert set(rows) == {"Assets", "Budget", "Expenses", "Income"}
+    assert rows["Assets"] == amounts(("686.25", "$"))
+
+
+def test_query_by_account_date_description_and_tag():
+    assert {r.account for r in flat_balance(JOURNAL, Query.from_terms(["checking"])).rows} == {"Assets:Bank:Checking"}
+    march = Query.from_terms([], *parse_period("2026-03"))
+    assert {r.account for r in flat_balance(JOURNAL, march).rows} == {"Expenses:Meals", "Assets:Bank:Checking"}
+    assert {r.account for r in flat_balance(JOURNAL, Query.from_terms(["desc:payment"])).rows} == {
+        "Assets:Bank:Checking", "Assets:Receivable:Acme"}
+    tagged = flat_balance(JOURNAL, Query.from_terms(["tag:invoice=INV-1"]))
+    assert {r.account for r in tagged.rows} == {"Assets:Receivable:Acme", "Income:Consulting"}
+    real = flat_balance(JOURNAL, Query.from_terms(["real:", "not:receivable"]))
+    assert "Budget:Rent" not in {r.account for r in real.rows}
+    assert "Assets:Receivable:Acme" not in {r.account for r in real.rows}
+
+
+def test_register_running_total():
+    rows = register(JOURNAL, Query.from_terms(["checking"]))
+    assert [r.amount.quantity for r in rows] == [Decimal("1000.00"), Decimal("-13.75"), Decimal("-500.00")]
+    assert [r.total for r in rows][-1] == amounts(("486.25", "$"))
+    assert rows[0].date == dt.date(2026, 2, 10) and rows[0].source.line == 6
+
+
+@pytest.mark.parametrize("text, begin, end", [
+    ("2026", "2026-01-01", "2027-01-01"),
+    ("2026q1", "2026-01-01", "2026-04-01"),
+    ("2026Q4", "2026-10-01", "2027-01-01"),
+    ("2026-03", "2026-03-01", "2026-04-01"),
+    ("2026-12", "2026-12-01", "2027-01-01"),
+    ("2026-03-05", "2026-03-05", "2026-03-06"),
+    ("2026-01..2026-03", "2026-01-01", "2026-03-01"),
+    ("from 2026-02 to 2026-05-15", "2026-02-01", "2026-05-15"),
+])
+def test_periods(text, begin, end):
+    assert parse_period(text) == (dt.date.fromisoformat(begin), dt.date.fromisoformat(end))
+
+
+def test_open_ended_period():
+    assert parse_period("2026-03..") == (dt.date(2026, 3, 1), None)
+
+
+@pytest.mark.parametrize("text", ["march", "2026-13", "2026q5", "26-01-01"])
+def test_bad_periods(text):
+    with pytest.raises(QueryError):
+        parse_period(text)
+
+
+def test_bad_query_regex():
+    with pytest.raises(QueryError, match="bad regular expression"):
+        Query.from_terms(["Assets:("])
+
+
+def test_engine_modules_do_not_import_parsing_or_rendering():
+    """The engine is pure: it neither parses text nor formats tables (STYLE.md)."""
+    import ast
+    from pathlib import Path
+    package = Path(textledger.__file__).parent
+    for module in ("balances", "register", "query", "records", "formatting", "printer"):
+        tree = ast.parse((package / f"{module}.py").read_text())
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert not imported & {"lark", "tabulate", "parser", "cli", "render", "loader"}, module

@@ -1,0 +1,639 @@
+"""Errors a user can cause: each is reported at FILE:LINE:COLUMN with a message a
+bookkeeper understands and the offending line with a caret, never as a traceback.
+
+The contract (DESIGN.md section 3): `textledger -f FILE check` exits 0 on a valid
+journal; otherwise it exits 1 and prints each error to stderr as
+`FILE:LINE:COLUMN: message`, then the line and a caret. LINE is the line of the
+offending posting or directive; for an error of a whole transaction (it does not
+balance) the transaction's first line. Usage errors exit 2. Every error is collected,
+so one run shows them all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import tempfile
+import textwrap
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import textledger
+from textledger.cli import main
+
+
+def journal(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """Runs the command in-process; returns (exit code, stdout, stderr)."""
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    return code, captured.out, captured.err
+
+
+def check(capsys, path: Path) -> tuple[int, str, str]:
+    return run_cli(capsys, "-f", str(path), "check")
+
+
+def write_files(directory: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def source_line(path: Path, line: int) -> str:
+    return path.read_bytes().decode("utf-8", "replace").split("\n")[line - 1].rstrip("\r")
+
+
+def assert_reported(err: str, path: Path, line: int, column: int | None, message: str,
+                    warning: bool = False) -> None:
+    """`PATH:LINE:COLUMN: [warning: ]message`, then `LINE | <the line>`, then a caret
+    under COLUMN (anywhere on the line when COLUMN is None)."""
+    lines = err.splitlines()
+    col = r"\d+" if column is None else str(column)
+    head = re.compile(rf"{re.escape(str(path))}:{line}:({col}): " + ("warning: " if warning else "") + "(.*)")
+    found = [(i, m) for i, text in enumerate(lines) if (m := head.fullmatch(text))]
+    assert found, f"no {path.name}:{line}:{column if column else 'COL'}: report in stderr:\n{err}"
+    index, match = found[0]
+    assert re.search(message, match[2]), f"message {match[2]!r} does not match {message!r}"
+    assert match[2].strip(), "empty message"
+    # the offending line, then a caret under the column
+    gutter = f"{line} | "
+    assert index + 2 < len(lines) + 1, f"no context line after the report:\n{err}"
+    assert lines[index + 1] == gutter + source_line(path, line), (
+        f"context line {lines[index + 1]!r} is not {gutter + source_line(path, line)!r}")
+    caret = lines[index + 2]
+    assert re.fullmatch(r" *\^", caret), f"no caret line under the context: {caret!r}"
+    reported_column = int(match[1])
+    assert len(caret) - 1 == len(gutter) + reported_column - 1, "the caret is not under the reported column"
+
+
+# ---------------------------------------------------------------- the table of malformed journals
+
+
+@attrs.frozen
+class Case:
+    """A journal (one or more files; the first is given with -f) and its expected error."""
+
+    files: dict[str, str | bytes]
+    line: int
+    column: int | None  # None: the column is not meaningful for this error
+    message: str  # a regex searched in the message
+    file: str = ""  # the file the error is reported in (default: the first)
+
+
+TX = "2026-01-05 Coffee\n"
+
+CASES = {
+    "unbalanced-transaction": Case({"main.journal": journal("""
+        ; coffee
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash  $-3.00
+        """)}, 2, 1, r"does not balance.*0\.50"),
+    "two-elided-amounts": Case({"main.journal": journal("""
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash
+            Assets:Bank
+        """)}, 4, None, r"only one .*posting.* may leave out its amount.*line 3"),
+    "february-30": Case({"main.journal": journal("""
+        2026-01-04 Opening
+            Assets:Cash  $10
+            Equity:Opening
+
+        2026-02-30 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash
+        """)}, 5, 1, r"2026-02-30 is not a date.*February 2026 has 28 days"),
+    "month-13": Case({"main.journal": journal("""
+        2026/13/01 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash
+        """)}, 1, 1, r"not a date.*month 13"),
+    "us-style-date": Case({"main.journal": journal("""
+        ; a date the American way
+        01/05/2026 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash
+        """)}, 2, 1, r"not a date.*YYYY-MM-DD"),
+    "date-glued-to-description": Case({"main.journal": journal("""
+        2026-01-05Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash
+        """)}, 1, 11, r"followed by a space"),
+    "bad-amount-text": Case({"main.journal": journal("""
+        2026-01-05 Coffee
+            Expenses:Coffee  $12.3.4
+            Assets:Cash
+        """)}, 2, 22, r"12\.3\.4.* is not an? (number|amount)"),
+    "two-signs": Case({"main.journal": journal("""
+        2026-01-05 Coffee
+            Expenses:Coffee  -$-5
+            Assets:Cash
+        """)}, 2, 22, r"two signs"),
+    "failing-balance-assertion": Case({"main.journal": journal("""
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash  $-3.50 = $10
+        """)}, 3, 25, r"balance assertion failed.*Assets:Cash"),
+    "missing-include": Case({"main.journal": journal("""
+        ; the year's files
+        include nothere.journal
+        """)}, 2, 9, r"not found.*nothere\.journal"),
+    "include-cycle": Case({
+        "main.journal": "include other.journal\n",
+        "other.journal": "; back again\ninclude main.journal\n",
+    }, 2, 9, r"include cycle", file="other.journal"),
+    "include-glob-matches-nothing": Case({"main.journal": journal("""
+        ; the year's files
+        include 2026/*.journal
+        """)}, 2, 9, r"no file matches.*2026/\*\.journal"),
+    "not-utf8": Case({"main.journal": b"2026-01-05 Caf\xc3\xa9\n    Expenses:Coffee  $3.50\n    Assets:Ca\xffsh\n"},
+                     3, 14, r"not UTF-8"),
+    "posting-after-blank-line": Case({"main.journal": journal("""
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash
+
+            Expenses:Tips  $0.50
+        """)}, 5, 5, r"not part of a transaction"),
+    "unindented-posting": Case({"main.journal": journal("""
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash
+        Assets:Cash  $5
+        """)}, 4, 1, r"looks like a posting.*not indented"),
+    "unknown-directive": Case({"main.journal": journal("""
+        ; settings
+        frobnicate everything
+        """)}, 2, 1, r"unknown directive 'frobnicate'"),
+    "alias-not-supported": Case({"main.journal": journal("""
+        ; shortcuts
+        alias checking=Assets:Bank:Checking
+        """)}, 2, 1, r"'alias' directive is not supported"),
+    "apply-account-not-supported": Case({"main.journal": journal("""
+        apply account Business
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash
+        end apply account
+        """)}, 1, 1, r"'apply' directive is not supported"),
+    "automated-transaction": Case({"main.journal": journal("""
+        ; budget rule
+        = expenses:food
+            (Budget:Food)  -1
+        """)}, 2, 1, r"automated transactions.*not supported"),
+    "lot-price": Case({"main.journal": journal("""
+        2026-01-05 Buy shares
+            Assets:Broker  10 ACME {$50}
+            Assets:Cash
+        """)}, 2, 28, r"lot prices.*not supported"),
+    "value-expression": Case({"main.journal": journal("""
+        2026-01-05 Coffee
+            Expenses:Coffee  ($3.50 * 2)
+            Assets:Cash
+        """)}, 2, 22, r"value expressions.*not supported"),
+    "negative-cost": Case({"main.journal": journal("""
+        2026-01-05 Buy shares
+            Assets:Broker  10 ACME @ $-5
+            Assets:Cash
+        """)}, 2, 30, r"cost.*cannot be negative"),
+    "cost-without-amount": Case({"main.journal": journal("""
+        2026-01-05 Buy shares
+            Assets:Broker  @ $5
+            Assets:Cash  $-50
+        """)}, 2, 20, r"cost needs an amount before '@'"),
+    "cost-with-nothing-after-at": Case({"main.journal": journal("""
+        2026-01-05 Buy shares
+            Assets:Broker  10 ACME @
+            Assets:Cash  $-50
+        """)}, 2, 28, r"cost needs an amount after '@'"),
+    "assertion-with-nothing-after-equals": Case({"main.journal": journal("""
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash  $-3.50 =
+        """)}, 3, 25, r"assertion needs an amount after '='"),
+    "inclusive-assertion": Case({"main.journal": journal("""
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash  $-3.50 =* $-3.50
+        """)}, 3, 25, r"inclusive balance assertions.*not supported"),
+    "virtual-posting-without-amount": Case({"main.journal": journal("""
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash  $-3.50
+            (Budget:Coffee)
+        """)}, 4, None, r"virtual posting.*\(Budget:Coffee\) needs an amount"),
+    "balance-assignment": Case({"main.journal": journal("""
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash  = $10
+        """)}, 3, None, r"balance assignments.*not supported"),
+    "unbalanced-brackets-in-account": Case({"main.journal": journal("""
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            (Assets:Cash  $-3.50
+        """)}, 3, 5, r"unbalanced brackets.*\(Assets:Cash"),
+    "dollar-at-column-0": Case({"main.journal": journal("""
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash
+        $5 tip
+        """)}, 4, 1, r"must start with a date.*indentation"),
+    "two-elided-balanced-virtual": Case({"main.journal": journal("""
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash
+            [Budget:Coffee]  $-3.50
+            [Budget:Available]
+            [Budget:Spare]
+        """)}, 6, None, r"only one balanced virtual.*may leave out its amount.*line 5"),
+    "price-without-amount": Case({"main.journal": journal("""
+        ; exchange rates
+        P 2026-01-31 EUR
+        """)}, 2, 1, r"P DATE COMMODITY AMOUNT"),
+    "price-with-bad-date": Case({"main.journal": journal("""
+        P 2026-02-30 EUR $1.08
+        """)}, 1, 3, r"2026-02-30 is not a date"),
+    "commodity-format-of-another-commodity": Case({"main.journal": journal("""
+        commodity EUR
+            format 1.000,00 USD
+        """)}, 2, 12, r"format's commodity 'USD' is not 'EUR'"),
+    "account-directive-without-name": Case({"main.journal": journal("""
+        ; chart of accounts
+        account
+        """)}, 2, 8, r"needs an account name"),
+}
+
+
+@pytest.mark.parametrize("case", [pytest.param(case, id=name) for name, case in CASES.items()])
+def test_malformed_journal_is_reported_at_its_line(case: Case, tmp_path: Path, capsys):
+    write_files(tmp_path, case.files)
+    main_file = tmp_path / next(iter(case.files))
+    code, out, err = check(capsys, main_file)
+    assert code == 1, f"exit {code}, stderr:\n{err}"
+    assert_reported(err, tmp_path / (case.file or next(iter(case.files))), case.line, case.column, case.message)
+
+
+def test_there_are_at_least_25_malformed_journals():
+    assert len(CASES) >= 25
+
+
+VALID_CONTROLS = {
+    # the correct versions of what the table above gets wrong: they must check clean
+    "balanced": """
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash  $-3.50
+        """,
+    "one-elided": """
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash
+        """,
+    "sign-before-symbol": """
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash  -$3.50
+        """,
+    "sign-before-right-commodity": """
+        2026-01-05 Coffee
+            Expenses:Coffee  3.50 USD
+            Assets:Cash  -3.50 USD
+        """,
+    "passing-assertion": """
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash  $-3.50 = $-3.50
+        """,
+    "cost": """
+        2026-01-05 Buy shares
+            Assets:Broker  10 ACME @ $5
+            Assets:Cash  $-50
+        """,
+    "virtual-with-amount-and-balanced-virtual": """
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash
+            (Budget:Coffee)  $-3.50
+            [Budget:Coffee]  $-3.50
+            [Budget:Available]
+        """,
+    "price-and-commodity-format": """
+        commodity EUR
+            format 1.000,00 EUR
+        P 2026-01-31 EUR $1.08
+        """,
+    "accepted-directives": """
+        payee Café Nord
+        tag invoice
+        account Assets:Cash
+        """,
+}
+
+
+@pytest.mark.parametrize("text", [pytest.param(t, id=name) for name, t in VALID_CONTROLS.items()])
+def test_valid_journal_checks_clean(text: str, tmp_path: Path, capsys):
+    path = tmp_path / "main.journal"
+    path.write_text(journal(text), encoding="utf-8")
+    code, out, err = check(capsys, path)
+    assert (code, err) == (0, "")
+
+
+# ---------------------------------------------------------------- files that cannot be read
+
+
+@pytest.mark.parametrize("kind", ["missing", "directory"])
+def test_unreadable_file_given_with_f(kind: str, tmp_path: Path, capsys):
+    path = tmp_path / "books.journal"
+    if kind == "directory":
+        path.mkdir()
+    code, out, err = check(capsys, path)
+    assert code == 1
+    first = err.splitlines()[0]
+    assert first.startswith(f"{path}:"), first
+    assert re.search(r"cannot read|no such file|not found|is a directory|folder", first, re.IGNORECASE), first
+    # lines and columns are 1-based: `FILE: message` or `FILE:1:1: message`, never `FILE:0:0:`
+    assert not re.match(rf"{re.escape(str(path))}:0\b", first), f"line 0 in {first!r}"
+
+
+# ---------------------------------------------------------------- several errors, included files
+
+
+def test_every_error_in_a_file_is_reported_in_one_run_in_file_order(tmp_path: Path, capsys):
+    path = tmp_path / "main.journal"
+    path.write_text(journal("""
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash
+
+        2026-02-30 Lunch
+            Expenses:Meals  $12
+            Assets:Cash
+
+        frobnicate
+
+        2026-01-07 Tea
+            Expenses:Coffee  $2.50
+            Assets:Cash  $-2.00
+        """), encoding="utf-8")
+    code, out, err = check(capsys, path)
+    assert code == 1
+    reported = re.findall(rf"^{re.escape(str(path))}:(\d+):\d+: ", err, re.MULTILINE)
+    assert reported == ["5", "9", "11"], err
+    assert_reported(err, path, 5, 1, "not a date")
+    assert_reported(err, path, 9, 1, "unknown directive")
+    assert_reported(err, path, 11, 1, "does not balance")
+
+
+def test_errors_in_several_files_are_all_reported(tmp_path: Path, capsys):
+    write_files(tmp_path, {
+        "main.journal": journal("""
+            2026-13-01 Bad month
+                Expenses:Coffee  $3.50
+                Assets:Cash
+            include sub/child.journal
+            """),
+        "sub/child.journal": journal("""
+            ; child
+            2026-01-05 Coffee
+                Expenses:Coffee  $3.50
+                Assets:Cash  $-3.00
+            """),
+    })
+    code, out, err = check(capsys, tmp_path / "main.journal")
+    assert code == 1
+    assert_reported(err, tmp_path / "main.journal", 1, 1, "month 13")
+    assert_reported(err, tmp_path / "sub" / "child.journal", 2, 1, "does not balance")
+
+
+def test_error_in_included_file_names_that_file_and_line(tmp_path: Path, capsys):
+    write_files(tmp_path, {
+        "main.journal": journal("""
+            ; the books
+            include sub/child.journal
+
+            2026-01-04 Opening
+                Assets:Cash  $100
+                Equity:Opening
+            """),
+        "sub/child.journal": journal("""
+            ; January
+            2026-01-05 Coffee
+                Expenses:Coffee  $3.50
+                Assets:Cash  $-3.50 = $90
+            """),
+    })
+    code, out, err = check(capsys, tmp_path / "main.journal")
+    assert code == 1
+    assert_reported(err, tmp_path / "sub" / "child.journal", 4, 25, "balance assertion failed")
+    assert f"{tmp_path / 'main.journal'}:" not in err
+
+
+def test_one_space_before_amount_is_pointed_out_even_when_it_causes_an_error(tmp_path: Path, capsys):
+    """`Expenses:Coffee 3.50 USD` then an elided posting: the error alone ("line 2 already
+    leaves out its amount") is puzzling next to a line that shows 3.50 USD; the one-space
+    hint must be shown with it."""
+    path = tmp_path / "main.journal"
+    path.write_text(journal("""
+        2026-01-05 Coffee
+            Expenses:Coffee 3.50 USD
+            Assets:Cash
+        """), encoding="utf-8")
+    code, out, err = check(capsys, path)
+    assert code == 1
+    assert_reported(err, path, 3, None, "only one .* may leave out its amount")
+    assert_reported(err, path, 2, 5, r"two spaces", warning=True)
+
+
+# ---------------------------------------------------------------- warnings: exit 0
+
+
+def test_one_space_between_account_and_amount_is_a_warning(tmp_path: Path, capsys):
+    path = tmp_path / "main.journal"
+    path.write_text(journal("""
+        2026-01-05 Coffee
+            Assets:Cash  -3.50 USD
+            Expenses:Coffee 3.50 USD
+        """), encoding="utf-8")
+    code, out, err = check(capsys, path)
+    assert code == 0, err
+    assert_reported(err, path, 3, 5, r"Expenses:Coffee 3\.50 USD.*two spaces", warning=True)
+
+
+def test_ambiguous_amount_without_commodity_declaration_is_a_warning(tmp_path: Path, capsys):
+    path = tmp_path / "main.journal"
+    path.write_text(journal("""
+        2026-01-05 Laptop
+            Expenses:Equipment  $1,000
+            Assets:Bank
+        """), encoding="utf-8")
+    code, out, err = check(capsys, path)
+    assert code == 0, err
+    assert_reported(err, path, 2, 25, r"ambiguous amount.*commodity", warning=True)
+
+
+def test_declared_commodity_removes_the_ambiguity(tmp_path: Path, capsys):
+    path = tmp_path / "main.journal"
+    path.write_text(journal("""
+        commodity $1,000.00
+        2026-01-05 Laptop
+            Expenses:Equipment  $1,000
+            Assets:Bank
+        """), encoding="utf-8")
+    assert check(capsys, path) == (0, "", "")
+
+
+# ---------------------------------------------------------------- usage errors: exit 2
+
+
+@pytest.fixture
+def valid_journal(tmp_path: Path) -> Path:
+    path = tmp_path / "ok.journal"
+    path.write_text(journal("""
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash
+        """), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("argv, message", [
+    pytest.param(["frobnicate"], r"frobnicate", id="unknown-command"),
+    pytest.param(["balance", "-p", "next fortnight"], r"not a period", id="bad-period"),
+    pytest.param(["register", "-p", "2026-13"], r"2026-13", id="bad-period-month"),
+    pytest.param(["balance", "-b", "someday"], r"someday", id="bad-begin"),
+    pytest.param(["balance", "--depth", "0"], r"--depth", id="depth-0"),
+    pytest.param(["balance", "--depth", "two"], r"--depth", id="depth-not-a-number"),
+    pytest.param(["balance", "Expenses("], r"bad regular expression", id="bad-regex"),
+    pytest.param(["register", "desc:[coffee"], r"bad regular expression", id="bad-desc-regex"),
+])
+def test_usage_error_exits_2(argv: list[str], message: str, valid_journal: Path, capsys):
+    code, out, err = run_cli(capsys, "-f", str(valid_journal), *argv)
+    assert code == 2, err
+    assert re.search(message, err), err
+    assert out == ""
+
+
+def test_no_journal_and_no_ledger_file_is_a_usage_error(monkeypatch, capsys):
+    monkeypatch.delenv("LEDGER_FILE", raising=False)
+    code, out, err = run_cli(capsys, "check")
+    assert code == 2
+    assert "LEDGER_FILE" in err and "-f" in err
+
+
+def test_ledger_file_is_used_without_f(monkeypatch, valid_journal: Path, capsys):
+    monkeypatch.setenv("LEDGER_FILE", str(valid_journal))
+    assert run_cli(capsys, "check") == (0, "", "")
+
+
+# ---------------------------------------------------------------- random input: JournalError or a Journal
+
+
+VALID = journal("""
+    ; a small journal touching most of the syntax
+    commodity $1,000.00
+    account Assets:Receivable:Acme Corp   ; type: receivable, terms: net30
+    P 2026-01-31 EUR $1.08
+
+    2026-01-05 * (1001) Acme Corp | January consulting   ; invoice: INV-1001
+        Assets:Receivable:Acme Corp      $1,200.00
+        Income:Consulting
+
+    2026/01/06 ! Café Nord
+        Expenses:Meals                   12.50 EUR @ $1.10
+        Assets:Cash                      $-13.75 = $-13.75
+        (Budget:Meals)                   $-13.75
+        [Savings:Goal]                   $5
+        [Savings:Available]
+
+    2026.01.07 Transfer  ; :internal:
+        Assets:Bank                      $-500
+        Assets:Cash                      $500 == $486.25
+""")
+
+PUNCTUATION = "\n\t ;#$@=()[]{}*!~:|,.-+/\"'0123456789PEURaA"
+characters = st.one_of(st.sampled_from(PUNCTUATION), st.characters(codec="utf-8"))
+
+
+@st.composite
+def mutated_journals(draw) -> str:
+    """The valid journal after a few deletions, insertions, replacements or line swaps."""
+    text = VALID
+    for _ in range(draw(st.integers(1, 4))):
+        operation = draw(st.sampled_from(["delete", "insert", "replace", "swap"]))
+        if operation == "swap":
+            lines = text.split("\n")
+            i = draw(st.integers(0, len(lines) - 1))
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+            text = "\n".join(lines)
+            continue
+        at = draw(st.integers(0, max(len(text) - 1, 0)))
+        if operation == "delete":
+            text = text[:at] + text[at + 1:]
+        elif operation == "insert":
+            text = text[:at] + draw(characters) + text[at:]
+        else:
+            text = text[:at] + draw(characters) + text[at + 1:]
+    return text
+
+
+random_text = st.text(alphabet=characters, max_size=200)
+random_journals = st.one_of(random_text, mutated_journals())
+
+
+def assert_loads_or_journal_error(text: str) -> None:
+    try:
+        loaded = textledger.loads(text)
+    except textledger.JournalError as error:
+        assert error.problems
+        for problem in error.problems:
+            assert problem.line >= 1 and problem.column >= 1, problem
+            assert problem.message.strip(), problem
+    else:
+        assert isinstance(loaded, textledger.Journal)
+        for problem in loaded.warnings:
+            assert problem.line >= 1 and problem.column >= 1 and problem.message.strip(), problem
+
+
+def test_the_journal_the_mutations_start_from_is_valid():
+    loaded = textledger.loads(VALID)
+    assert len(loaded.transactions) == 3
+
+
+@given(random_text)
+def test_random_text_loads_or_raises_journal_error(text: str):
+    assert_loads_or_journal_error(text)
+
+
+@given(mutated_journals())
+def test_mutated_journal_loads_or_raises_journal_error(text: str):
+    assert_loads_or_journal_error(text)
+
+
+@settings(max_examples=min(settings().max_examples, 50))
+@given(random_journals)
+def test_cli_check_on_random_input_exits_0_or_1(text: str):
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "random.journal"
+        path.write_text(text, encoding="utf-8")
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["-f", str(path), "check"])
+    assert code in (0, 1), err.getvalue()
+    assert "Traceback" not in out.getvalue() + err.getvalue()
+    if code == 1:
+        assert re.search(rf"^{re.escape(str(path))}:[1-9]\d*:[1-9]\d*: \S", err.getvalue(), re.MULTILINE), err.getvalue()
