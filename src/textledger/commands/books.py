@@ -1,0 +1,113 @@
+"""The books: `check`, `balance`, `register` and `print`."""
+
+from __future__ import annotations
+
+import sys
+
+from .. import balances, render
+from ..checks import strict_problems
+from ..formatting import decimal_string, format_amount
+from ..printer import format_entry, print_journal
+from ..query import Query
+from ..register import register
+from .base import Command, UsageError, add_query_argument, query_from_args
+
+
+def cmd_check(journal, args, out) -> int:
+    problems = list(journal.warnings)
+    if args.strict:
+        problems += strict_problems(journal)
+    for problem in problems:
+        print(problem.render(), file=sys.stderr)
+    return 1 if any(not p.warning for p in problems) else 0
+
+
+def cmd_balance(journal, args, out) -> int:
+    query = query_from_args(args)
+    if args.depth is not None and args.depth < 1:
+        raise UsageError("--depth must be 1 or more")
+    flat = args.flat and not args.tree
+    build = balances.flat_balance if flat else balances.tree_balance
+    report = build(journal, query, depth=args.depth, empty=args.empty)
+    styles = journal.style_map()
+    if args.format == "json":
+        out.write(render.json_text([
+            {"account": row.account, "commodity": amount.commodity, "amount": decimal_string(amount.quantity)}
+            for row in report.rows for amount in row.amounts
+        ]))
+    elif args.format == "csv":
+        out.write(render.csv_table(["account", "commodity", "amount"], [
+            [row.account, amount.commodity, decimal_string(amount.quantity)]
+            for row in report.rows for amount in row.amounts
+        ] + ([] if args.no_total else [["total", a.commodity, decimal_string(a.quantity)] for a in report.total])))
+    else:
+        rows = []
+        for row in report.rows:
+            name = row.account if flat else "  " * (row.depth - 1) + row.account.rsplit(":", 1)[-1]
+            rows.append(["\n".join(format_amount(a, styles) for a in row.amounts) or "0", name])
+        text = render.text_table(rows, colalign=("right", "left"))
+        if not args.no_total:
+            width = max((len(line) for line in text.splitlines()), default=20)
+            total = "\n".join(format_amount(a, styles) for a in report.total) or "0"
+            amount_width = max(len(r[0].split("\n")[0]) for r in rows) if rows else len(total)
+            text += "-" * max(width, 20) + "\n" + "\n".join(
+                line.rjust(amount_width) for line in total.split("\n")) + "\n"
+        out.write(text)
+    return 0
+
+
+def cmd_register(journal, args, out) -> int:
+    rows = register(journal, query_from_args(args))
+    styles = journal.style_map()
+    if args.format == "json":
+        out.write(render.json_text([{
+            "date": row.date.isoformat(), "description": row.description, "account": row.account,
+            "commodity": row.amount.commodity, "amount": decimal_string(row.amount.quantity),
+            "total": [{"commodity": t.commodity, "amount": decimal_string(t.quantity)} for t in row.total],
+        } for row in rows]))
+    elif args.format == "csv":
+        out.write(render.csv_table(["date", "description", "account", "commodity", "amount", "total"], [
+            [row.date.isoformat(), row.description, row.account, row.amount.commodity,
+             decimal_string(row.amount.quantity), " + ".join(format_amount(t, styles) for t in row.total) or "0"]
+            for row in rows]))
+    else:
+        out.write(render.text_table([
+            [row.date.isoformat(), row.description, row.account, format_amount(row.amount, styles),
+             "\n".join(format_amount(t, styles) for t in row.total) or "0"]
+            for row in rows], colalign=("left", "left", "left", "right", "right")))
+    return 0
+
+
+def cmd_print(journal, args, out) -> int:
+    query = query_from_args(args)
+    if query == Query():
+        out.write(print_journal(journal))
+        return 0
+    styles = journal.style_map()
+    chosen = [t for t in journal.transactions
+              if query.matches_transaction(t) and any(query.matches_posting(p) for p in t.postings)]
+    out.write("\n".join(format_entry(t, styles) for t in chosen))
+    return 0
+
+
+
+
+def _configure_check(parser) -> None:
+    parser.add_argument("--strict", action="store_true", help="also require every account and commodity to be declared")
+
+
+def _configure_balance(parser) -> None:
+    add_query_argument(parser)
+    parser.add_argument("--flat", action="store_true", help="each account with its own postings, no roll-up")
+    parser.add_argument("--tree", action="store_true", help="accounts as a tree, parents include children (default)")
+    parser.add_argument("-E", "--empty", action="store_true", help="show accounts whose balance is zero")
+    parser.add_argument("-N", "--no-total", action="store_true", help="leave out the total line")
+
+
+COMMANDS = (
+    Command("check", "load the journal and report every error (exit 1 if any)", _configure_check, cmd_check),
+    Command("balance", "account balances, as a tree or --flat", _configure_balance, cmd_balance, aliases=("bal",)),
+    Command("register", "matching postings with a running total", add_query_argument, cmd_register, aliases=("reg",)),
+    Command("print", "the journal as canonical text (whole matching transactions with a query)",
+            add_query_argument, cmd_print, formats=("text",)),
+)
