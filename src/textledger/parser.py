@@ -199,14 +199,7 @@ class _Builder(lark.Transformer):
         if not name:
             state.problem(line, len("account"), "`account` needs an account name")
             return None
-        comments = [comment] if comment else []
-        for sub_line, text in lines[1:]:
-            word = text.split()[0]
-            if word.startswith(";"):
-                comments.append(_comment_text(text))
-            elif word != "note":
-                state.problem(sub_line, _indent(text), f"account sub-directive {word!r} is not supported yet")
-        comment = "\n".join(comments)
+        comment, _ = _sub_directives(state, "account", lines[1:], comment, {"note"})
         return AccountDeclaration(name=name, comment=comment, tags=parse_tags(comment),
                                   source=Source(state.file, line))
 
@@ -218,19 +211,15 @@ class _Builder(lark.Transformer):
         if not text:
             state.problem(line, len("commodity"), "`commodity` needs a symbol or a sample amount like $1,000.00")
             return None
-        comments = [comment] if comment else []
         sample = (text, line, head.index(text, len("commodity"))) if any(ch.isdigit() for ch in text) else None
+        comment, subs = _sub_directives(state, "commodity", lines[1:], comment,
+                                        {"format", "note", "nomarket", "default", "alias"})
         from_format = False
-        for sub_line, sub_text in lines[1:]:
-            word = sub_text.split()[0]
-            if word.startswith(";"):
-                comments.append(_comment_text(sub_text))
-            elif word == "format":
+        for sub_line, word, sub_text in subs:
+            if word == "format":
                 match = _COMMODITY_FORMAT_RE.match(sub_text)
                 sample = (match[1] if match else "", sub_line, sub_text.index("format") + 7)
                 from_format = True
-            elif word not in ("note", "nomarket", "default", "alias"):
-                state.problem(sub_line, _indent(sub_text), f"commodity sub-directive {word!r} is not supported yet")
         symbol, style = text.strip('"'), None
         if sample is not None:
             sample_text, sample_line, column = sample
@@ -245,7 +234,6 @@ class _Builder(lark.Transformer):
             symbol, style = parsed[0].commodity, parsed[1]
             state.declared[symbol] = style
             state.decimal_marks[symbol] = style.decimal_mark
-        comment = "\n".join(comments)
         return CommodityDeclaration(symbol=symbol, style=style, comment=comment, tags=parse_tags(comment),
                                     source=Source(state.file, line))
 
@@ -315,6 +303,23 @@ class _Builder(lark.Transformer):
         _STATE.get().problem(token.line, 0, "a line must start with a date, a directive, a comment character"
                                             " (; # * % |) or, for a posting, indentation")
         return None
+
+
+def _sub_directives(state: ParseState, directive: str, lines: list[tuple[int, str]], comment: str,
+                    known: set[str]) -> tuple[str, list[tuple[int, str, str]]]:
+    """The indented lines under a directive: its whole comment, and the sub-directives
+    it knows as (line, keyword, text); any other keyword is reported at its line."""
+    comments = [comment] if comment else []
+    subs = []
+    for line, text in lines:
+        word = text.split()[0]
+        if word.startswith(";"):
+            comments.append(_comment_text(text))
+        elif word in known:
+            subs.append((line, word, text))
+        else:
+            state.problem(line, _indent(text), f"{directive} sub-directive {word!r} is not supported yet")
+    return "\n".join(comments), subs
 
 
 def _indent(text: str) -> int:
