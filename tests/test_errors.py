@@ -20,7 +20,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 import textledger
 from textledger.cli import main
@@ -60,7 +60,7 @@ def assert_reported(err: str, path: Path, line: int, column: int | None, message
                     warning: bool = False) -> None:
     """`PATH:LINE:COLUMN: [warning: ]message`, then `LINE | <the line>`, then a caret
     under COLUMN (anywhere on the line when COLUMN is None)."""
-    lines = err.splitlines()
+    lines = err.split("\n")
     col = r"\d+" if column is None else str(column)
     head = re.compile(rf"{re.escape(str(path))}:{line}:({col}): " + ("warning: " if warning else "") + "(.*)")
     found = [(i, m) for i, text in enumerate(lines) if (m := head.fullmatch(text))]
@@ -70,7 +70,7 @@ def assert_reported(err: str, path: Path, line: int, column: int | None, message
     assert match[2].strip(), "empty message"
     # the offending line, then a caret under the column
     gutter = f"{line} | "
-    assert index + 2 < len(lines) + 1, f"no context line after the report:\n{err}"
+    assert index + 2 < len(lines), f"no context line and caret after the report:\n{err}"
     assert lines[index + 1] == gutter + source_line(path, line), (
         f"context line {lines[index + 1]!r} is not {gutter + source_line(path, line)!r}")
     caret = lines[index + 2]
@@ -92,8 +92,6 @@ class Case:
     message: str  # a regex searched in the message
     file: str = ""  # the file the error is reported in (default: the first)
 
-
-TX = "2026-01-05 Coffee\n"
 
 CASES = {
     "unbalanced-transaction": Case({"main.journal": journal("""
@@ -132,7 +130,7 @@ CASES = {
         2026-01-05Coffee
             Expenses:Coffee  $3.50
             Assets:Cash
-        """)}, 1, 11, r"followed by a space"),
+        """)}, 1, None, r"followed by a space"),
     "bad-amount-text": Case({"main.journal": journal("""
         2026-01-05 Coffee
             Expenses:Coffee  $12.3.4
@@ -275,6 +273,32 @@ CASES = {
         ; chart of accounts
         account
         """)}, 2, 8, r"needs an account name"),
+    # line numbers survive what comes before the error
+    "after-comment-block-and-blank-lines": Case({"main.journal": journal("""
+        comment
+        Notes on these books
+
+        (a blank line inside the block)
+        end comment
+
+
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash  $x
+        """)}, 10, 18, r"'\$x' is not an amount"),
+    "after-posting-comments": Case({"main.journal": journal("""
+        2026-01-05 Coffee
+            ; paid cash
+            Expenses:Coffee  $3.50
+            ; receipt lost
+            Assets:Cash  $-3.50 = $-4
+        """)}, 5, 25, r"balance assertion failed"),
+    "crlf-line-endings": Case({"main.journal": b"; Windows\r\n2026-01-05 Coffee\r\n    Expenses:Coffee  $3.50\r\n"
+                                               b"    Assets:Cash  $-3.50 = $1\r\n"}, 4, 25, r"balance assertion failed"),
+    "byte-order-mark": Case({"main.journal": "\ufeff; saved by Notepad\n2026-13-01 Coffee\n    Expenses:Coffee  $3.50\n"
+                                            "    Assets:Cash\n"}, 2, 1, r"month 13"),
+    "no-newline-at-end": Case({"main.journal": "2026-01-05 Coffee\n    Expenses:Coffee  $3.50\n    Assets:Cash  $-3"},
+                              1, 1, r"does not balance"),
 }
 
 
@@ -350,6 +374,21 @@ def test_valid_journal_checks_clean(text: str, tmp_path: Path, capsys):
     path.write_text(journal(text), encoding="utf-8")
     code, out, err = check(capsys, path)
     assert (code, err) == (0, "")
+
+
+def test_caret_lines_up_under_the_error_when_the_line_has_tabs(tmp_path: Path, capsys):
+    """Postings are often indented with tabs: on a terminal the caret must still point at
+    the offending amount, not a few columns to its left."""
+    path = tmp_path / "main.journal"
+    path.write_text("2026-01-05 Coffee\n\tExpenses:Coffee\t$3.5.0\n\tAssets:Cash\n", encoding="utf-8")
+    code, out, err = check(capsys, path)
+    assert code == 1
+    assert re.search(rf"^{re.escape(str(path))}:2:18: ", err, re.MULTILINE), err
+    lines = err.splitlines()
+    index = next(i for i, text in enumerate(lines) if text.startswith("2 | "))
+    context, caret = lines[index].expandtabs(), lines[index + 1].expandtabs()
+    assert caret.strip() == "^"
+    assert context[caret.index("^")] == "$", f"caret not under the amount:\n{context}\n{caret}"
 
 
 # ---------------------------------------------------------------- files that cannot be read
@@ -564,21 +603,48 @@ VALID = journal("""
         Assets:Cash                      $500 == $486.25
 """)
 
-PUNCTUATION = "\n\t ;#$@=()[]{}*!~:|,.-+/\"'0123456789PEURaA"
+# Unicode whitespace other than space and tab (no-break space, ideographic space, form
+# feed ...): Python's str.strip() removes it, the grammar's indentation does not.
+ODD_SPACE = "\xa0\u3000\u2003\x0b\x0c\x1f\x85"
+PUNCTUATION = "\n\t ;#$@=()[]{}*!~:|,.-+/\"'0123456789PEURaA" + ODD_SPACE
 characters = st.one_of(st.sampled_from(PUNCTUATION), st.characters(codec="utf-8"))
+FRAGMENTS = (
+    "    ", "  ", " ", "\t", "2026-01-05", "2026-02-30", "2026/13/01", "*", "!", "(1001)",
+    "Assets:Cash", "Expenses:Coffee", "(Budget)", "[Savings]", "$3.50", "$-3.50", "-$3.50",
+    "10 EUR", "1,000", "1.000,00 EUR", "\"ACME Shares\"", "@", "@@", "=", "==", "=*", "{$5}",
+    "($1 * 2)", ";", "; due: 2026-02-04", ":tag:", "P", "account", "commodity", "format",
+    "~ monthly", "= expr", "payee", "alias", "apply", "comment", "end comment", "|",
+) + tuple(ODD_SPACE)
+junk = st.one_of(
+    st.lists(st.sampled_from(FRAGMENTS), max_size=5).map("".join),
+    st.text(alphabet=" \t" + ODD_SPACE, min_size=1, max_size=3),
+    st.text(alphabet=characters, max_size=30),
+)
+# half of them indented, as the lines under a transaction are
+junk_lines = st.one_of(junk, st.builds(str.__add__, st.sampled_from(["    ", "\t", " "]), junk))
+HEADS = ("2026-01-05 Coffee", "2026/01/06 * (12) Café | lunch  ; due: 2026-02-01", "~ monthly",
+         "account Assets:Cash", "commodity EUR", "P 2026-01-31 EUR $1.08", "comment", "end comment", "")
+# a few lines, each an entry's first line or junk
+line_soup = st.lists(st.one_of(st.sampled_from(HEADS), junk_lines), max_size=8).map("\n".join)
 
 
 @st.composite
 def mutated_journals(draw) -> str:
-    """The valid journal after a few deletions, insertions, replacements or line swaps."""
+    """The valid journal after a few edits: delete, insert or replace a character, swap
+    two lines, or insert or replace a whole line with junk."""
     text = VALID
     for _ in range(draw(st.integers(1, 4))):
-        operation = draw(st.sampled_from(["delete", "insert", "replace", "swap"]))
-        if operation == "swap":
+        operation = draw(st.sampled_from(["delete", "insert", "replace", "swap", "insert line", "replace line"]))
+        if operation.endswith("line") or operation == "swap":
             lines = text.split("\n")
             i = draw(st.integers(0, len(lines) - 1))
-            j = draw(st.integers(0, len(lines) - 1))
-            lines[i], lines[j] = lines[j], lines[i]
+            if operation == "swap":
+                j = draw(st.integers(0, len(lines) - 1))
+                lines[i], lines[j] = lines[j], lines[i]
+            elif operation == "insert line":
+                lines.insert(i, draw(junk_lines))
+            else:
+                lines[i] = draw(junk_lines)
             text = "\n".join(lines)
             continue
         at = draw(st.integers(0, max(len(text) - 1, 0)))
@@ -592,7 +658,7 @@ def mutated_journals(draw) -> str:
 
 
 random_text = st.text(alphabet=characters, max_size=200)
-random_journals = st.one_of(random_text, mutated_journals())
+random_journals = st.one_of(random_text, mutated_journals(), line_soup)
 
 
 def assert_loads_or_journal_error(text: str) -> None:
@@ -609,23 +675,45 @@ def assert_loads_or_journal_error(text: str) -> None:
             assert problem.line >= 1 and problem.column >= 1 and problem.message.strip(), problem
 
 
+@pytest.mark.parametrize("head", ["2026-01-05 Coffee", "~ monthly", "account Assets:Cash", "commodity EUR"],
+                         ids=["transaction", "periodic", "account", "commodity"])
+@pytest.mark.parametrize("space", ["\xa0", "\u3000", "\x0c"], ids=["no-break-space", "ideographic-space", "form-feed"])
+def test_line_of_invisible_unicode_space_inside_an_entry(head: str, space: str):
+    """Found by the properties below: an indented line holding only a no-break space (easy
+    to type by accident on a Mac, or pasted from a web page) inside an entry."""
+    text = f"{head}\n {space}\n    Expenses:Coffee  $3.50\n    Assets:Cash\n"
+    try:
+        textledger.loads(text)
+    except textledger.JournalError as error:
+        assert all(p.line >= 1 and p.column >= 1 and p.message for p in error.problems)
+        assert error.line == 2 or head.startswith(("account", "commodity")), error
+
+
 def test_the_journal_the_mutations_start_from_is_valid():
     loaded = textledger.loads(VALID)
     assert len(loaded.transactions) == 3
 
 
-@given(random_text)
+# Inputs the properties once found a crash with, kept so that every run tries them.
+FOUND = [
+    VALID.replace("\n    Income:Consulting\n", "\n \xa0\n    Income:Consulting\n", 1),
+]
+
+
+@given(st.one_of(random_text, line_soup))
 def test_random_text_loads_or_raises_journal_error(text: str):
     assert_loads_or_journal_error(text)
 
 
 @given(mutated_journals())
+@example(FOUND[0])
 def test_mutated_journal_loads_or_raises_journal_error(text: str):
     assert_loads_or_journal_error(text)
 
 
 @settings(max_examples=min(settings().max_examples, 50))
 @given(random_journals)
+@example(FOUND[0])
 def test_cli_check_on_random_input_exits_0_or_1(text: str):
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "random.journal"

@@ -13,7 +13,7 @@ import os
 import sys
 
 from .commands import ALL
-from .commands.base import Command, UsageError
+from .commands.base import Command, UsageError, query_from_args
 from .loader import load
 from .query import QueryError
 from .records import JournalError
@@ -65,13 +65,25 @@ def _journal_files(args) -> list[str]:
 def _run(command: Command, args) -> int:
     if args.format not in command.formats:
         raise UsageError(f"{command.name} writes {', '.join(command.formats)}, not {args.format}")
+    if args.depth is not None and args.depth < 1:
+        raise UsageError("--depth must be 1 or more")
+    query_from_args(args)  # a bad date, period or pattern is a usage error, before any loading
     journal = load(*_journal_files(args)) if command.needs_journal else None
     return command.run(journal, args, sys.stdout)
 
 
 def main(argv: list[str] | None = None) -> int:
-    # A short-lived process over many acyclic records: the cycle collector only costs time.
+    # Many acyclic records and a short life: the cycle collector would only cost time.
+    collecting = gc.isenabled()
     gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exit_:
@@ -81,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     except JournalError as error:
         for problem in error.problems:
             print(problem.render(), file=sys.stderr)
-        count = len(error.problems)
+        count = len(error.errors)
         print(f"{count} error{'s' if count != 1 else ''} in the journal", file=sys.stderr)
         return 1
     except (UsageError, QueryError) as error:

@@ -211,11 +211,12 @@ def parse_header(line: str) -> Header:
     match = HEADER_RE.match(line)
     if match is None:  # pragma: no cover - the line starts with a digit, so the date group matches
         raise LineError(0, "a transaction must start with its date")
+    glued = DATE_RE.match(match["date"])
+    if glued is not None and glued.end() < len(match["date"]):
+        raise LineError(glued.end(), "the date must be followed by a space")
     date = parse_date(match["date"], 0)
     date2 = parse_date(match["date2"], match.start("date2")) if match["date2"] else None
     desc = match["desc"]
-    if desc and not desc[0].isspace() and match["status"] is None and match["code"] is None:
-        raise LineError(match.start("desc"), "the date must be followed by a space")
     comment = match["comment"]
     return Header(date, date2, match["status"] or "", (match["code"] or "").strip(), desc.strip(),
                   comment.strip() if comment else "")

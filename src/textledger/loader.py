@@ -194,9 +194,8 @@ def _build(loading: _Loading) -> Journal:
     _check_assertions(loading, transactions)
     order = {file: index for index, file in enumerate(loading.files)}
     problems = sorted(state.problems, key=lambda p: (order.get(p.file, -1), p.line, p.column))
-    errors = [p for p in problems if not p.warning]
-    if errors:
-        raise JournalError(errors)
+    if any(not p.warning for p in problems):
+        raise JournalError(problems)
     return Journal(
         transactions=tuple(transactions), accounts=tuple(accounts), commodities=tuple(commodities),
         prices=tuple(prices), periodic=tuple(periodic), styles=tuple(sorted(styles.items())),

@@ -74,6 +74,8 @@ class ParseState:
 
 _STATE: contextvars.ContextVar[ParseState] = contextvars.ContextVar("textledger_parse_state")
 
+_INVISIBLE = ("this line holds only invisible characters (such as a non-breaking space):"
+              " delete them, or make the line truly blank")
 _ACCEPTED_DIRECTIVES = frozenset({"payee", "tag"})
 _UNSUPPORTED_DIRECTIVES = frozenset({
     "alias", "apply", "end", "Y", "year", "D", "decimal-mark", "bucket", "A", "N", "C",
@@ -157,6 +159,10 @@ class _Builder(lark.Transformer):
         parsed: list[tuple] = []
         ok = True
         for line, text in lines:
+            if not text.strip():
+                state.problem(line, _indent(text), _INVISIBLE)
+                ok = False
+                continue
             if text.lstrip()[0] == ";":
                 (parsed[-1][2] if parsed else comments).append(_comment_text(text))
                 continue
@@ -291,7 +297,7 @@ class _Builder(lark.Transformer):
         """Indented lines after a blank or comment line: comments are kept out, postings reported."""
         state = _STATE.get()
         for line, text in _entry_lines(children[0]):
-            if not text.lstrip().startswith(";"):
+            if not text.strip(" \t").startswith(";"):
                 state.problem(line, _indent(text),
                               "this indented line is not part of a transaction: a blank line or a comment"
                               " line ends the transaction above, or its date line is missing")
@@ -312,6 +318,9 @@ def _sub_directives(state: ParseState, directive: str, lines: list[tuple[int, st
     comments = [comment] if comment else []
     subs = []
     for line, text in lines:
+        if not text.strip():
+            state.problem(line, _indent(text), _INVISIBLE)
+            continue
         word = text.split()[0]
         if word.startswith(";"):
             comments.append(_comment_text(text))
@@ -323,7 +332,7 @@ def _sub_directives(state: ParseState, directive: str, lines: list[tuple[int, st
 
 
 def _indent(text: str) -> int:
-    return len(text) - len(text.lstrip())
+    return len(text) - len(text.lstrip(" \t"))
 
 
 _TWO_SPACES_RE = re.compile(r"[ \t]{2,}|\t")

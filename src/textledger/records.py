@@ -227,36 +227,42 @@ class Problem:
 
     def render(self) -> str:
         """`FILE:LINE:COLUMN: message`, then the offending line with a caret under it."""
-        head = f"{self.file}:{self.line}:{self.column}: {'warning: ' if self.warning else ''}{self.message}"
+        label = "warning: " if self.warning else ""
+        if self.line < 1:  # about the whole file (it cannot be read): no line to point at
+            return f"{self.file}: {label}{self.message}"
+        head = f"{self.file}:{self.line}:{self.column}: {label}{self.message}"
         if not self.context:
             return head
         gutter = f"{self.line} | "
-        caret = " " * (len(gutter) + max(self.column - 1, 0)) + "^"
-        return f"{head}\n{gutter}{self.context}\n{caret}"
+        # tabs before the column are copied so the caret lines up however wide tabs show
+        padding = "".join(ch if ch == "\t" else " " for ch in self.context[:max(self.column - 1, 0)])
+        return f"{head}\n{gutter}{self.context}\n{' ' * len(gutter)}{padding}^"
 
 
 class JournalError(Exception):
-    """Raised when a journal cannot be loaded; carries every problem found, in order.
+    """Raised when a journal cannot be loaded; carries every problem found, in file order,
+    warnings included (a warning often explains the error next to it).
 
-    `file`, `line`, `column` and `message` are those of the first problem.
+    `file`, `line`, `column` and `message` are those of the first error.
     """
 
     def __init__(self, problems: tuple[Problem, ...] | list[Problem]):
         self.problems = tuple(problems)
+        self.errors = tuple(p for p in self.problems if not p.warning) or self.problems
         super().__init__("\n".join(p.render() for p in self.problems))
 
     @property
     def file(self) -> str:
-        return self.problems[0].file
+        return self.errors[0].file
 
     @property
     def line(self) -> int:
-        return self.problems[0].line
+        return self.errors[0].line
 
     @property
     def column(self) -> int:
-        return self.problems[0].column
+        return self.errors[0].column
 
     @property
     def message(self) -> str:
-        return self.problems[0].message
+        return self.errors[0].message

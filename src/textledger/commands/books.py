@@ -10,7 +10,7 @@ from ..formatting import decimal_string, format_amount
 from ..printer import format_entry, print_journal
 from ..query import Query
 from ..register import register
-from .base import Command, UsageError, add_query_argument, query_from_args
+from .base import Command, add_query_argument, query_from_args
 
 
 def cmd_check(journal, args, out) -> int:
@@ -24,8 +24,6 @@ def cmd_check(journal, args, out) -> int:
 
 def cmd_balance(journal, args, out) -> int:
     query = query_from_args(args)
-    if args.depth is not None and args.depth < 1:
-        raise UsageError("--depth must be 1 or more")
     flat = args.flat and not args.tree
     build = balances.flat_balance if flat else balances.tree_balance
     report = build(journal, query, depth=args.depth, empty=args.empty)
