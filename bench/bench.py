@@ -11,6 +11,7 @@ import heapq
 import json
 import os
 import random
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -338,9 +339,9 @@ def run_once(argv):
     return Run(seconds, rss_bytes(usage.ru_maxrss), proc.returncode, head)
 
 
-def bench_tool(tool, prefix, path, size, runs):
+def bench_tool(tool, prefix, path, size, runs, command=("bal",)):
     """Warm-up once, then time `runs` runs; a non-zero exit marks the tool failed."""
-    argv = prefix + ["-f", str(path), "bal"]
+    argv = prefix + ["-f", str(path), *command]
     result = Result(size, tool, argv, "ok")
     for attempt in range(runs + 1):
         try:
@@ -405,6 +406,9 @@ def parse_args(argv):
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help="journal cache directory (default bench/.cache)")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
+    parser.add_argument("--command", type=shlex.split, default=["bal"],
+                        help='what each tool runs after -f FILE (default "bal"); e.g. --command "check"'
+                             ' --tools textledger')
     args = parser.parse_args(argv)
     unknown = set(args.tools) - set(DEFAULT_TOOLS)
     if unknown:
@@ -425,8 +429,8 @@ def main(argv=None):
             if prefix is None:
                 results.append(Result(size, tool, [], "not installed"))
                 continue
-            log(f"{tool}: {size:,} transactions, warm-up + {args.runs} runs")
-            results.append(bench_tool(tool, prefix, path, size, args.runs))
+            log(f"{tool} {' '.join(args.command)}: {size:,} transactions, warm-up + {args.runs} runs")
+            results.append(bench_tool(tool, prefix, path, size, args.runs, args.command))
     add_ratios(results)
     if args.json:
         print(json.dumps({"seed": args.seed, "runs": args.runs,
