@@ -119,3 +119,39 @@ def test_engine_modules_do_not_import_parsing_or_rendering():
         imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
         imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         assert not imported & {"lark", "tabulate", "parser", "cli", "render", "loader"}, module
+
+
+def test_more_query_terms_and_negation():
+    def accounts(*terms):
+        return {r.account for r in flat_balance(JOURNAL, Query.from_terms(list(terms))).rows}
+    assert accounts("not:desc:payment", "Assets") == {"Assets:Receivable:Acme", "Assets:Bank:Checking"}
+    assert accounts("status:*") == {"Assets:Receivable:Acme", "Income:Consulting", "Assets:Bank:Checking"}
+    assert accounts("status:", "checking") == {"Assets:Bank:Checking"}
+    assert accounts("note:invoice") == {"Assets:Receivable:Acme", "Income:Consulting"}
+    assert accounts("date:2026-03") == {"Expenses:Meals", "Assets:Bank:Checking"}
+    assert accounts("Meals", "Expenses:Rent") == {"Expenses:Meals", "Expenses:Rent"}  # one kind: any may match
+    with pytest.raises(QueryError, match="status"):
+        Query.from_terms(["status:x"])
+
+
+def test_posting_dates_place_a_posting_on_its_own_date():
+    """hledger's `date:` tag and ledger's `[DATE]`: the bank clears the check later."""
+    journal = textledger.loads(textwrap.dedent("""\
+        2026-01-30 Rent check
+            Expenses:Rent      $500.00
+            Assets:Bank:Checking  ; date: 2026-02-02
+
+        2026-01-31 Fee
+            Expenses:Fees      $5.00
+            Assets:Bank:Checking  ; [2026/02/01]
+        """))
+    january = Query.from_terms([], *parse_period("2026-01"))
+    assert {r.account for r in flat_balance(journal, january).rows} == {"Expenses:Rent", "Expenses:Fees"}
+    rows = register(journal, Query.from_terms(["checking"]))
+    assert [(r.date, r.amount.quantity) for r in rows] == [
+        (dt.date(2026, 2, 1), Decimal("-5.00")), (dt.date(2026, 2, 2), Decimal("-500.00"))]
+
+
+def test_register_depth_clips_account_names():
+    rows = register(JOURNAL, Query.from_terms(["checking"]), depth=2)
+    assert {r.account for r in rows} == {"Assets:Bank"}

@@ -223,3 +223,27 @@ def test_errors_are_all_collected():
                 B
             """)
     assert [p.line for p in raised.value.problems] == [1, 5]
+
+
+def test_assertions_follow_posting_dates():
+    """The check clears on Feb 2: an assertion dated Feb 1 must not see it yet."""
+    journal = loads("""\
+        2026-01-30 Rent check
+            Expenses:Rent      $500.00
+            Assets:Bank  ; date: 2026-02-02
+
+        2026-02-01 Deposit
+            Assets:Bank  $100.00 = $100.00
+            Income
+        """)
+    assert len(journal.transactions) == 2
+
+
+def test_bad_posting_date_is_an_error_at_its_line():
+    with pytest.raises(JournalError, match="posting date: 2026-02-30 is not a date") as raised:
+        loads("""\
+            2026-01-30 x
+                Expenses:Rent      $500.00
+                Assets:Bank  ; date: 2026-02-30
+            """)
+    assert raised.value.line == 3

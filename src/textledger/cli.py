@@ -69,6 +69,8 @@ def _run(command: Command, args) -> int:
         raise UsageError("--depth must be 1 or more")
     query_from_args(args)  # a bad date, period or pattern is a usage error, before any loading
     journal = load(*_journal_files(args)) if command.needs_journal else None
+    for warning in journal.warnings if journal is not None else ():
+        print(warning.render(), file=sys.stderr)
     return command.run(journal, args, sys.stdout)
 
 

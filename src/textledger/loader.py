@@ -223,11 +223,11 @@ def _balance(loading: _Loading, entry, precisions: dict[str, int]):
         return entry
     for posting in elided:
         if posting.kind is PostingKind.VIRTUAL:
-            loading.problem(posting, 1, f"the virtual posting to ({posting.account}) needs an amount:"
+            loading.problem(posting, _account_column(loading, posting), f"the virtual posting to ({posting.account}) needs an amount:"
                                         " parenthesised postings are not balanced, so nothing can be inferred")
             return None
         if posting.assertion is not None:
-            loading.problem(posting, 1, "balance assignments (an assertion on a posting with no amount)"
+            loading.problem(posting, _assertion_column(loading, posting), "balance assignments (an assertion on a posting with no amount)"
                                         " are not supported yet: write the amount")
             return None
     fills: dict[int, list[Posting]] = {}
@@ -235,7 +235,7 @@ def _balance(loading: _Loading, entry, precisions: dict[str, int]):
         group = [p for p in postings if p.kind is kind]
         missing = [p for p in group if p.amount is None]
         if len(missing) > 1:
-            loading.problem(missing[1], 1, f"only one {label} posting in a transaction may leave out its amount;"
+            loading.problem(missing[1], _account_column(loading, missing[1]), f"only one {label} posting in a transaction may leave out its amount;"
                                            f" line {missing[0].source.line} already does")
             return None
         sums = _sums(group)
@@ -295,14 +295,22 @@ def _is_balanced(group: list[Posting], sums: dict[str, Decimal], precisions: dic
 def _check_assertions(loading: _Loading, transactions: list[Transaction]) -> None:
     """Each assertion against the running balance after its posting, in date then file order."""
     running: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    for transaction in transactions:
-        for posting in transaction.postings:
-            balance = running[posting.account]
-            amount = posting.amount
-            if amount is not None:
-                balance[amount.commodity] = balance.get(amount.commodity, Decimal(0)) + amount.quantity
-            if posting.assertion is not None:
-                _check_assertion(loading, posting, balance)
+    for posting in _postings_by_date(transactions):
+        balance = running[posting.account]
+        amount = posting.amount
+        if amount is not None:
+            balance[amount.commodity] = balance.get(amount.commodity, Decimal(0)) + amount.quantity
+        if posting.assertion is not None:
+            _check_assertion(loading, posting, balance)
+
+
+def _postings_by_date(transactions: list[Transaction]):
+    """Every posting in date order: its own date if it has one, else its transaction's."""
+    if not any(p.date for t in transactions for p in t.postings):
+        return (p for t in transactions for p in t.postings)
+    dated = [(p.date or t.date, p) for t in transactions for p in t.postings]
+    dated.sort(key=lambda pair: pair[0])
+    return (p for _, p in dated)
 
 
 def _check_assertion(loading: _Loading, posting: Posting, balance: dict[str, Decimal]) -> None:
@@ -322,9 +330,20 @@ def _check_assertion(loading: _Loading, posting: Posting, balance: dict[str, Dec
                             f"balance assertion (==) failed: {posting.account} also holds {', '.join(others)}")
 
 
-def _assertion_column(loading: _Loading, posting: Posting) -> int:
+def _source_line(loading: _Loading, posting: Posting) -> str:
     lines = loading.lines.get(posting.source.file, [])
-    text = lines[posting.source.line - 1] if 0 < posting.source.line <= len(lines) else ""
+    return lines[posting.source.line - 1] if 0 < posting.source.line <= len(lines) else ""
+
+
+def _account_column(loading: _Loading, posting: Posting) -> int:
+    """1-based column where the posting's account (or its status mark) starts."""
+    text = _source_line(loading, posting)
+    return len(text) - len(text.lstrip(" \t")) + 1
+
+
+def _assertion_column(loading: _Loading, posting: Posting) -> int:
+    """1-based column of the posting's `=`."""
+    text = _source_line(loading, posting)
     semicolon = text.find(";")
     equals = text.find("=", 0, semicolon if semicolon >= 0 else len(text))
     return equals + 1 if equals >= 0 else 1

@@ -8,6 +8,7 @@ amounts stay `None` here: filling them in and balancing is the loader's job.
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import re
 
 import attrs
@@ -25,6 +26,7 @@ from .records import (
     Source,
     Style,
     Transaction,
+    tag_value,
 )
 
 
@@ -187,10 +189,12 @@ class _Builder(lark.Transformer):
         postings = []
         for line, (status, account, kind, amount, cost, assertion, _, _), own in parsed:
             own_comment = "\n".join(own)
+            own_tags = parse_tags(own_comment) if own_comment else ()
             postings.append(Posting(
                 account=account, amount=amount[0] if amount is not None else None, cost=cost,
                 assertion=assertion, kind=kind, status=status, comment=own_comment,
-                tags=tags + parse_tags(own_comment) if own_comment else tags,
+                tags=tags + own_tags if own_tags else tags,
+                date=_posting_date(state, line, own_comment, own_tags) if own_comment else None,
                 source=Source(state.file, line),
             ))
         return comment, tags, tuple(postings)
@@ -308,6 +312,25 @@ class _Builder(lark.Transformer):
         token = children[0]
         _STATE.get().problem(token.line, 0, "a line must start with a date, a directive, a comment character"
                                             " (; # * % |) or, for a posting, indentation")
+        return None
+
+
+_BRACKET_DATE_RE = re.compile(r"\[(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})?(?:=\d{4}[-/.]\d{1,2}[-/.]\d{1,2})?\]")
+
+
+def _posting_date(state: ParseState, line: int, comment: str, tags) -> dt.date | None:
+    """A posting's own date: hledger's `date:` tag or ledger's `[DATE]` in its comment."""
+    text = tag_value(tags, "date")
+    if text is None:
+        match = _BRACKET_DATE_RE.search(comment)
+        text = match[1] if match else None
+    if not text:
+        return None
+    try:
+        return parse_date(text.strip())
+    except LineError as error:
+        column = state.lines[line - 1].find(text) if 0 < line <= len(state.lines) else 0
+        state.problem(line, max(column, 0), f"posting date: {error.message}")
         return None
 
 

@@ -1,9 +1,11 @@
-"""Which postings a report looks at: account patterns, dates, descriptions, tags.
+"""Which postings a report looks at: account patterns, dates, descriptions, tags, status.
 
-Query terms follow hledger: a bare word is a case-insensitive account regex (any may
-match), `not:REGEX` excludes accounts, `desc:REGEX` and `payee:REGEX` match the
-description, `tag:NAME` or `tag:NAME=REGEX` match tags, `real:` keeps real postings
-only. Dates come from `-b`, `-e` and `-p`; `end` is exclusive, as in hledger.
+Query terms follow hledger: a bare word is a case-insensitive account regex; prefixed
+terms match other fields — `acct:`, `desc:`, `payee:`, `note:`, `code:`, `tag:NAME` or
+`tag:NAME=REGEX`, `status:*` / `status:!` / `status:` (unmarked), `date:PERIOD`, `real:`.
+Terms of one kind are alternatives (any may match); different kinds must all match;
+`not:` before any term excludes what it matches. Dates also come from `-b`, `-e` and
+`-p`; every `end` is exclusive, as in hledger.
 """
 
 from __future__ import annotations
@@ -27,74 +29,129 @@ def _compile(pattern: str) -> re.Pattern:
         raise QueryError(f"bad regular expression {pattern!r}: {error}") from None
 
 
+_TEXT_FIELDS = ("acct", "desc", "payee", "note", "code")
+
+
 @attrs.frozen
-class Query:
-    accounts: tuple[re.Pattern, ...] = ()
-    not_accounts: tuple[re.Pattern, ...] = ()
-    descriptions: tuple[re.Pattern, ...] = ()
-    payees: tuple[re.Pattern, ...] = ()
-    tags: tuple[tuple[str, re.Pattern | None], ...] = ()
+class Term:
+    """One query term: what it looks at (`kind`), what it looks for, and whether negated."""
+
+    kind: str
+    pattern: re.Pattern | None = None
+    name: str = ""
+    status: str = ""
     begin: dt.date | None = None
     end: dt.date | None = None
-    real_only: bool = False
+    negated: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> Term:
+        negated = False
+        while text.startswith("not:"):
+            negated, text = not negated, text[4:]
+        prefix, colon, value = text.partition(":")
+        if not colon or prefix not in _TEXT_FIELDS + ("tag", "status", "date", "real"):
+            return cls("acct", _compile(text), negated=negated)
+        if prefix in _TEXT_FIELDS:
+            return cls(prefix, _compile(value), negated=negated)
+        if prefix == "tag":
+            name, _, pattern = value.partition("=")
+            if not name:
+                raise QueryError("tag: needs a tag name, e.g. tag:invoice or tag:invoice=INV-1")
+            return cls("tag", _compile(pattern) if pattern else None, name=name, negated=negated)
+        if prefix == "status":
+            if value not in ("", "*", "!"):
+                raise QueryError(f"status:{value} — write status:* (cleared), status:! (pending) or status: (unmarked)")
+            return cls("status", status=value, negated=negated)
+        if prefix == "date":
+            begin, end = parse_period(value)
+            return cls("date", begin=begin, end=end, negated=negated)
+        return cls("real", negated=negated)
+
+    @property
+    def on_transaction(self) -> bool:
+        """Whether the term looks only at the transaction (so one test serves all its postings)."""
+        return self.kind in ("desc", "payee", "note", "code")
+
+    def matches(self, transaction: Transaction | None, posting: Posting | None) -> bool:
+        kind = self.kind
+        if kind == "desc":
+            return self.pattern.search(transaction.description) is not None
+        if kind == "payee":
+            return self.pattern.search(transaction.payee) is not None
+        if kind == "note":
+            return self.pattern.search(transaction.note) is not None
+        if kind == "code":
+            return self.pattern.search(transaction.code) is not None
+        if kind == "acct":
+            return self.pattern.search(posting.account) is not None
+        if kind == "tag":
+            value = posting.tag(self.name)
+            return value is not None and (self.pattern is None or self.pattern.search(value) is not None)
+        if kind == "status":
+            return (posting.status or (transaction.status if transaction else "")) == self.status
+        if kind == "date":
+            date = posting.date or (transaction.date if transaction else None)
+            return date is None or _within(date, self.begin, self.end)
+        return posting.kind is PostingKind.REAL
+
+
+def _within(date: dt.date, begin: dt.date | None, end: dt.date | None) -> bool:
+    return (begin is None or date >= begin) and (end is None or date < end)
+
+
+@attrs.frozen
+class Query:
+    """Terms grouped by kind, plus the report's date range (`begin` inclusive, `end` not)."""
+
+    groups: tuple[tuple[Term, ...], ...] = ()
+    exclusions: tuple[Term, ...] = ()
+    begin: dt.date | None = None
+    end: dt.date | None = None
 
     @classmethod
     def from_terms(cls, terms: list[str] | tuple[str, ...] = (), begin: dt.date | None = None,
                    end: dt.date | None = None) -> Query:
         """A query from command-line terms like `Expenses not:Meals desc:rent tag:invoice`."""
-        fields: dict[str, list] = {"accounts": [], "not_accounts": [], "descriptions": [], "payees": [], "tags": []}
-        real_only = False
-        for term in terms:
-            prefix, _, value = term.partition(":")
-            if prefix == "not" and value:
-                fields["not_accounts"].append(_compile(value))
-            elif prefix == "desc" and value:
-                fields["descriptions"].append(_compile(value))
-            elif prefix == "payee" and value:
-                fields["payees"].append(_compile(value))
-            elif prefix == "tag" and value:
-                name, _, pattern = value.partition("=")
-                fields["tags"].append((name, _compile(pattern) if pattern else None))
-            elif prefix == "real":
-                real_only = True
-            elif prefix == "acct" and value:
-                fields["accounts"].append(_compile(value))
-            else:
-                fields["accounts"].append(_compile(term))
-        return cls(**{k: tuple(v) for k, v in fields.items()}, begin=begin, end=end, real_only=real_only)
+        parsed = [Term.parse(term) for term in terms]
+        kinds: dict[str, list[Term]] = {}
+        for term in parsed:
+            if not term.negated:
+                kinds.setdefault(term.kind, []).append(term)
+        return cls(tuple(tuple(group) for group in kinds.values()),
+                   tuple(term for term in parsed if term.negated), begin, end)
 
     def matches_transaction(self, transaction: Transaction) -> bool:
-        """Date range, description and payee: what is decided once per transaction."""
-        if self.begin is not None and transaction.date < self.begin:
+        """The tests that look at the transaction alone: description, payee, note, code, and
+        the date range (unless a posting has a date of its own). Pair with `matches_posting`."""
+        if not any(p.date for p in transaction.postings) and not _within(transaction.date, self.begin, self.end):
             return False
-        if self.end is not None and transaction.date >= self.end:
-            return False
-        if self.descriptions and not any(p.search(transaction.description) for p in self.descriptions):
-            return False
-        if self.payees and not any(p.search(transaction.payee) for p in self.payees):
-            return False
-        return True
-
-    def matches_posting(self, posting: Posting) -> bool:
-        if self.real_only and posting.kind is not PostingKind.REAL:
-            return False
-        account = posting.account
-        if self.accounts and not any(p.search(account) for p in self.accounts):
-            return False
-        if self.not_accounts and any(p.search(account) for p in self.not_accounts):
-            return False
-        for name, pattern in self.tags:
-            value = posting.tag(name)
-            if value is None or (pattern is not None and not pattern.search(value)):
+        for group in self.groups:
+            if group[0].on_transaction and not any(term.matches(transaction, None) for term in group):
                 return False
-        return True
+        return not any(term.on_transaction and term.matches(transaction, None) for term in self.exclusions)
+
+    def matches_posting(self, posting: Posting, transaction: Transaction | None = None) -> bool:
+        """The tests that look at the posting: account, tags, status, real, and its own date.
+        Without `transaction`, the transaction's part is taken as checked by `matches_transaction`."""
+        date = posting.date or (transaction.date if transaction is not None else None)
+        if date is not None and not _within(date, self.begin, self.end):
+            return False
+        for group in self.groups:
+            if group[0].on_transaction:
+                if transaction is not None and not any(term.matches(transaction, posting) for term in group):
+                    return False
+            elif not any(term.matches(transaction, posting) for term in group):
+                return False
+        return not any(term.matches(transaction, posting) for term in self.exclusions
+                       if transaction is not None or not term.on_transaction)
 
     def postings(self, transactions):
         """(transaction, posting) pairs that match, in journal order."""
         for transaction in transactions:
             if self.matches_transaction(transaction):
                 for posting in transaction.postings:
-                    if self.matches_posting(posting):
+                    if self.matches_posting(posting, transaction):
                         yield transaction, posting
 
 

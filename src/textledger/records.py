@@ -81,7 +81,8 @@ def tag_value(tags: Tags, name: str) -> str | None:
 
 @attrs.frozen(kw_only=True)
 class Posting:
-    """One line of a transaction. `tags` holds the transaction's tags, then its own."""
+    """One line of a transaction. `tags` holds the transaction's tags, then its own.
+    `date` is the posting's own date (`; date: D` or ledger's `; [D]`), None when it has none."""
 
     account: str
     amount: Amount | None
@@ -91,6 +92,7 @@ class Posting:
     status: str = ""
     comment: str = ""
     tags: Tags = ()
+    date: dt.date | None = None
     inferred: bool = False
     source: Source | None = _source
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import attrs
 
+from .balances import clip
 from .query import Query
 from .records import Amount, Journal, Source
 
@@ -21,14 +22,18 @@ class RegisterRow:
     source: Source | None = attrs.field(eq=False, default=None)
 
 
-def register(journal: Journal, query: Query = Query()) -> tuple[RegisterRow, ...]:
-    """Each matching posting with the running total (per commodity) of those shown so far."""
+def register(journal: Journal, query: Query = Query(), depth: int | None = None) -> tuple[RegisterRow, ...]:
+    """Each matching posting with the running total (per commodity) of those shown so far;
+    with `depth`, accounts are shown clipped to that many levels."""
+    matched = list(query.postings(journal.transactions))
+    if any(posting.date for _, posting in matched):  # postings with dates of their own go there
+        matched.sort(key=lambda pair: pair[1].date or pair[0].date)
     running: dict[str, Decimal] = {}
     rows = []
-    for transaction, posting in query.postings(journal.transactions):
+    for transaction, posting in matched:
         amount = posting.amount
         running[amount.commodity] = running.get(amount.commodity, Decimal(0)) + amount.quantity
         total = tuple(Amount(q, c) for c, q in sorted(running.items()) if q)
-        rows.append(RegisterRow(transaction.date, transaction.description, posting.account,
-                                amount, total, posting.source))
+        rows.append(RegisterRow(posting.date or transaction.date, transaction.description,
+                                clip(posting.account, depth), amount, total, posting.source))
     return tuple(rows)

@@ -10,13 +10,12 @@ from ..formatting import decimal_string, format_amount
 from ..printer import format_entry, print_journal
 from ..query import Query
 from ..register import register
-from .base import Command, add_query_argument, query_from_args
+from .base import Command, UsageError, add_query_argument, query_from_args
 
 
 def cmd_check(journal, args, out) -> int:
-    problems = list(journal.warnings)
-    if args.strict:
-        problems += strict_problems(journal)
+    """Loading already checked the journal (its warnings are printed by the CLI); --strict adds more."""
+    problems = strict_problems(journal) if args.strict else []
     for problem in problems:
         print(problem.render(), file=sys.stderr)
     return 1 if any(not p.warning for p in problems) else 0
@@ -39,23 +38,30 @@ def cmd_balance(journal, args, out) -> int:
             for row in report.rows for amount in row.amounts
         ] + ([] if args.no_total else [["total", a.commodity, decimal_string(a.quantity)] for a in report.total])))
     else:
-        rows = []
-        for row in report.rows:
-            name = row.account if flat else "  " * (row.depth - 1) + row.account.rsplit(":", 1)[-1]
-            rows.append(["\n".join(format_amount(a, styles) for a in row.amounts) or "0", name])
-        text = render.text_table(rows, colalign=("right", "left"))
-        if not args.no_total:
-            width = max((len(line) for line in text.splitlines()), default=20)
-            total = "\n".join(format_amount(a, styles) for a in report.total) or "0"
-            amount_width = max(len(r[0].split("\n")[0]) for r in rows) if rows else len(total)
-            text += "-" * max(width, 20) + "\n" + "\n".join(
-                line.rjust(amount_width) for line in total.split("\n")) + "\n"
-        out.write(text)
+        out.write(_balance_text(report, flat, styles, total=not args.no_total))
     return 0
 
 
+def _balance_text(report, flat: bool, styles, total: bool) -> str:
+    """hledger's layout: amounts right-aligned, the account on the amount's last line,
+    a rule, then the total lined up with the amounts."""
+    def cell(amounts, name=""):
+        lines = [format_amount(a, styles) for a in amounts] or ["0"]
+        return ["\n".join(lines), "\n" * (len(lines) - 1) + name]
+
+    rows = [cell(row.amounts, row.account if flat else "  " * (row.depth - 1) + row.account.rsplit(":", 1)[-1])
+            for row in report.rows]
+    if not total:
+        return render.text_table(rows, colalign=("right", "left"))
+    rows.append(cell(report.total))
+    lines = render.text_table(rows, colalign=("right", "left")).splitlines()
+    total_lines = max(len(report.total), 1)
+    width = max(20, max(len(line) for line in lines))
+    return "\n".join(lines[:-total_lines] + ["-" * width] + [line.rstrip() for line in lines[-total_lines:]]) + "\n"
+
+
 def cmd_register(journal, args, out) -> int:
-    rows = register(journal, query_from_args(args))
+    rows = register(journal, query_from_args(args), depth=args.depth)
     styles = journal.style_map()
     if args.format == "json":
         out.write(render.json_text([{
@@ -64,9 +70,11 @@ def cmd_register(journal, args, out) -> int:
             "total": [{"commodity": t.commodity, "amount": decimal_string(t.quantity)} for t in row.total],
         } for row in rows]))
     elif args.format == "csv":
+        # `total` is the running total in the posting's own commodity, exact like `amount`
         out.write(render.csv_table(["date", "description", "account", "commodity", "amount", "total"], [
             [row.date.isoformat(), row.description, row.account, row.amount.commodity,
-             decimal_string(row.amount.quantity), " + ".join(format_amount(t, styles) for t in row.total) or "0"]
+             decimal_string(row.amount.quantity),
+             decimal_string(next((t.quantity for t in row.total if t.commodity == row.amount.commodity), 0))]
             for row in rows]))
     else:
         out.write(render.text_table([
@@ -77,13 +85,15 @@ def cmd_register(journal, args, out) -> int:
 
 
 def cmd_print(journal, args, out) -> int:
+    if args.depth is not None:
+        raise UsageError("print shows whole transactions: it takes no --depth")
     query = query_from_args(args)
     if query == Query():
         out.write(print_journal(journal))
         return 0
     styles = journal.style_map()
     chosen = [t for t in journal.transactions
-              if query.matches_transaction(t) and any(query.matches_posting(p) for p in t.postings)]
+              if query.matches_transaction(t) and any(query.matches_posting(p, t) for p in t.postings)]
     out.write("\n".join(format_entry(t, styles) for t in chosen))
     return 0
 
@@ -103,7 +113,8 @@ def _configure_balance(parser) -> None:
 
 
 COMMANDS = (
-    Command("check", "load the journal and report every error (exit 1 if any)", _configure_check, cmd_check),
+    Command("check", "load the journal and report every error (exit 1 if any)", _configure_check, cmd_check,
+            formats=("text",)),
     Command("balance", "account balances, as a tree or --flat", _configure_balance, cmd_balance, aliases=("bal",)),
     Command("register", "matching postings with a running total", add_query_argument, cmd_register, aliases=("reg",)),
     Command("print", "the journal as canonical text (whole matching transactions with a query)",
