@@ -22,9 +22,12 @@ import attrs
 
 from .formatting import format_amount
 from .parser import Include, ParseState, parse_text
+from .payroll_rules import check_rules
 from .records import (
     Amount,
     CommodityDeclaration,
+    DeductionRule,
+    Employee,
     Journal,
     JournalError,
     PeriodicTransaction,
@@ -174,6 +177,7 @@ def _build(loading: _Loading) -> Journal:
     transactions: list[Transaction] = []
     periodic: list[PeriodicTransaction] = []
     accounts, commodities, prices = [], [], []
+    deductions, employees = [], []
     for item in loading.items:
         if isinstance(item, Transaction):
             balanced = _balance(loading, item, precisions)
@@ -189,6 +193,11 @@ def _build(loading: _Loading) -> Journal:
             commodities.append(item)
         elif isinstance(item, Price):
             prices.append(item)
+        elif isinstance(item, DeductionRule):
+            deductions.append(item)
+        elif isinstance(item, Employee):
+            employees.append(item)
+    state.problems.extend(check_rules(deductions, employees, loading.lines))
     transactions.sort(key=_date_key)
     prices.sort(key=_date_key)
     _check_assertions(loading, transactions)
@@ -200,6 +209,7 @@ def _build(loading: _Loading) -> Journal:
         transactions=tuple(transactions), accounts=tuple(accounts), commodities=tuple(commodities),
         prices=tuple(prices), periodic=tuple(periodic), styles=tuple(sorted(styles.items())),
         files=tuple(loading.files), warnings=tuple(p for p in problems if p.warning),
+        deductions=tuple(deductions), employees=tuple(employees),
     )
 
 

@@ -14,7 +14,7 @@ import re
 import attrs
 import lark
 
-from . import grammar
+from . import grammar, payroll_rules
 from .lines import LineError, ParsedAmount, parse_amount, parse_date, parse_header, parse_posting, parse_tags
 from .records import (
     AccountDeclaration,
@@ -59,11 +59,17 @@ class ParseState:
         """Remember how amounts of this commodity are written (first style, widest precision)."""
         amount, style, decimal_known = parsed
         symbol = amount.commodity
-        if symbol not in self.first_style:
+        first = self.first_style.get(symbol)
+        if first is None:
             self.first_style[symbol] = style
             self.precision[symbol] = style.precision
-        elif style.precision > self.precision[symbol]:
-            self.precision[symbol] = style.precision
+        else:
+            if style.precision > self.precision[symbol]:
+                self.precision[symbol] = style.precision
+            if style.thousands and not first.thousands:
+                # the digit-group mark comes from the first amount that shows one, as in
+                # hledger: the style must not depend on which amount happens to come first
+                self.first_style[symbol] = attrs.evolve(first, thousands=style.thousands)
         if decimal_known:
             if symbol not in self.decimal_marks and (style.precision or style.thousands):
                 self.decimal_marks[symbol] = style.decimal_mark
@@ -166,7 +172,8 @@ class _Builder(lark.Transformer):
                 ok = False
                 continue
             if text.lstrip()[0] == ";":
-                (parsed[-1][2] if parsed else comments).append(_comment_text(text))
+                if _comment_text(text):  # an empty `;` line carries nothing to keep
+                    (parsed[-1][2] if parsed else comments).append(_comment_text(text))
                 continue
             try:
                 parts = parse_posting(text, state.decimal_marks)
@@ -264,14 +271,29 @@ class _Builder(lark.Transformer):
         return Price(date=date, commodity=match[2].strip('"'), amount=amount, source=Source(state.file, token.line))
 
     def include(self, children):
-        state = _STATE.get()
+        return _include(children[0], len("include"))
+
+    def textledger_include(self, children):
+        """`;textledger include FILE`: an include that ledger and hledger read as a comment,
+        for files of textledger-only directives (the payroll rules)."""
         token = children[0]
-        keyword = len("include")
-        pattern = token.rstrip()[keyword:].split(" ;", 1)[0].strip()
-        if not pattern:
-            state.problem(token.line, keyword, "`include` needs a file name or glob pattern")
-            return None
-        return Include(pattern, Source(state.file, token.line), token.index(pattern, keyword))
+        return _include(token, token.index("include") + len("include"))
+
+    def deduction(self, children):
+        state = _STATE.get()
+        lines = _entry_lines(children[0])
+        line, head = lines[0]
+        name, comment = _split_name_comment(head[len("deduction"):])
+        comment, subs = _sub_directives(state, "deduction", lines[1:], comment, payroll_rules.DEDUCTION_WORDS)
+        return payroll_rules.deduction_rule(state, line, head, name, comment, subs)
+
+    def employee(self, children):
+        state = _STATE.get()
+        lines = _entry_lines(children[0])
+        line, head = lines[0]
+        text, _, comment = head[len("employee"):].partition(";")
+        comment, subs = _sub_directives(state, "employee", lines[1:], comment.strip(), payroll_rules.EMPLOYEE_WORDS)
+        return payroll_rules.employee(state, line, head, text, comment, subs)
 
     def directive(self, children):
         state = _STATE.get()
@@ -346,12 +368,23 @@ def _sub_directives(state: ParseState, directive: str, lines: list[tuple[int, st
             continue
         word = text.split()[0]
         if word.startswith(";"):
-            comments.append(_comment_text(text))
+            if _comment_text(text):
+                comments.append(_comment_text(text))
         elif word in known:
             subs.append((line, word, text))
         else:
             state.problem(line, _indent(text), f"{directive} sub-directive {word!r} is not supported yet")
     return "\n".join(comments), subs
+
+
+def _include(token, keyword_end: int) -> Include | None:
+    """The Include of an include line whose keyword ends at `keyword_end`."""
+    state = _STATE.get()
+    pattern = token.rstrip()[keyword_end:].split(" ;", 1)[0].strip()
+    if not pattern:
+        state.problem(token.line, keyword_end, "`include` needs a file name or glob pattern")
+        return None
+    return Include(pattern, Source(state.file, token.line), token.index(pattern, keyword_end))
 
 
 def _indent(text: str) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .formatting import format_amount, quote_symbol
+from .formatting import format_amount, format_number, quote_symbol
 from .records import Amount, Journal, PeriodicTransaction, Posting, PostingKind, Style, Transaction
 
 INDENT = "    "
@@ -83,14 +83,23 @@ def format_entry(entry: Transaction | PeriodicTransaction, styles: dict[str, Sty
     return "\n".join(lines) + "\n"
 
 
+def _commodity_sample(symbol: str, style: Style) -> str:
+    """`$1,000.00`, `1.000,00 EUR`, `$0.`: a sample amount that always shows the decimal mark,
+    which hledger requires in a commodity directive."""
+    sample = format_amount(Amount(Decimal(1000 if style.thousands else 0), symbol), {symbol: style})
+    if style.precision == 0 and not style.thousands:
+        number = format_number(Decimal(0), style)
+        sample = sample.replace(number, number + style.decimal_mark, 1)
+    return sample
+
+
 def print_journal(journal: Journal) -> str:
     """The whole journal as canonical text."""
     styles = journal.style_map()
     out: list[str] = []
     for commodity in journal.commodities:
         if commodity.style is not None:
-            sample = format_amount(Amount(Decimal(1000 if commodity.style.thousands else 0), commodity.symbol),
-                                   {commodity.symbol: commodity.style})
+            sample = _commodity_sample(commodity.symbol, commodity.style)
             head = f"commodity {sample}"
         else:
             head = f"commodity {quote_symbol(commodity.symbol)}"

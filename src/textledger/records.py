@@ -204,6 +204,10 @@ class Journal:
     styles: tuple[tuple[str, Style], ...] = ()
     files: tuple[str, ...] = attrs.field(default=(), eq=False)
     warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
+    # Payroll rules: textledger-only directives that `print` leaves out (its text stays
+    # readable by ledger and hledger), so they are left out of equality too.
+    deductions: tuple[DeductionRule, ...] = attrs.field(default=(), eq=False)
+    employees: tuple[Employee, ...] = attrs.field(default=(), eq=False)
 
     def style_map(self) -> dict[str, Style]:
         """Display style per commodity: declared, else inferred from the amounts."""
@@ -268,3 +272,100 @@ class JournalError(Exception):
     @property
     def message(self) -> str:
         return self.errors[0].message
+
+
+# ---------------------------------------------------------------- payroll rules (docs/payroll.md)
+
+
+Positions = tuple[tuple[str, int, int], ...]
+"""(keyword, line, 1-based column of its value) of a directive's sub-lines, for messages."""
+
+
+def _position(positions: Positions, source: Source | None, keyword: str) -> tuple[int, int]:
+    for word, line, column in positions:
+        if word == keyword:
+            return line, column
+    return (source.line if source else 0), 1
+
+
+@attrs.frozen
+class Bracket:
+    """One step of a progressive scale: `rate` applies to the annual base above `threshold`."""
+
+    threshold: Decimal
+    rate: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class DeductionRule:
+    """One version of a `deduction NAME` rule, in force from `effective` (None: from the
+    start) until the next version of the same name. Rates are fractions (6.2% is 0.062)."""
+
+    name: str
+    effective: dt.date | None = None
+    rate: Decimal | None = None  # employee share: a rate of the base,
+    amount: Amount | None = None  # or a flat amount per pay period,
+    brackets: tuple[Bracket, ...] = ()  # or a progressive scale on the annualized base
+    employer_rate: Decimal | None = None
+    employer_amount: Amount | None = None
+    employer_match: Decimal | None = None  # a rate of the employee share,
+    match_limit: Decimal | None = None  # matched up to this rate of the base
+    wage_base: Amount | None = None  # the most of the base taxed in a calendar year
+    annual_limit: Amount | None = None  # the most of the employee share in a calendar year
+    pretax: bool = False
+    base_less: tuple[str, ...] = ()  # pre-tax deductions taken off gross ("pretax": all of them)
+    liability: str = ""
+    expense: str = ""
+    comment: str = ""
+    source: Source | None = _source
+    positions: Positions = attrs.field(default=(), eq=False, repr=False)
+
+    def position(self, keyword: str) -> tuple[int, int]:
+        """(line, column) of a sub-line, or the directive's own line when it has none."""
+        return _position(self.positions, self.source, keyword)
+
+
+@attrs.frozen(kw_only=True)
+class EmployeeDeduction:
+    """A rule named on an employee's `deductions` line, with the employee's own rate or
+    amount when one is given (`retirement 3%`, `garnishment $150.00`)."""
+
+    name: str
+    rate: Decimal | None = None
+    amount: Amount | None = None
+    source: Source | None = _source
+    column: int = attrs.field(default=1, eq=False, repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class Employee:
+    """One version of an `employee ID` directive, in force from `effective` (None: from the
+    start). Paid a salary per year or an hourly rate, on a schedule."""
+
+    id: str
+    name: str = ""
+    effective: dt.date | None = None
+    salary: Amount | None = None
+    hourly: Amount | None = None
+    overtime: Decimal | None = None  # pay multiplier for hours over `overtime_after` in a week
+    overtime_after: Decimal = Decimal(40)
+    schedule: str = "monthly"  # weekly, biweekly, semimonthly or monthly
+    anchor: dt.date | None = None  # one pay date of a weekly or biweekly schedule
+    start: dt.date | None = None
+    end: dt.date | None = None
+    deductions: tuple[EmployeeDeduction, ...] = ()
+    expense: str = ""
+    pay_from: str = ""
+    comment: str = ""
+    source: Source | None = _source
+    positions: Positions = attrs.field(default=(), eq=False, repr=False)
+
+    @property
+    def commodity(self) -> str:
+        """The commodity the employee is paid in."""
+        pay = self.salary or self.hourly
+        return pay.commodity if pay is not None else ""
+
+    def position(self, keyword: str) -> tuple[int, int]:
+        """(line, column) of a sub-line, or the directive's own line when it has none."""
+        return _position(self.positions, self.source, keyword)

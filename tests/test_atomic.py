@@ -1,0 +1,172 @@
+"""Atomic writes: a journal file is replaced whole or not at all, never left half-written."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, strategies as st
+
+from textledger import atomic
+from textledger.atomic import append_atomic, write_atomic
+
+ORIGINAL = "2026-01-05 Coffee\n    Expenses:Coffee  $3.50\n    Assets:Cash\n"
+NEW = "; rewritten\n" + ORIGINAL * 50
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Temporary files write_atomic could have left behind."""
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Path:
+    path = tmp_path / "books.journal"
+    path.write_text(ORIGINAL, encoding="utf-8")
+    return path
+
+
+def test_replaces_the_content(journal: Path):
+    write_atomic(journal, NEW)
+    assert journal.read_text(encoding="utf-8") == NEW
+    assert leftovers(journal.parent) == []
+
+
+def test_writes_text_exactly_as_given(tmp_path: Path):
+    """UTF-8, and no newline translation: "\\r\\n" stays "\\r\\n", a missing final newline stays missing."""
+    path = tmp_path / "windows.journal"
+    text = "; Café\r\n2026-01-05 x\r\n    a  €5\r\n    b"
+    write_atomic(path, text)
+    assert path.read_bytes() == text.encode("utf-8")
+
+
+@given(text=st.text())
+def test_any_text_reads_back_byte_for_byte(text: str):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "books.journal"
+        write_atomic(path, text)
+        assert path.read_bytes() == text.encode("utf-8")
+        assert leftovers(Path(folder)) == []
+
+
+def test_keeps_the_permissions_of_the_file(journal: Path):
+    journal.chmod(0o640)
+    write_atomic(journal, NEW)
+    assert stat.S_IMODE(journal.stat().st_mode) == 0o640
+
+
+def test_a_new_file_gets_the_usual_permissions(tmp_path: Path):
+    umask = os.umask(0o027)
+    try:
+        write_atomic(tmp_path / "new.journal", NEW)
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new.journal").stat().st_mode) == 0o640
+
+
+def test_a_symbolic_link_is_followed_not_replaced(journal: Path, tmp_path: Path):
+    link = tmp_path / "link.journal"
+    link.symlink_to(journal.name)
+    write_atomic(link, NEW)
+    assert link.is_symlink()
+    assert journal.read_text(encoding="utf-8") == NEW
+
+
+class _DiskFull:
+    """A file object that writes half of what it is given, then fails as a full disk does."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(text[: len(text) // 2])
+        self._stream.flush()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._stream.close()
+
+
+def test_disk_full_half_way_through_the_write_leaves_the_original_intact(journal: Path, monkeypatch):
+    real_fdopen = os.fdopen
+    written = []
+
+    def fdopen(*args, **kwargs):
+        stream = _DiskFull(real_fdopen(*args, **kwargs))
+        written.append(stream)
+        return stream
+
+    monkeypatch.setattr(atomic.os, "fdopen", fdopen)
+    with pytest.raises(OSError, match="No space left"):
+        write_atomic(journal, NEW)
+    assert written, "the write went through the patched file object"
+    assert journal.read_text(encoding="utf-8") == ORIGINAL
+    assert leftovers(journal.parent) == []
+
+
+@pytest.mark.parametrize("failing", ["fsync", "chmod", "replace"])
+def test_a_failure_at_any_later_step_leaves_the_original_intact(failing: str, journal: Path, monkeypatch):
+    def fail(*args, **kwargs):
+        raise OSError(errno.EIO, f"{failing} failed")
+
+    monkeypatch.setattr(atomic.os, failing, fail)
+    with pytest.raises(OSError, match=f"{failing} failed"):
+        write_atomic(journal, NEW)
+    monkeypatch.undo()
+    assert journal.read_text(encoding="utf-8") == ORIGINAL
+    assert leftovers(journal.parent) == []
+
+
+def test_an_interrupt_during_the_write_cleans_up_and_propagates(journal: Path, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic.os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(journal, NEW)
+    monkeypatch.undo()
+    assert journal.read_text(encoding="utf-8") == ORIGINAL
+    assert leftovers(journal.parent) == []
+
+
+def test_a_missing_folder_is_an_os_error(tmp_path: Path):
+    with pytest.raises(FileNotFoundError):
+        write_atomic(tmp_path / "no" / "such" / "folder.journal", NEW)
+
+
+def test_append_adds_at_the_end(journal: Path):
+    append_atomic(journal, "\n2026-01-06 Tea\n    Expenses:Tea  $2\n    Assets:Cash\n")
+    assert journal.read_text(encoding="utf-8") == ORIGINAL + "\n2026-01-06 Tea\n    Expenses:Tea  $2\n    Assets:Cash\n"
+
+
+def test_append_starts_on_a_new_line_when_the_file_has_no_final_newline(journal: Path):
+    journal.write_text(ORIGINAL.rstrip("\n"), encoding="utf-8")
+    append_atomic(journal, "; more\n")
+    assert journal.read_text(encoding="utf-8") == ORIGINAL + "; more\n"
+
+
+def test_append_creates_a_missing_file(tmp_path: Path):
+    append_atomic(tmp_path / "new.journal", ORIGINAL)
+    assert (tmp_path / "new.journal").read_text(encoding="utf-8") == ORIGINAL
+
+
+def test_append_that_fails_leaves_the_original_intact(journal: Path, monkeypatch):
+    def fail(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "fsync", fail)
+    with pytest.raises(OSError):
+        append_atomic(journal, NEW)
+    monkeypatch.undo()
+    assert journal.read_text(encoding="utf-8") == ORIGINAL
+    assert leftovers(journal.parent) == []
