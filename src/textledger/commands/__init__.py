@@ -4,5 +4,10 @@ Each module exposes `Command` values; `ALL` is the order `textledger --help` lis
 """
 
 from . import books
+from . import statements
+from . import fmt
+from . import gitdiff
+from . import receivables
+from . import payroll
 
-ALL = books.COMMANDS
+ALL = books.COMMANDS + statements.COMMANDS + fmt.COMMANDS + gitdiff.COMMANDS + receivables.COMMANDS + payroll.COMMANDS

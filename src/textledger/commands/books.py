@@ -10,18 +10,25 @@ from ..formatting import decimal_string, format_amount
 from ..printer import format_entry, print_journal
 from ..query import Query
 from ..register import register
+from . import statements as statement_commands
+from .receivables import problems_with_context as receivable_problems
 from .base import Command, UsageError, add_query_argument, query_from_args
+from .payroll import payroll_problems
 
 
 def cmd_check(journal, args, out) -> int:
     """Loading already checked the journal (its warnings are printed by the CLI); --strict adds more."""
     problems = strict_problems(journal) if args.strict else []
+    problems += payroll_problems(journal, args.strict)  # recorded pay runs recomputed from the rules
+    problems += receivable_problems(journal)  # unknown invoices, duplicate IDs, bad terms and due dates
     for problem in problems:
         print(problem.render(), file=sys.stderr)
     return 1 if any(not p.warning for p in problems) else 0
 
 
 def cmd_balance(journal, args, out) -> int:
+    if statement_commands.wants_balance_report(args):  # --budget, -M/-Q/-Y columns, -X
+        return statement_commands.cmd_balance_report(journal, args, out)
     query = query_from_args(args)
     flat = args.flat and not args.tree
     build = balances.flat_balance if flat else balances.tree_balance
@@ -110,6 +117,9 @@ def _configure_balance(parser) -> None:
     parser.add_argument("--tree", action="store_true", help="accounts as a tree, parents include children (default)")
     parser.add_argument("-E", "--empty", action="store_true", help="show accounts whose balance is zero")
     parser.add_argument("-N", "--no-total", action="store_true", help="leave out the total line")
+    parser.add_argument("--budget", action="store_true",
+                        help="compare with the budget of periodic rules (~ monthly): actual, budget, difference, %%")
+    statement_commands.add_period_options(parser)
 
 
 COMMANDS = (
