@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sys
 
 from .commands import ALL
-from .commands.base import Command, UsageError, query_from_args
+from .commands.base import Command, UsageError, journal_files, query_from_args
 from .loader import load
 from .query import QueryError
 from .records import JournalError
@@ -53,22 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _journal_files(args) -> list[str]:
-    if args.file:
-        return args.file
-    env = os.environ.get("LEDGER_FILE")
-    if env:
-        return [os.path.expanduser(env)]
-    raise UsageError("no journal given: use -f FILE or set LEDGER_FILE")
-
-
 def _run(command: Command, args) -> int:
     if args.format not in command.formats:
         raise UsageError(f"{command.name} writes {', '.join(command.formats)}, not {args.format}")
     if args.depth is not None and args.depth < 1:
         raise UsageError("--depth must be 1 or more")
     query_from_args(args)  # a bad date, period or pattern is a usage error, before any loading
-    journal = load(*_journal_files(args)) if command.needs_journal else None
+    journal = load(*journal_files(args)) if command.needs_journal else None
     for warning in journal.warnings if journal is not None else ():
         print(warning.render(), file=sys.stderr)
     return command.run(journal, args, sys.stdout)

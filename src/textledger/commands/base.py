@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from typing import TextIO
 
 import attrs
 
 from ..query import Query, parse_date_bound, parse_period
-from ..records import Journal
+from ..records import Journal, Problem
 
 
 class UsageError(Exception):
@@ -46,3 +47,33 @@ def query_from_args(args: argparse.Namespace) -> Query:
         begin = max(filter(None, (begin, period_begin)), default=None)
         end = min(filter(None, (end, period_end)), default=None)
     return Query.from_terms(getattr(args, "query", ()), begin=begin, end=end)
+
+
+def journal_files(args: argparse.Namespace, hint: str = "") -> list[str]:
+    """The journal's files: `-f` (repeatable), else $LEDGER_FILE."""
+    if args.file:
+        return args.file
+    env = os.environ.get("LEDGER_FILE")
+    if env:
+        return [os.path.expanduser(env)]
+    raise UsageError(f"no journal given: use -f FILE or set LEDGER_FILE{hint}")
+
+
+def with_context(problems: list[Problem], column: Callable[[str], int | None] | None = None) -> list[Problem]:
+    """Problems found after loading (by check's extra checks), each given the text of its
+    line to show under it, and optionally a better column computed from that text.
+    Each file is read once."""
+    texts: dict[str, list[str]] = {}
+    shown = []
+    for problem in problems:
+        if problem.file not in texts:
+            try:
+                with open(problem.file, encoding="utf-8") as handle:
+                    texts[problem.file] = handle.read().split("\n")
+            except OSError:
+                texts[problem.file] = []
+        lines = texts[problem.file]
+        context = lines[problem.line - 1] if 0 < problem.line <= len(lines) else ""
+        better = column(context) if column is not None and context else None
+        shown.append(attrs.evolve(problem, column=better or problem.column, context=context))
+    return shown

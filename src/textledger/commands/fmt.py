@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,7 +13,7 @@ from ..atomic import write_atomic
 from ..fmt import AMOUNT_COLUMN, declared_styles, format_text, same_meaning
 from ..loader import STDIN, load, loads
 from ..records import Journal, JournalError, Problem, Style
-from .base import Command, UsageError
+from .base import Command, UsageError, journal_files
 
 
 def cmd_fmt(journal, args, out) -> int:
@@ -70,16 +69,6 @@ def _targets(args) -> tuple[list[str], Mapping[str, Style] | None, bool]:
     if STDIN in journal.files:
         raise UsageError("to format standard input, name it as the file: `textledger fmt -`")
     return list(dict.fromkeys(journal.files)), _declared(journal), True
-
-
-def journal_files(args, hint: str = "") -> list[str]:
-    """-f, else LEDGER_FILE, as the cli reads them (for commands that load files themselves)."""
-    if args.file:
-        return args.file
-    env = os.environ.get("LEDGER_FILE")
-    if env:
-        return [os.path.expanduser(env)]
-    raise UsageError(f"no journal given: use -f FILE or set LEDGER_FILE{hint}")
 
 
 def _declared(journal: Journal) -> dict[str, Style]:

@@ -9,8 +9,7 @@ from ..formatting import decimal_string, format_amount
 from ..gitdiff import WORKING_TREE, GitError, journal_diff, load_at_revision
 from ..loader import STDIN, load
 from ..records import Amount
-from .base import Command, UsageError, query_from_args
-from .fmt import journal_files
+from .base import Command, UsageError, journal_files, query_from_args
 
 
 def cmd_diff(journal, args, out) -> int:

@@ -11,7 +11,6 @@ import datetime as dt
 import os
 from decimal import Decimal
 
-import attrs
 
 from .. import render
 from ..atomic import append_atomic, write_atomic
@@ -36,7 +35,7 @@ from ..payroll_reports import liabilities, reconcile, register, year_to_date
 from ..payroll_rules import undeclared_accounts
 from ..printer import format_entry
 from ..records import Amount, Journal, JournalError, Problem
-from .base import Command, UsageError, query_from_args
+from .base import Command, UsageError, query_from_args, with_context
 
 _ZERO = Decimal(0)
 ACTIONS = ("run", "slip", "register", "ytd", "liabilities")
@@ -49,19 +48,7 @@ def payroll_problems(journal: Journal, strict: bool = False) -> list[Problem]:
     """Reconciliation of the recorded runs (and, when strict, undeclared payroll accounts),
     each problem with the line it points at."""
     problems = reconcile(journal) + (undeclared_accounts(journal) if strict else [])
-    texts: dict[str, list[str]] = {}
-    shown = []
-    for problem in problems:
-        if problem.file not in texts:
-            try:
-                with open(problem.file, encoding="utf-8") as handle:
-                    texts[problem.file] = handle.read().split("\n")
-            except OSError:
-                texts[problem.file] = []
-        lines = texts[problem.file]
-        context = lines[problem.line - 1] if 0 < problem.line <= len(lines) else ""
-        shown.append(attrs.evolve(problem, column=_amount_column(context) or problem.column, context=context))
-    return shown
+    return with_context(problems, _amount_column)
 
 
 def _amount_column(text: str) -> int | None:

@@ -7,7 +7,6 @@ import datetime as dt
 import html
 import re
 
-import attrs
 
 from .. import render
 from ..aging import AgingReport, AgingRow, Buckets, aging, collections, days_outstanding
@@ -16,7 +15,7 @@ from ..openitems import PAYABLES, RECEIVABLES, ZERO, Side, open_items, parties, 
 from ..query import QueryError, parse_date_bound
 from ..receivables import Statement, statement
 from ..records import Amount, JournalError, Problem
-from .base import Command, UsageError, query_from_args
+from .base import Command, UsageError, query_from_args, with_context
 
 DSO_DAYS = 90
 
@@ -80,20 +79,8 @@ def _checked(journal, side: Side) -> None:
 def problems_with_context(journal, sides: tuple[Side, ...] = (RECEIVABLES, PAYABLES)) -> list[Problem]:
     """`openitems.problems` of each side, with the offending line's text and the caret
     under its first word, ready to print (what `check` can report too)."""
-    texts: dict[str, list[str]] = {}
-    result = []
-    for problem in (problem for side in sides for problem in problems(journal, side)):
-        if problem.file not in texts:
-            try:
-                with open(problem.file, encoding="utf-8") as handle:
-                    texts[problem.file] = handle.read().split("\n")
-            except OSError:
-                texts[problem.file] = []
-        lines = texts[problem.file]
-        context = lines[problem.line - 1] if 0 < problem.line <= len(lines) else ""
-        column = len(context) - len(context.lstrip()) + 1 if context.strip() else problem.column
-        result.append(attrs.evolve(problem, column=column, context=context))
-    return result
+    found = [problem for side in sides for problem in problems(journal, side)]
+    return with_context(found, lambda text: len(text) - len(text.lstrip()) + 1 if text.strip() else None)
 
 
 # ---------------------------------------------------------------- aging
