@@ -3,9 +3,10 @@
 - docs/api.md: every ```python block is executed in a fresh namespace from the repository
   root. When a ```text block follows it directly, the lines it shows must appear, in that
   order, in what the program printed.
-- docs/cli.md: every command line in a ```sh block that starts with
-  `textledger -f journals/` is run through `textledger.cli.main` and must exit 0, or the
-  code its trailing comment names (`# exit 1`: an error example). When such a block holds
+- docs/cli.md and the guides in `RUN_DOCS`: every command line in a ```sh block that starts
+  with `textledger ` and names a file under `journals/` is run through `textledger.cli.main`
+  (except lines that write files: `--append`, `--apply`, `--in-place`) and must exit 0, or
+  the code its trailing comment names (`# exit 1`: an error example). When such a block holds
   one command and a ```text block follows it directly, the lines shown must appear, in
   order, in its output (stdout, then stderr). A line `...` marks trimmed output.
 - docs/journal-format.md: every ```journal block is loaded with `textledger.loads`
@@ -112,18 +113,30 @@ def test_api_examples_run(block, at_repo_root):
 # ---------------------------------------------------------------- docs/cli.md
 
 
-def _cli_commands() -> list[tuple[str, int, int, list[str] | None]]:
-    """(command line, doc line, expected exit code, shown output lines or None)."""
+RUN_DOCS = ("cli.md", "cash.md", "inventory.md")
+_WRITES = ("--append", "--apply", "--in-place")
+
+
+def _runnable(line: str) -> bool:
+    return (line.startswith("textledger ") and " journals/" in line
+            and not any(flag in line.split("#")[0].split() for flag in _WRITES))
+
+
+def _cli_commands() -> list[tuple[str, str, int, int, list[str] | None]]:
+    """(doc, command line, doc line, expected exit code, shown output lines or None)."""
     commands = []
-    for block in _blocks("cli.md"):
-        if block.lang != "sh":
+    for name in RUN_DOCS:
+        if not (DOCS / name).exists():
             continue
-        runnable = [(number, line.strip()) for number, line in enumerate(block.body.splitlines(), block.line + 1)
-                    if line.strip().startswith("textledger -f journals/")]
-        shown = _shown(block.following) if len(runnable) == 1 else None
-        for number, line in runnable:
-            exit_match = _EXIT.search(line)
-            commands.append((line, number, int(exit_match[1]) if exit_match else 0, shown))
+        for block in _blocks(name):
+            if block.lang != "sh":
+                continue
+            runnable = [(number, line.strip()) for number, line in enumerate(block.body.splitlines(), block.line + 1)
+                        if _runnable(line.strip())]
+            shown = _shown(block.following) if len(runnable) == 1 else None
+            for number, line in runnable:
+                exit_match = _EXIT.search(line)
+                commands.append((name, line, number, int(exit_match[1]) if exit_match else 0, shown))
     return commands
 
 
@@ -131,21 +144,21 @@ CLI_COMMANDS = _cli_commands()
 
 
 def test_cli_doc_has_examples():
-    assert len(CLI_COMMANDS) >= 10
-    assert any(code == 1 for _, _, code, _ in CLI_COMMANDS), "an error example (# exit 1) is documented"
+    assert len([c for c in CLI_COMMANDS if c[0] == "cli.md"]) >= 10
+    assert any(code == 1 for _, _, _, code, _ in CLI_COMMANDS), "an error example (# exit 1) is documented"
 
 
-@pytest.mark.parametrize("command", CLI_COMMANDS, ids=lambda c: f"cli.md:{c[1]}")
+@pytest.mark.parametrize("command", CLI_COMMANDS, ids=lambda c: f"{c[0]}:{c[2]}")
 def test_cli_examples_run(command, at_repo_root, capsys):
-    line, number, expected_code, shown = command
+    doc, line, number, expected_code, shown = command
     argv = shlex.split(line, comments=True)[1:]
     code = main(argv)
     captured = capsys.readouterr()
     assert code == expected_code, (
-        f"docs/cli.md:{number}: `{line}` exited {code}, the documentation says {expected_code}\n"
+        f"docs/{doc}:{number}: `{line}` exited {code}, the documentation says {expected_code}\n"
         f"{captured.out}{captured.err}")
     if shown is not None:
-        _assert_shown(shown, captured.out + captured.err, f"docs/cli.md:{number}")
+        _assert_shown(shown, captured.out + captured.err, f"docs/{doc}:{number}")
 
 
 # ---------------------------------------------------------------- docs/journal-format.md
