@@ -113,3 +113,34 @@ def test_account_with_one_space_before_amount_keeps_it_in_the_name():
 ])
 def test_tags(comment, tags):
     assert parse_tags(comment) == tags
+
+
+# ---------------------------------------------------------------- the plain-posting fast path
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from textledger import lines as lines_module  # noqa: E402
+
+_PIECES = st.sampled_from([
+    "Assets:Bank", "Expenses:Food", "A B", "A", "(A)", "[A]", "A)", "*", "!", " ", "  ", "\t", ";", "; x: 1",
+    "$", "€", "-", "+", "1", "12", "1,234", "1,234.56", "0.5", "5.000", "1.2345", ".5", "1,23", "EUR", " EUR",
+    "@", "@@", "=", "==", "$-", "-$", "12.50 EUR", "$1,000.00", "\"X Y\"", "{", "(", "1.000,50",
+])
+
+
+@given(st.sampled_from(["  ", "    ", "\t", " "]), st.lists(_PIECES, min_size=1, max_size=8))
+def test_plain_posting_fast_path_reads_exactly_as_the_general_parser(indent, pieces):
+    line = indent + "".join(pieces)
+    fast = lines_module._parse_plain_posting(line)
+    if fast is None:
+        return
+    # whatever the fast path accepts, the general parser accepts and reads the same way
+    assert fast == lines_module._parse_any_posting(line, {})
+
+
+@pytest.mark.parametrize("line", [
+    "    Assets:Bank:Checking  $1,234.56", "    A B  -$5", "    A  $-5.00  ; x: 1", "    Expenses:Food",
+    "    Expenses:Food  ; hi", "    A   12.50 EUR", "    A\t$5.5", "    A  $5 ;c", "    A  ;c",
+])
+def test_plain_posting_fast_path_takes_the_common_shapes(line):
+    assert lines_module._parse_plain_posting(line) == lines_module._parse_any_posting(line, {})

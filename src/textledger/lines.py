@@ -238,8 +238,58 @@ def _find_separator(line: str, start: int) -> int:
     return two if tab < 0 or two < tab else tab
 
 
+# The shape of nearly every posting line: a plain account, then nothing or one unambiguous
+# amount (`$1,234.56`, `-$5`, `$-5`, `12.50 EUR`), then maybe a comment. Read with one
+# regex, this is about twice as fast as the general path below, which handles the rest.
+# Single spaces only inside the account, so it ends exactly where `_find_separator` says.
+_PLAIN_POSTING_RE = re.compile(
+    r"(?P<indent>[ \t]+)(?P<account>[^ \t;*!(\[][^ \t;]*(?: [^ \t;]+)*)"
+    r"(?:(?:  |\t)[ \t]*(?P<amount>"
+    r"(?P<sign>-?)(?:(?P<lsym>[$€£¥])(?P<lsign>-?)(?P<lnum>NUM)|(?P<rnum>NUM) (?P<rsym>[A-Za-z]+))"
+    r")?[ \t]*(?:;(?P<comment>.*))?)?".replace(
+        "NUM", r"\d{1,3}(?:,\d{3})+\.\d+|\d+\.\d{1,2}|\d+\.\d{4,}|\d+")
+)
+
+
+def _parse_plain_posting(line: str) -> PostingParts | None:
+    """The common posting shape, or None when the line needs the general parser."""
+    match = _PLAIN_POSTING_RE.fullmatch(line)
+    if match is None:
+        return None
+    _, account, amount, sign, lsym, lsign, lnum, rnum, rsym, comment = match.groups()
+    if account[-1] in ")]":
+        return None
+    if amount is None:
+        column = match.start("comment") - 1 if comment is not None else len(line)
+        return "", account, PostingKind.REAL, None, None, None, comment.strip() if comment else "", column
+    if lsym is not None:
+        if sign and lsign:
+            return None
+        digits, symbol, key = lnum, lsym, (True, False)
+        sign = sign or lsign
+    else:
+        digits, symbol, key = rnum, rsym, (False, True)
+    point = digits.find(".")
+    precision = len(digits) - point - 1 if point >= 0 else 0
+    if "," in digits:
+        quantity, group = Decimal(digits.replace(",", "")), ","
+    else:
+        quantity, group = Decimal(digits), ""
+    parsed = (Amount(-quantity if sign else quantity, symbol), _style(*key, ".", group, precision), True)
+    return ("", account, PostingKind.REAL, parsed, None, None, comment.strip() if comment else "",
+            match.start("amount"))
+
+
 def parse_posting(line: str, decimal_marks: dict[str, str]) -> PostingParts:
     """`  [*|!] ACCOUNT  [AMOUNT] [@ COST | @@ COST] [= ASSERTION] [; COMMENT]`."""
+    plain = _parse_plain_posting(line)
+    if plain is not None:
+        return plain
+    return _parse_any_posting(line, decimal_marks)
+
+
+def _parse_any_posting(line: str, decimal_marks: dict[str, str]) -> PostingParts:
+    """Every posting form, with the column of whatever is wrong in it."""
     pos = len(line) - len(line.lstrip(" \t"))
     status = ""
     if line[pos] in "*!":
