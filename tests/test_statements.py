@@ -598,29 +598,45 @@ def test_pack_compares_with_the_same_month_last_year(small):
     assert revenue.cells[column] == "$500.00" and revenue.cells[1] == "$700.00"
 
 
-def test_sections_plug_in_through_the_registry(small, monkeypatch):
+def test_sections_plug_in_through_the_registry(small):
     calls = []
 
-    def aging(journal, month):
+    def runway(journal, month):
         calls.append(month.label)
-        return monthend.PackSection("receivables", "Receivables aging", (monthend.Table(
-            ("Customer", "Current", "1-30"), (monthend.Row(("Acme", "$1.00", "$2.00")),)),),
-            (monthend.BarChart("Aging", ("Current", "1-30"), (monthend.Series("Open", (D(1), D(2))),)),))
+        return monthend.PackSection("runway", "Cash runway", (monthend.Table(
+            ("Week", "Opening", "Closing"), (monthend.Row(("1", "$1.00", "$2.00")),)),),
+            (monthend.BarChart("Cash", ("1", "2"), (monthend.Series("Closing", (D(1), D(2))),)),))
 
-    fake = type(sys)("textledger.receivables")
-    fake.month_end_section = aging
-    monkeypatch.setitem(sys.modules, "textledger.receivables", fake)
-    monkeypatch.setitem(sys.modules, "textledger.payroll", type(sys)("textledger.payroll"))  # no hook: skipped
     monthend.register_section("extra", lambda journal, month: monthend.PackSection("extra", "Extra"), order=5)
+    monthend.register_section("runway", runway, order=70)
     try:
         pack = monthend.build_pack(small, monthend.month_period("2026-02"))
     finally:
         monthend.unregister_section("extra")
+        monthend.unregister_section("runway")
     keys = [section.key for section in pack.sections]
-    assert keys == ["extra", "summary", "income-statement", "balance-sheet", "cash-flow", "receivables"]
+    # `small` has a paid invoice (an aging section with nothing open) and no pay runs (no payroll section)
+    assert keys == ["extra", "summary", "income-statement", "balance-sheet", "cash-flow", "aging", "runway"]
     assert calls == ["2026-02"]
     page = pack_html(pack)
-    assert "Receivables aging" in page and page.count("<svg") == 2
+    assert "Cash runway" in page and page.count("<svg") == 2
+
+
+def test_pack_has_aging_and_payroll_sections_from_the_books(capsys):
+    code, out, _ = run(capsys, "-f", STUDIO, "report", "--month", "2026-05", "-O", "json")
+    assert code == 0
+    sections = {s["key"]: s for s in json.loads(out)["sections"]}
+    assert list(sections)[-2:] == ["aging", "payroll"]
+    receivables, payables = sections["aging"]["tables"]
+    assert receivables["title"] == "Receivables aging at 2026-05-31"
+    # the total row equals the aging command's total for the same day
+    code, aging_out, _ = run(capsys, "-f", STUDIO, "aging", "--as-of", "2026-05-31", "-O", "json")
+    total = json.loads(aging_out)["totals"][0]
+    assert receivables["rows"][-1]["cells"][-1].replace("$", "").replace(",", "") == total["total"]
+    assert any(note.startswith("Days sales outstanding") for note in sections["aging"]["notes"])
+    runs = sections["payroll"]["tables"][0]
+    assert runs["headers"][:3] == ["Employee", "runs", "gross"]
+    assert runs["rows"][-1]["cells"][0] == "Total"
 
 
 def test_pack_text_and_markdown(capsys):

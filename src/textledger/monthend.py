@@ -8,17 +8,13 @@ the printable HTML page.
 
 Other areas plug in without this module knowing their API. A section provider is a
 function `(journal, month) -> PackSection | None` (`month` is a `periods.Period`: its
-`start`, exclusive `end` and `label`), either registered with `register_section`, or named
-`month_end_section` in an optional module: `textledger.receivables` (receivables aging,
-placed after the cash flow) and `textledger.payroll` (payroll summary, after that). Such
-a module is imported only when the pack is built, and skipped when it is not installed or
-has no `month_end_section`; it builds its section from the records below, imported inside
-its function (`from textledger.monthend import PackSection, Table, Row, BarChart, Series`).
+`start`, exclusive `end` and `label`). The receivables/payables aging and payroll sections
+come from monthend_sections.py (after the cash flow); anything else can be added with
+`register_section`.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
@@ -140,10 +136,6 @@ class _Provider:
 
 _REGISTERED: list[_Provider] = []
 
-# (key, order, module): optional modules whose `month_end_section` adds a section
-OPTIONAL_MODULES = (("receivables", 50, "textledger.receivables"), ("payroll", 60, "textledger.payroll"))
-
-
 def register_section(key: str, build: SectionBuilder, order: int = 100) -> None:
     """Add a section to every pack built afterwards (a later registration of `key` replaces it)."""
     _REGISTERED[:] = [p for p in _REGISTERED if p.key != key] + [_Provider(key, order, build)]
@@ -153,17 +145,10 @@ def unregister_section(key: str) -> None:
     _REGISTERED[:] = [p for p in _REGISTERED if p.key != key]
 
 
-def _optional_providers() -> list[_Provider]:
-    found = []
-    for key, order, name in OPTIONAL_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        build = getattr(module, "month_end_section", None)
-        if callable(build):
-            found.append(_Provider(key, order, build))
-    return found
+def _area_providers() -> list[_Provider]:
+    """The sections other areas contribute (imported here: they build on this module)."""
+    from .monthend_sections import aging_section, payroll_section
+    return [_Provider("aging", 50, aging_section), _Provider("payroll", 60, payroll_section)]
 
 
 # ---------------------------------------------------------------- building the pack
@@ -194,7 +179,7 @@ def build_pack(journal: Journal, month: Period, options: PackOptions = PackOptio
         _Provider("balance-sheet", 30, lambda j, m: _balance(context)),
         _Provider("cash-flow", 40, lambda j, m: _cash(context)),
     ]
-    providers = {p.key: p for p in built_in + _optional_providers() + list(_REGISTERED)}
+    providers = {p.key: p for p in built_in + _area_providers() + list(_REGISTERED)}
     sections = []
     for provider in sorted(providers.values(), key=lambda p: p.order):
         section = provider.build(journal, month)
