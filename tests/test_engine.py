@@ -8,7 +8,7 @@ import pytest
 
 import textledger
 from textledger import Amount
-from textledger.balances import flat_balance, tree_balance
+from textledger.balances import flat_balance, tree_balance, tree_lines
 from textledger.query import Query, QueryError, parse_period
 from textledger.register import register
 
@@ -155,3 +155,16 @@ def test_posting_dates_place_a_posting_on_its_own_date():
 def test_register_depth_clips_account_names():
     rows = register(JOURNAL, Query.from_terms(["checking"]), depth=2)
     assert {r.account for r in rows} == {"Assets:Bank"}
+
+
+def test_tree_folds_a_parent_with_one_child_and_no_postings_of_its_own():
+    journal = textledger.loads(
+        "2026-01-01 x\n  Liabilities:Card:Amex  $-5\n  Assets:Bank:Checking  $3\n  Assets:Bank:Savings  $1\n"
+        "  Assets:Cash  $1\n\n2026-01-02 y\n  Expenses:Food  $2\n  Expenses:Food:Lunch  $1\n  Equity  $-3\n")
+    lines = [("  " * level + label, row.amounts) for label, level, row in tree_lines(tree_balance(journal))]
+    assert [text for text, _ in lines] == [
+        "Assets", "  Bank", "    Checking", "    Savings", "  Cash", "Equity",
+        "Expenses:Food", "  Lunch",  # Expenses has one child and no postings; Food has its own
+        "Liabilities:Card:Amex",     # two boring parents in a row fold into one line
+    ]
+    assert lines[-1][1] == (Amount(Decimal("-5"), "$"),)

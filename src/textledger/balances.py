@@ -24,6 +24,7 @@ class BalanceRow:
     account: str
     amounts: tuple[Amount, ...]
     depth: int = 1
+    own_postings: bool = True  # False for a tree's parent that only sums its sub-accounts
 
 
 @attrs.frozen
@@ -87,5 +88,29 @@ def tree_balance(journal: Journal, query: Query = Query(), depth: int | None = N
     for account in sorted(inclusive):
         amounts = _amounts(inclusive[account])
         if amounts or empty:
-            rows.append(BalanceRow(account, amounts, account.count(":") + 1))
+            rows.append(BalanceRow(account, amounts, account.count(":") + 1, account in own))
     return BalanceReport(tuple(rows), _amounts(total))
+
+
+def tree_lines(report: BalanceReport) -> list[tuple[str, int, BalanceRow]]:
+    """(label, indent level, row) of a tree report as ledger shows it: a parent with one
+    child and no postings of its own shares the child's line, so
+    `Liabilities:Card:Amex` reads `Card:Amex` rather than `Card` over `Amex`."""
+    children: dict[str, list[BalanceRow]] = defaultdict(list)
+    for row in report.rows:
+        if ":" in row.account:
+            children[row.account.rsplit(":", 1)[0]].append(row)
+    shown: dict[str, tuple[str, int, bool]] = {}  # account -> (label, level, folded into its child)
+    lines = []
+    for row in report.rows:
+        parent, _, name = row.account.rpartition(":")
+        label, level = name, 0
+        if parent in shown:
+            parent_label, parent_level, folded = shown[parent]
+            label, level = (f"{parent_label}:{name}", parent_level) if folded else (name, parent_level + 1)
+        only = children.get(row.account, ())
+        folded = len(only) == 1 and not row.own_postings
+        shown[row.account] = (label, level, folded)
+        if not folded:
+            lines.append((label, level, row))
+    return lines

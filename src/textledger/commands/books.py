@@ -56,8 +56,10 @@ def _balance_text(report, flat: bool, styles, total: bool) -> str:
         lines = [format_amount(a, styles) for a in amounts] or ["0"]
         return ["\n".join(lines), "\n" * (len(lines) - 1) + name]
 
-    rows = [cell(row.amounts, row.account if flat else "  " * (row.depth - 1) + row.account.rsplit(":", 1)[-1])
-            for row in report.rows]
+    if flat:
+        rows = [cell(row.amounts, row.account) for row in report.rows]
+    else:
+        rows = [cell(row.amounts, "  " * level + label) for label, level, row in balances.tree_lines(report)]
     if not total:
         return render.text_table(rows, colalign=("right", "left"))
     rows.append(cell(report.total))
