@@ -86,7 +86,7 @@ def _main(argv: list[str] | None) -> int:
         for problem in error.problems:
             print(problem.render(), file=sys.stderr)
         count = len(error.errors)
-        print(f"{count} error{'s' if count != 1 else ''} in the journal", file=sys.stderr)
+        print(f"{count} error{'s' if count != 1 else ''}", file=sys.stderr)
         return 1
     except (UsageError, QueryError) as error:
         print(f"textledger: {error}", file=sys.stderr)

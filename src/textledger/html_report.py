@@ -10,9 +10,10 @@ from __future__ import annotations
 import html
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from .monthend import BarChart, Pack, PackSection, Table
+from .monthend import BarChart, Pack, PackSection, Series, Table
 
 PALETTE = ("#2f6f4f", "#c8553d", "#3d6fb6", "#b08a2e", "#7a4f9a", "#4a8a8c")
+_LINE_INK = "#1d232a"
 
 _CSS = """
 :root { --ink: #1d232a; --muted: #5d6670; --rule: #d5dae0; --head: #f2f4f6; --good: #1f7a45; --bad: #b3261e; }
@@ -99,11 +100,15 @@ def _number(value: Decimal) -> str:
     return format(value.quantize(Decimal("0.1")), "f")
 
 
-def chart_svg(chart: BarChart, width: int = 520, height: int = 210) -> str:
-    """Grouped bars with a labelled value axis and a legend."""
+def chart_svg(chart: BarChart, width: int = 520, height: int = 210, *, line: Series | None = None,
+              floor: Decimal | None = None) -> str:
+    """Grouped bars with a labelled value axis and a legend; optionally a `line` series
+    drawn over the bars (a point per label) and a dashed horizontal `floor`."""
     left, right, top, bottom = 46, 8, 26, 24
     plot_w, plot_h = Decimal(width - left - right), Decimal(height - top - bottom)
     values = [v for s in chart.series for v in s.values]
+    values += list(line.values) if line is not None else []
+    values += [floor] if floor is not None else []
     low, high = min(values + [Decimal(0)]), max(values + [Decimal(0)])
     step = _nice_step(high - low)
     low = (low / step).to_integral_value(ROUND_FLOOR) * step
@@ -137,12 +142,29 @@ def chart_svg(chart: BarChart, width: int = 520, height: int = 210) -> str:
         parts.append(f'<text x="{_number(x0 + group_w * Decimal("0.4"))}" y="{height - bottom + 15}" '
                      f'text-anchor="middle">{_escape(text)}</text>')
     parts.append(f'<line x1="{left}" x2="{width - right}" y1="{_number(zero)}" y2="{_number(zero)}" stroke="#8a939c"/>')
+    if floor is not None:
+        fy = _number(y(floor))
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{fy}" y2="{fy}" stroke="{_LINE_INK}" '
+                     f'stroke-dasharray="6 4"><title>floor: {format(floor, ",f")}</title></line>')
+    if line is not None:
+        points = [(Decimal(left) + group_w * index + group_w / 2, y(value)) for index, value in enumerate(line.values)]
+        parts.append(f'<polyline fill="none" stroke="{_LINE_INK}" stroke-width="2" points="'
+                     + " ".join(f"{_number(px)},{_number(py)}" for px, py in points) + '"/>')
+        parts += [f'<circle cx="{_number(px)}" cy="{_number(py)}" r="2.5" fill="{_LINE_INK}">'
+                  f"<title>{_escape(text)} {_escape(line.name)}: {format(value, ',f')}</title></circle>"
+                  for (px, py), text, value in zip(points, chart.labels, line.values)]
     x = left
     for number, series in enumerate(chart.series):
         colour = PALETTE[number % len(PALETTE)]
         parts.append(f'<rect x="{x}" y="8" width="10" height="10" fill="{colour}"/>'
                      f'<text x="{x + 14}" y="17">{_escape(series.name)}</text>')
         x += 24 + 7 * len(series.name)
+    keys = ((line.name if line else None, ""), ("floor" if floor is not None else None, ' stroke-dasharray="6 4"'))
+    for name, dash in keys:
+        if name is not None:
+            parts.append(f'<line x1="{x}" x2="{x + 14}" y1="13" y2="13" stroke="{_LINE_INK}" stroke-width="2"{dash}/>'
+                         f'<text x="{x + 18}" y="17">{_escape(name)}</text>')
+            x += 28 + 7 * len(name)
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -163,7 +185,12 @@ def section_html(section: PackSection) -> str:
 def page_html(title: str, subtitle: str, sections: tuple[PackSection, ...] | list[PackSection],
               footer: str = "Made with textledger from the journal's plain text.") -> str:
     """A complete HTML document: header, sections, footer; nothing loaded from elsewhere."""
-    body = "\n".join(section_html(section) for section in sections)
+    return document_html(title, subtitle, "\n".join(section_html(section) for section in sections), footer)
+
+
+def document_html(title: str, subtitle: str, body: str,
+                  footer: str = "Made with textledger from the journal's plain text.") -> str:
+    """The page around `body` (HTML already escaped): the header, the style, the footer."""
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{_escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"

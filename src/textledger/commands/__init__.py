@@ -9,5 +9,8 @@ from . import fmt
 from . import gitdiff
 from . import receivables
 from . import payroll
+from . import forecast
+from . import importing
+from . import cash
 
-ALL = books.COMMANDS + statements.COMMANDS + fmt.COMMANDS + gitdiff.COMMANDS + receivables.COMMANDS + payroll.COMMANDS
+ALL = books.COMMANDS + statements.COMMANDS + fmt.COMMANDS + gitdiff.COMMANDS + receivables.COMMANDS + payroll.COMMANDS + forecast.COMMANDS + importing.COMMANDS + cash.COMMANDS
