@@ -9,5 +9,7 @@ from . import fmt
 from . import gitdiff
 from . import receivables
 from . import payroll
+from . import inventory
+from . import purchasing
 
-ALL = books.COMMANDS + statements.COMMANDS + fmt.COMMANDS + gitdiff.COMMANDS + receivables.COMMANDS + payroll.COMMANDS
+ALL = books.COMMANDS + statements.COMMANDS + fmt.COMMANDS + gitdiff.COMMANDS + receivables.COMMANDS + payroll.COMMANDS + inventory.COMMANDS + purchasing.COMMANDS
