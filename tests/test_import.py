@@ -72,7 +72,7 @@ def test_a_new_user_imports_the_statements_once(capsys, books):
     code, out, err = run(capsys, "-f", studio, "import", books / "2026/bank/checking-2026-09.csv",
                          "--append", imported)
     assert code == 0
-    assert "2 new, 15 already in the books (0 imported before, 15 recorded by hand)" in err
+    assert "2 new, 16 already in the books (0 imported before, 16 recorded by hand)" in err
     assert "appended 2 transactions" in err
     assert imported.read_text() == HEADER + "\n" + out
     assert "2026-09-30 * First Harbor Bank | MONTHLY SERVICE FEE  ; fingerprint: " in out
@@ -81,7 +81,7 @@ def test_a_new_user_imports_the_statements_once(capsys, books):
     # the same statement again adds nothing
     code, out, err = run(capsys, "-f", studio, "import", books / "2026/bank/checking-2026-09.csv",
                          "--append", imported)
-    assert (code, out) == (0, "") and "0 new, 17 already in the books (2 imported before" in err
+    assert (code, out) == (0, "") and "0 new, 18 already in the books (2 imported before" in err
     assert imported.read_text().count("fingerprint:") == 2
     assert run(capsys, "-f", studio, "check")[:2] == (0, "")
 
@@ -110,7 +110,7 @@ def test_dry_run_and_csv_json_reports(capsys, books):
     assert imported.read_text() == HEADER
     code, out, _ = run(capsys, "-f", studio, "import", books / "2026/bank/checking-2026-10.csv", "-O", "json")
     rows = json.loads(out)
-    assert [row["line"] for row in rows] == list(range(5, 19))
+    assert [row["line"] for row in rows] == list(range(5, 23))
     assert [row["status"] for row in rows].count("new") == 2
     check = next(row for row in rows if row["code"] == "1067")
     assert check["status"] == "recorded" and check["amount"] == "-4800.00"
@@ -119,25 +119,25 @@ def test_dry_run_and_csv_json_reports(capsys, books):
     code, out, _ = run(capsys, "-f", studio, "import", books / "2026/bank/checking-2026-10.csv", "-O", "csv")
     assert out.splitlines()[0] == ("line,date,amount,commodity,code,payee,description,account2,fingerprint,"
                                    "status,in_books")
-    assert len(out.splitlines()) == 15
+    assert len(out.splitlines()) == 19
 
 
 def test_without_a_journal_every_line_is_new_and_loads(capsys):
     code, out, err = run(capsys, "import", SEPTEMBER)
-    assert code == 0 and "17 new, 0 already in the books" in err
+    assert code == 0 and "18 new, 0 already in the books" in err
     journal = textledger.loads(out)
-    assert len(journal.transactions) == 17
+    assert len(journal.transactions) == 18
     assert "2026-09-03 * (1065) CHECK 1065  ; fingerprint: " in out and "$-4,800.00" in out
-    opening = Decimal("107133.80") + Decimal("4800.00")  # the running balance before the first line
-    assert sum(t.postings[0].amount.quantity for t in journal.transactions) == Decimal("135545.81") - opening
+    opening = Decimal("107332.80") + Decimal("4800.00")  # the running balance before the first line
+    assert sum(t.postings[0].amount.quantity for t in journal.transactions) == Decimal("135574.41") - opening
 
 
 def test_append_to_a_new_file_without_a_journal(capsys, tmp_path):
     target = tmp_path / "bank.journal"
     assert run(capsys, "import", SEPTEMBER, "--append", target)[0] == 0
-    assert len(textledger.load(str(target)).transactions) == 17
+    assert len(textledger.load(str(target)).transactions) == 18
     code, out, err = run(capsys, "import", SEPTEMBER, "--append", target)
-    assert (code, out) == (0, "") and "0 new, 17 already in the books (17 imported before" in err
+    assert (code, out) == (0, "") and "0 new, 18 already in the books (18 imported before" in err
 
 
 # ---------------------------------------------------------------- refusals and errors

@@ -134,10 +134,10 @@ def test_reconciled_exactly_when_cleared_balance_equals_statement(postings, delt
 def test_september_and_october_reconcile_as_a_new_user_types_it(capsys, monkeypatch):
     monkeypatch.chdir(REPO)
     code, out, _ = run(capsys, "-f", "journals/studio.journal", "reconcile", "Checking",
-                       "--statement-date", "2026-09-30", "--statement-balance", "135545.81")
+                       "--statement-date", "2026-09-30", "--statement-balance", "135574.41")
     assert code == 0 and out.splitlines()[-1] == "Reconciled: the cleared balance equals the statement balance."
     code, out, _ = run(capsys, "-f", "journals/studio.journal", "reconcile", "Assets:Bank:Checking",
-                       "--statement-date", "2026-10-31", "--statement-balance", "$165,566.73")
+                       "--statement-date", "2026-10-31", "--statement-balance", "$166,929.33")
     assert code == 0 and out.splitlines()[-1] == "Reconciled: the cleared balance equals the statement balance."
     assert "1069    Brightline Print Co | Payment  $-2,450.00" in out
 
@@ -147,12 +147,12 @@ def test_the_statement_is_matched_line_by_line(capsys, monkeypatch):
     code, out, _ = run(capsys, "-f", "journals/studio.journal", "reconcile", "Checking", *OCTOBER, "-O", "json")
     report = json.loads(out)
     assert code == 0 and report["reconciled"]
-    assert len(report["matched"]) == 14 and report["statement_only"] == []
+    assert len(report["matched"]) == 18 and report["statement_only"] == []
     assert [item["code"] for item in report["books_only"]] == ["1069"]
-    assert report["statement_balance"] == {"commodity": "$", "amount": "165566.73"}  # the last running balance
+    assert report["statement_balance"] == {"commodity": "$", "amount": "166929.33"}  # the last running balance
     code, out, _ = run(capsys, "-f", "journals/studio.journal", "reconcile", "Checking", *SEPTEMBER, "-O", "csv")
     assert code == 0
-    assert "statement balance,2026-09-30,,,,,$,135545.81," in out and "difference,2026-09-30,,,,,$,0.00," in out
+    assert "statement balance,2026-09-30,,,,,$,135574.41," in out and "difference,2026-09-30,,,,,$,0.00," in out
 
 
 def test_bank_lines_not_in_the_books_are_listed(books, capsys):
@@ -160,7 +160,7 @@ def test_bank_lines_not_in_the_books_are_listed(books, capsys):
     code, out, _ = run(capsys, "-f", "journals/studio.journal", "reconcile", "Checking", *SEPTEMBER)
     assert code == 0
     assert "On the statement, not in the books (2):" in out
-    assert "MONTHLY SERVICE FEE" in out and "journals/2026/bank/checking-2026-09.csv:21" in out
+    assert "MONTHLY SERVICE FEE" in out and "journals/2026/bank/checking-2026-09.csv:22" in out
     assert out.splitlines()[-1] == "NOT reconciled: the cleared balance is $11.88 more than the statement balance."
 
 
@@ -186,11 +186,11 @@ def test_apply_changes_only_status_marks_and_adds_the_assertion(books, capsys):
                     "+     * Assets:Bank:Checking                        $12,000.00"]
     added = after["2026/bank/imported.journal"][len(before["2026/bank/imported.journal"]):]
     assert after["2026/bank/imported.journal"].startswith(before["2026/bank/imported.journal"])
-    assert added == ("\n2026-10-31 * Bank reconciliation | statement balance $165,566.73"
+    assert added == ("\n2026-10-31 * Bank reconciliation | statement balance $166,929.33"
                      "  ; statement: checking-2026-10.csv\n"
-                     "    Assets:Bank:Checking                   $0.00 = $163,116.73\n")
+                     "    Assets:Bank:Checking                   $0.00 = $164,479.33\n")
     journal = load("journals/studio.journal")  # still loads: the assertion holds
-    report = reconcile(journal, BANK, dt.date(2026, 10, 31), Amount(Decimal("165566.73"), "$"))
+    report = reconcile(journal, BANK, dt.date(2026, 10, 31), Amount(Decimal("166929.33"), "$"))
     assert report.reconciled and [item.transaction.code for item in report.uncleared] == ["1069"]
 
 
@@ -300,4 +300,4 @@ def test_statement_problems_are_shown_at_their_line(books, capsys):
     statement.write_text(text)
     code, _, err = run(capsys, "-f", "journals/studio.journal", "reconcile", "Checking", *OCTOBER)
     assert code == 1
-    assert "journals/2026/bank/checking-2026-10.csv:7:21: amount '34OO.00' is not an amount" in err
+    assert "journals/2026/bank/checking-2026-10.csv:8:21: amount '34OO.00' is not an amount" in err

@@ -1,7 +1,8 @@
 """Loads journal files into a `Journal`: includes, elided amounts, balancing, assertions.
 
 A fixed pipeline, each step collecting problems rather than stopping at the first:
-read and decode → parse → expand includes (depth first, in place) → fill in elided
+read and decode → parse → expand includes (depth first, in place) → relieve inventory
+costs in date order (costing.py: stock that leaves gets its cost) → fill in elided
 amounts and check each transaction balances → sort by date (stable) → check balance
 assertions in date order, then file order. Only a journal with no errors is returned;
 otherwise `JournalError` carries every problem found.
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import attrs
 
+from .costing import relieve
 from .formatting import format_amount
 from .parser import Include, ParseState, parse_text
 from .payroll_rules import check_rules
@@ -57,11 +59,11 @@ class _Loading:
         """An amount in a message, written as the journal writes that commodity."""
         return format_amount(Amount(quantity, commodity), self.styles)
 
-    def problem(self, posting_or_entry, column: int, message: str) -> None:
+    def problem(self, posting_or_entry, column: int, message: str, warning: bool = False) -> None:
         source = posting_or_entry.source
         lines = self.lines.get(source.file, [])
         context = lines[source.line - 1] if 0 < source.line <= len(lines) else ""
-        self.state.problems.append(Problem(source.file, source.line, column, message, context))
+        self.state.problems.append(Problem(source.file, source.line, column, message, context, warning))
 
 
 @contextlib.contextmanager
@@ -174,15 +176,13 @@ def _build(loading: _Loading) -> Journal:
     state = loading.state
     styles = loading.styles = _styles(state)
     precisions = {symbol: style.precision for symbol, style in styles.items()}
-    transactions: list[Transaction] = []
+    entries: list[Transaction] = []
     periodic: list[PeriodicTransaction] = []
     accounts, commodities, prices = [], [], []
     deductions, employees = [], []
     for item in loading.items:
         if isinstance(item, Transaction):
-            balanced = _balance(loading, item, precisions)
-            if balanced is not None:
-                transactions.append(balanced)
+            entries.append(item)
         elif isinstance(item, PeriodicTransaction):
             balanced = _balance(loading, item, precisions)
             if balanced is not None:
@@ -198,6 +198,12 @@ def _build(loading: _Loading) -> Journal:
         elif isinstance(item, Employee):
             employees.append(item)
     state.problems.extend(check_rules(deductions, employees, loading.lines))
+    entries = _relieve_costs(loading, entries, accounts, commodities)
+    transactions: list[Transaction] = []
+    for entry in entries:
+        balanced = _balance(loading, entry, precisions)
+        if balanced is not None:
+            transactions.append(balanced)
     transactions.sort(key=_date_key)
     prices.sort(key=_date_key)
     _check_assertions(loading, transactions)
@@ -211,6 +217,18 @@ def _build(loading: _Loading) -> Journal:
         files=tuple(loading.files), warnings=tuple(p for p in problems if p.warning),
         deductions=tuple(deductions), employees=tuple(employees),
     )
+
+
+def _relieve_costs(loading: _Loading, entries: list[Transaction], accounts: list[AccountDeclaration],
+                   commodities: list[CommodityDeclaration]) -> list[Transaction]:
+    """Inventory postings that take stock out get the cost their items' method says
+    (costing.py), in date order, so that balancing can infer cost of goods in money."""
+    relieved, issues = relieve(entries, accounts, commodities, loading.styles)
+    for issue in issues:
+        column = (_text_column(loading, issue.record, issue.point_at) if issue.point_at
+                  else _amount_column(loading, issue.record))
+        loading.problem(issue.record, column, issue.message, warning=issue.warning)
+    return relieved
 
 
 def _date_key(record) -> object:
@@ -349,6 +367,21 @@ def _account_column(loading: _Loading, posting: Posting) -> int:
     """1-based column where the posting's account (or its status mark) starts."""
     text = _source_line(loading, posting)
     return len(text) - len(text.lstrip(" \t")) + 1
+
+
+def _amount_column(loading: _Loading, posting: Posting) -> int:
+    """1-based column where the posting's amount starts (after the account and its gap)."""
+    text = _source_line(loading, posting)
+    end = text.find(posting.account)
+    if end < 0:
+        return _account_column(loading, posting)
+    end += len(posting.account) + (1 if posting.kind is not PostingKind.REAL else 0)
+    return end + len(text[end:]) - len(text[end:].lstrip(" \t")) + 1
+
+
+def _text_column(loading: _Loading, record, text: str) -> int:
+    """1-based column of `text` on the record's line (1 when it is not there)."""
+    return _source_line(loading, record).find(text) + 1 or 1
 
 
 def _assertion_column(loading: _Loading, posting: Posting) -> int:

@@ -38,10 +38,13 @@ class Amount:
 
 @attrs.frozen
 class Cost:
-    """The price attached to a posting: per unit (`@`) or in total (`@@`)."""
+    """The price attached to a posting: per unit (`@`) or in total (`@@`). `inferred` marks a
+    cost the loader computed (inventory cost relief, see costing.py) rather than read; it
+    is left out of equality because `print` writes it and reading it back gives the same cost."""
 
     amount: Amount
     total: bool = False
+    inferred: bool = attrs.field(default=False, eq=False)
 
     def convert(self, quantity: Decimal) -> Amount:
         """The amount in the cost commodity that `quantity` units are worth."""

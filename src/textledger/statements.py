@@ -22,12 +22,14 @@ from __future__ import annotations
 import bisect
 import decimal
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
 import attrs
 
 from .accounts import AccountType, AccountTypes
 from .balances import clip
+from .costing import InventoryAccounts
 from .periods import Period
 from .query import Query
 from .records import Amount, Journal, PostingKind
@@ -100,15 +102,16 @@ def _contiguous(periods: tuple[Period, ...]) -> bool:
 
 
 def column_sums(journal: Journal, periods: tuple[Period, ...], query: Query = Query(),
-                historical: bool = False) -> dict[str, list[Sums]]:
+                historical: bool = False, at_cost: Callable[[str], bool] | None = None) -> dict[str, list[Sums]]:
     """Each account's own postings summed per column: the change within each period, or with
-    `historical` the balance at each period's end. The query's dates are ignored."""
+    `historical` the balance at each period's end. The query's dates are ignored. Postings
+    with a cost to the accounts `at_cost` accepts count at that cost (stock at cost)."""
     if not periods:
         return {}
     if not _contiguous(periods):
         merged: dict[str, list[Sums]] = defaultdict(lambda: [{} for _ in periods])
         for index, period in enumerate(periods):
-            for account, cells in column_sums(journal, (period,), query, historical).items():
+            for account, cells in column_sums(journal, (period,), query, historical, at_cost).items():
                 merged[account][index] = cells[0]
         return dict(merged)
     width = len(periods)
@@ -120,6 +123,8 @@ def column_sums(journal: Journal, periods: tuple[Period, ...], query: Query = Qu
         index = max(bisect.bisect_right(starts, posting.date or transaction.date) - 1, 0)
         bucket = sums[posting.account][index]
         amount = posting.amount
+        if posting.cost is not None and at_cost is not None and at_cost(posting.account):
+            amount = posting.weight()
         bucket[amount.commodity] = bucket.get(amount.commodity, Decimal(0)) + amount.quantity
     if historical:
         for cells in sums.values():
@@ -238,11 +243,13 @@ def _untyped_note(grouped) -> tuple[str, ...]:
 
 def balance_sheet(journal: Journal, periods: tuple[Period, ...], options: Options = Options(),
                   types: AccountTypes | None = None) -> Statement:
-    """Assets, liabilities and equity at the end of each period (all history up to it)."""
+    """Assets, liabilities and equity at the end of each period (all history up to it).
+    Stock in inventory accounts is shown at cost (the cost of its postings, see costing.py)."""
     types = types or AccountTypes.of(journal)
     width = len(periods)
+    stock = InventoryAccounts(journal.accounts)
     with decimal.localcontext(prec=PRECISION):
-        sums = valued(column_sums(journal, periods, options.query, historical=True), periods,
+        sums = valued(column_sums(journal, periods, options.query, historical=True, at_cost=stock.__contains__), periods,
                       PriceTable.of(journal) if options.value_in else None, options.value_in)
         grouped = _by_type(sums, types)
         extra: list[Line] = []

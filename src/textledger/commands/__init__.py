@@ -9,8 +9,12 @@ from . import fmt
 from . import gitdiff
 from . import receivables
 from . import payroll
-from . import forecast
-from . import importing
 from . import cash
+from . import importing
+from . import forecast
+from . import inventory
+from . import purchasing
 
-ALL = books.COMMANDS + statements.COMMANDS + fmt.COMMANDS + gitdiff.COMMANDS + receivables.COMMANDS + payroll.COMMANDS + forecast.COMMANDS + importing.COMMANDS + cash.COMMANDS
+ALL = (books.COMMANDS + statements.COMMANDS + fmt.COMMANDS + gitdiff.COMMANDS + receivables.COMMANDS
+       + payroll.COMMANDS + cash.COMMANDS + importing.COMMANDS + forecast.COMMANDS + inventory.COMMANDS
+       + purchasing.COMMANDS)

@@ -14,6 +14,7 @@ from . import statements as statement_commands
 from .receivables import problems_with_context as receivable_problems
 from .base import Command, UsageError, add_query_argument, query_from_args
 from .payroll import payroll_problems
+from .purchasing import purchasing_problems
 
 
 def cmd_check(journal, args, out) -> int:
@@ -21,6 +22,7 @@ def cmd_check(journal, args, out) -> int:
     problems = strict_problems(journal) if args.strict else []
     problems += payroll_problems(journal, args.strict)  # recorded pay runs recomputed from the rules
     problems += receivable_problems(journal)  # unknown invoices, duplicate IDs, bad terms and due dates
+    problems += purchasing_problems(journal)  # unknown orders and items, more received or billed than ordered
     for problem in problems:
         print(problem.render(), file=sys.stderr)
     return 1 if any(not p.warning for p in problems) else 0
