@@ -162,3 +162,16 @@ def test_studio_low_stock_and_margin(capsys):
     assert code == 0 and "items" in json.loads(out)
     code, out, _ = run(capsys, "-f", str(STUDIO), "margin", "-O", "json")
     assert code == 0 and {row["item"] for row in json.loads(out)["items"]} >= {"PRINTHARBOR", "FRAMEOAK"}
+
+
+def test_studio_trial_balance_has_stock_at_cost_and_no_item_units(capsys):
+    code, out, _ = run(capsys, "-f", str(STUDIO), "stock", "-O", "json")
+    [total] = json.loads(out)["total"]
+    code, out, _ = run(capsys, "-f", str(STUDIO), "trial", "-O", "json")
+    assert code == 0
+    rows = json.loads(out)["rows"]
+    stock = [row["debit"][0] for row in rows if row["account"].startswith("Assets:Inventory:")]
+    assert sum(Decimal(amount["amount"]) for cell in stock for amount in cell) == Decimal(total["value"])
+    held = {amount["commodity"] for row in rows for side in ("debit", "credit")
+            for cell in row[side] for amount in cell}
+    assert held <= {"$", "EUR"}  # prints and frames appear at cost, never as units

@@ -386,10 +386,13 @@ def _split(cell: Sums) -> tuple[Balance, Balance]:
 
 def trial_balance(journal: Journal, periods: tuple[Period, ...], options: Options = Options()) -> TrialBalance:
     """Every account's balance at each period's end in debit and credit columns; with the
-    conversion line (see the module's doc), total debits equal total credits per commodity."""
+    conversion line (see the module's doc), total debits equal total credits per commodity.
+    Stock is at cost, as on the balance sheet."""
     width = len(periods)
+    stock = InventoryAccounts(journal.accounts)
     with decimal.localcontext(prec=PRECISION):
-        sums = valued(clipped(column_sums(journal, periods, options.query, historical=True), options.depth, width),
+        sums = valued(clipped(column_sums(journal, periods, options.query, historical=True,
+                                          at_cost=stock.__contains__), options.depth, width),
                       periods, PriceTable.of(journal) if options.value_in else None, options.value_in)
         rows = dict(sums)
         conversion = _total(list(sums.values()), width, -1)
