@@ -16,7 +16,7 @@ import os
 import stat
 import tempfile
 
-__all__ = ["append_atomic", "write_atomic"]
+__all__ = ["append_atomic", "sync_folder", "write_atomic"]
 
 _DEFAULT_MODE = 0o666
 
@@ -45,7 +45,7 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    _sync_folder(folder)
+    sync_folder(folder)
 
 
 def append_atomic(path: str | os.PathLike[str], text: str) -> None:
@@ -76,7 +76,7 @@ def _mode_of(path: str) -> int:
         return _DEFAULT_MODE & ~umask
 
 
-def _sync_folder(folder: str) -> None:
+def sync_folder(folder: str) -> None:
     """Make the rename itself durable; not possible everywhere (Windows), so best effort."""
     try:
         descriptor = os.open(folder, os.O_RDONLY)

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from .atomic import sync_folder
 from .loader import load
 from .records import Journal, JournalError
 
@@ -55,7 +56,7 @@ def write_all_atomic(texts: Mapping[str, str]) -> None:
                     with contextlib.suppress(OSError):
                         os.unlink(leftover)
     for folder in {os.path.dirname(target) for target, _, _ in staged}:
-        _sync_folder(folder)
+        sync_folder(folder)
 
 
 def _staged(target: str, text: str) -> str:
@@ -91,20 +92,6 @@ def _backup(target: str) -> str:
             os.unlink(backup)
         raise
     return backup
-
-
-def _sync_folder(folder: str) -> None:
-    """Make the renames durable; not possible everywhere (Windows), so best effort."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
 
 
 def trial_load(journal: Journal, roots: list[str], texts: Mapping[str, str]) -> Journal:

@@ -11,14 +11,14 @@ import os
 import sys
 
 from .. import render
-from ..atomic import append_atomic, write_atomic
 from ..bankcsv import StatementLine, load_rules, read_statement, rules_path_for
 from ..fmt import format_text
 from ..formatting import decimal_string
 from ..importer import ImportPlan, default_styles, fingerprints, plan_import, statement_transaction
 from ..loader import STDIN, load
 from ..printer import format_entry
-from ..records import Journal, JournalError, Style
+from ..records import Journal, Style
+from .appending import append_checked
 from .base import Command, UsageError
 
 COLUMNS = ["line", "date", "amount", "commodity", "code", "payee", "description", "account2", "fingerprint",
@@ -89,31 +89,8 @@ def _rows(plan: ImportPlan) -> list[dict]:
 def _append(path: str, files: list[str], lines: tuple[StatementLine, ...], styles: dict[str, Style]) -> None:
     """Append the transactions to `path` atomically; put the file back as it was when the
     journal would not load with them, or would not include them."""
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            original: str | None = handle.read()
-    except FileNotFoundError:
-        original = None
-    except OSError as error:
-        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
-    text = _transactions_text(lines, styles)
-    try:
-        append_atomic(path, ("\n" if original and not original.endswith("\n\n") else "") + text)
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-    reason = ""
-    try:
-        recorded = fingerprints(load(*(files or [path])))
-        if not all(line.fingerprint in recorded for line in lines):
-            reason = f"{path} is not part of the journal (neither read with -f nor included)"
-    except JournalError as error:
-        reason = f"the journal would not load after it:\n{error}"
-    if reason:
-        if original is None:
-            os.unlink(path)
-        else:
-            write_atomic(path, original)
-        raise UsageError(f"nothing appended: {reason}")
+    append_checked(path, _transactions_text(lines, styles), files,
+                   lambda journal: {line.fingerprint for line in lines} <= fingerprints(journal).keys())
 
 
 def _configure(parser) -> None:

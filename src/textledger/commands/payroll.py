@@ -13,10 +13,9 @@ from decimal import Decimal
 
 
 from .. import render
-from ..atomic import append_atomic, write_atomic
 from ..formatting import decimal_string, format_amount
 from ..lines import LineError, parse_date, parse_posting
-from ..loader import STDIN, load
+from ..loader import STDIN
 from ..payroll import (
     CENT,
     PayrollError,
@@ -34,7 +33,8 @@ from ..payroll import (
 from ..payroll_reports import liabilities, reconcile, register, year_to_date
 from ..payroll_rules import undeclared_accounts
 from ..printer import format_entry
-from ..records import Amount, Journal, JournalError, Problem
+from ..records import Amount, Journal, Problem
+from .appending import append_checked
 from .base import Command, UsageError, query_from_args, with_context
 
 _ZERO = Decimal(0)
@@ -213,32 +213,14 @@ def _append(journal: Journal, args, slips: list[PaySlip], history: tuple[Recorde
         raise UsageError("--append needs the journal read from files (not standard input), to check the result")
     if not slips:
         return
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            original: str | None = handle.read()
-    except FileNotFoundError:
-        original = None
-    except OSError as error:
-        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
     styles = journal.style_map()
     text = "\n".join(format_entry(slip_transaction(slip), styles) for slip in slips)
-    try:
-        append_atomic(path, ("\n" if original and not original.endswith("\n\n") else "") + text)
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-    reason = ""
-    try:
-        recorded = {(run.employee, run.date) for run in recorded_runs(load(*files).transactions)}
-        if not all((slip.employee, slip.date) in recorded for slip in slips):
-            reason = f"{path} is not part of the journal (neither read with -f nor included)"
-    except JournalError as error:
-        reason = f"the journal would not load after it:\n{error}"
-    if reason:
-        if original is None:
-            os.unlink(path)
-        else:
-            write_atomic(path, original)
-        raise UsageError(f"nothing appended: {reason}")
+
+    def landed(books: Journal) -> bool:
+        recorded = {(run.employee, run.date) for run in recorded_runs(books.transactions)}
+        return all((slip.employee, slip.date) in recorded for slip in slips)
+
+    append_checked(path, text, files, landed)
 
 
 # ---------------------------------------------------------------- slip

@@ -12,14 +12,14 @@ import re
 from decimal import Decimal
 
 from .. import render
-from ..atomic import append_atomic, write_atomic
 from ..formatting import decimal_string, format_amount
-from ..loader import STDIN, load
+from ..loader import STDIN
 from ..printer import format_entry
 from ..purchasing import COMPLETE, MatchLine, problems, three_way_match
 from ..query import QueryError, parse_date_bound
 from ..records import Amount, Journal, JournalError, Problem
 from ..stockcheck import DEFAULT_ACCOUNT, TAG, StockCheck, read_count, stock_check
+from .appending import append_checked
 from .base import Command, UsageError, journal_files, with_context
 
 # ---------------------------------------------------------------- the part of `check`
@@ -237,31 +237,8 @@ def _append(journal: Journal, args, check: StockCheck) -> None:
     files = journal_files(args)
     if STDIN in files:
         raise UsageError("--append needs the journal read from files (not standard input), to check the result")
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            original: str | None = handle.read()
-    except FileNotFoundError:
-        original = None
-    except OSError as error:
-        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
-    text = format_entry(check.adjustment, journal.style_map())
-    try:
-        append_atomic(path, ("\n" if original and not original.endswith("\n\n") else "") + text)
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-    reason = ""
-    try:
-        recorded = load(*files).transactions
-        if not any(t.tag(TAG) == check.count and t.date == check.date for t in recorded):
-            reason = f"{path} is not part of the journal (neither read with -f nor included)"
-    except JournalError as error:
-        reason = f"the journal would not load after it:\n{error}"
-    if reason:
-        if original is None:
-            os.unlink(path)
-        else:
-            write_atomic(path, original)
-        raise UsageError(f"nothing appended: {reason}")
+    append_checked(path, format_entry(check.adjustment, journal.style_map()), files,
+                   lambda books: any(t.tag(TAG) == check.count and t.date == check.date for t in books.transactions))
 
 
 COMMANDS = (
