@@ -224,6 +224,16 @@ def test_a_failure_half_way_leaves_every_file_as_it_was(books, capsys, monkeypat
     assert not [path for path in books.rglob(".*") if path.is_file()]  # no temporary files left
 
 
+def test_apply_twice_records_the_statement_once(books, capsys):
+    assert run(capsys, "-f", "journals/studio.journal", "reconcile", "Checking", *OCTOBER, "--apply")[0] == 0
+    before = snapshot(books)
+    code, _, err = run(capsys, "-f", "journals/studio.journal", "reconcile", "Checking", *OCTOBER, "--apply")
+    assert code == 1
+    assert ("nothing written: this statement's reconciliation is already recorded at"
+            " journals/2026/bank/imported.journal:") in err
+    assert snapshot(books) == before
+
+
 def test_apply_to_a_named_file_and_never_when_the_result_would_not_load(books, capsys):
     code, _, err = run(capsys, "-f", "journals/studio.journal", "reconcile", "Checking", *OCTOBER, "--apply",
                        "--assertions", "journals/elsewhere.journal")

@@ -281,6 +281,11 @@ def _apply(journal: Journal, report: Reconciliation, args, styles) -> int:
     roots = journal_files(args)
     if STDIN in roots:
         raise UsageError("--apply needs the journal read from files (not standard input)")
+    recorded = _recorded_reconciliation(journal, report, os.path.basename(args.statement))
+    if recorded is not None:
+        print(f"textledger: nothing written: this statement's reconciliation is already recorded"
+              f" at {recorded.file}:{recorded.line}", file=sys.stderr)
+        return 1
     target = args.assertions
     if target is not None and os.path.abspath(target) not in {os.path.abspath(f) for f in journal.files}:
         raise UsageError(f"--assertions {target}: not one of the journal's files (read with -f or included)")
@@ -301,6 +306,16 @@ def _apply(journal: Journal, report: Reconciliation, args, styles) -> int:
     print(f"marked {cleared} posting{'s' if cleared != 1 else ''} cleared; recorded the reconciliation"
           f" in {target}", file=sys.stderr)
     return 0
+
+
+def _recorded_reconciliation(journal: Journal, report: Reconciliation, statement: str):
+    """Where an earlier `--apply` recorded this statement for this account, or None: applying
+    it twice would only add a second, identical assertion."""
+    for transaction in journal.transactions:
+        if (transaction.date == report.date and transaction.tag("statement") == statement
+                and any(p.account == report.account and p.assertion is not None for p in transaction.postings)):
+            return transaction.source
+    return None
 
 
 def _read(path: str) -> str:
