@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
-import attrs
 
 from .records import Amount, Assertion, Cost, PostingKind, Style, Tags
 
@@ -196,8 +196,9 @@ HEADER_RE = re.compile(
 )
 
 
-@attrs.frozen
-class Header:
+class Header(NamedTuple):
+    """A transaction's first line, split (a tuple: one is made per transaction)."""
+
     date: dt.date
     date2: dt.date | None
     status: str

@@ -167,11 +167,12 @@ class _Builder(lark.Transformer):
         parsed: list[tuple] = []
         ok = True
         for line, text in lines:
-            if not text.strip():
+            stripped = text.lstrip()
+            if not stripped:
                 state.problem(line, _indent(text), _INVISIBLE)
                 ok = False
                 continue
-            if text.lstrip()[0] == ";":
+            if stripped[0] == ";":
                 if _comment_text(text):  # an empty `;` line carries nothing to keep
                     (parsed[-1][2] if parsed else comments).append(_comment_text(text))
                 continue
