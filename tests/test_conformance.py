@@ -50,8 +50,8 @@ def _nonzero(balances: Balances) -> Balances:
     return {key: value for key, value in balances.items() if value}
 
 
-def hledger_balances(path: str | os.PathLike) -> Balances:
-    result = subprocess.run([HLEDGER, "-f", str(path), "balance", "--flat", "-O", "json"],
+def hledger_balances(path: str | os.PathLike, *options: str) -> Balances:
+    result = subprocess.run([HLEDGER, "-f", str(path), "balance", "--flat", "-O", "json", *options],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, f"hledger rejected the journal:\n{result.stderr}"
     rows, _total = json.loads(result.stdout)
@@ -79,9 +79,9 @@ def ledger_balances(path: str | os.PathLike) -> Balances:
     return _nonzero(balances)
 
 
-def textledger_balances(path: str | os.PathLike, capsys) -> Balances:
+def textledger_balances(path: str | os.PathLike, capsys, *options: str) -> Balances:
     capsys.readouterr()
-    status = main(["-f", str(path), "balance", "--flat", "--format", "json"])
+    status = main(["-f", str(path), "balance", "--flat", "--format", "json", *options])
     out, err = capsys.readouterr()
     assert status == 0, f"textledger rejected the journal:\n{err}"
     balances: Balances = {}
@@ -295,6 +295,13 @@ def test_studio_journal_balances_as_in_hledger(capsys):
 def test_printed_studio_journal_balances_as_in_hledger(tmp_path, capsys):
     ours = textledger_balances(STUDIO, capsys)
     assert_same(ours, hledger_balances(printed_studio(tmp_path, capsys)), "hledger")
+
+
+def test_studio_balances_at_cost_as_hledgers_b(tmp_path, capsys):
+    """`bal -B`: euros bought at a cost and stock at cost come out in dollars, as in hledger."""
+    ours = textledger_balances(STUDIO, capsys, "-B")
+    assert {commodity for _, commodity in ours} == {"$"}
+    assert_same(ours, hledger_balances(printed_studio(tmp_path, capsys), "-B"), "hledger")
 
 
 # ---------------------------------------------------------------- ledger (optional)

@@ -168,3 +168,14 @@ def test_tree_folds_a_parent_with_one_child_and_no_postings_of_its_own():
         "Liabilities:Card:Amex",     # two boring parents in a row fold into one line
     ]
     assert lines[-1][1] == (Amount(Decimal("-5"), "$"),)
+
+
+def test_at_cost_shows_priced_amounts_as_their_cost_without_extra_zeros():
+    from textledger.basis import at_cost
+    journal = textledger.loads(
+        "commodity $1,000.00\n\n2026-03-18 Fonts\n  Expenses:Software  480.00 EUR @ $1.08\n"
+        "  Liabilities:Card\n\n2026-03-19 Shares\n  Assets:Broker  3 ACME @@ $300.005\n  Assets:Bank\n")
+    rows = {row.account: row.amounts for row in flat_balance(at_cost(journal)).rows}
+    assert rows["Expenses:Software"] == (Amount(Decimal("518.40"), "$"),)  # not $518.4000
+    assert rows["Assets:Broker"] == (Amount(Decimal("300.005"), "$"),)     # a real digit is kept
+    assert at_cost(journal).transactions[1].postings[1] is journal.transactions[1].postings[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from .. import balances, render
+from .. import balances, basis, render
 from ..checks import strict_problems
 from ..formatting import decimal_string, format_amount
 from ..printer import format_entry, print_journal
@@ -28,7 +28,13 @@ def cmd_check(journal, args, out) -> int:
     return 1 if any(not p.warning for p in problems) else 0
 
 
+def _basis(journal, args):
+    """The journal at cost with `-B`, else as written."""
+    return basis.at_cost(journal) if args.cost else journal
+
+
 def cmd_balance(journal, args, out) -> int:
+    journal = _basis(journal, args)
     if statement_commands.wants_balance_report(args):  # --budget, -M/-Q/-Y columns, -X
         return statement_commands.cmd_balance_report(journal, args, out)
     query = query_from_args(args)
@@ -72,6 +78,7 @@ def _balance_text(report, flat: bool, styles, total: bool) -> str:
 
 
 def cmd_register(journal, args, out) -> int:
+    journal = _basis(journal, args)
     rows = register(journal, query_from_args(args), depth=args.depth)
     styles = journal.style_map()
     if args.format == "json":
@@ -115,8 +122,19 @@ def _configure_check(parser) -> None:
     parser.add_argument("--strict", action="store_true", help="also require every account and commodity to be declared")
 
 
+def _add_cost_option(parser) -> None:
+    parser.add_argument("-B", "--cost", action="store_true",
+                        help="amounts bought or sold at a cost (@, @@, stock relieved at cost) shown as that cost")
+
+
+def _configure_register(parser) -> None:
+    add_query_argument(parser)
+    _add_cost_option(parser)
+
+
 def _configure_balance(parser) -> None:
     add_query_argument(parser)
+    _add_cost_option(parser)
     parser.add_argument("--flat", action="store_true", help="each account with its own postings, no roll-up")
     parser.add_argument("--tree", action="store_true", help="accounts as a tree, parents include children (default)")
     parser.add_argument("-E", "--empty", action="store_true", help="show accounts whose balance is zero")
@@ -130,7 +148,8 @@ COMMANDS = (
     Command("check", "load the journal and report every error (exit 1 if any)", _configure_check, cmd_check,
             formats=("text",)),
     Command("balance", "account balances, as a tree or --flat", _configure_balance, cmd_balance, aliases=("bal",)),
-    Command("register", "matching postings with a running total", add_query_argument, cmd_register, aliases=("reg",)),
+    Command("register", "matching postings with a running total", _configure_register, cmd_register,
+            aliases=("reg",)),
     Command("print", "the journal as canonical text (whole matching transactions with a query)",
             add_query_argument, cmd_print, formats=("text",)),
 )
