@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from textledger import atomic
-from textledger.atomic import append_atomic, write_atomic
+from textledger.atomic import write_atomic
 
 ORIGINAL = "2026-01-05 Coffee\n    Expenses:Coffee  $3.50\n    Assets:Cash\n"
 NEW = "; rewritten\n" + ORIGINAL * 50
@@ -142,31 +142,3 @@ def test_an_interrupt_during_the_write_cleans_up_and_propagates(journal: Path, m
 def test_a_missing_folder_is_an_os_error(tmp_path: Path):
     with pytest.raises(FileNotFoundError):
         write_atomic(tmp_path / "no" / "such" / "folder.journal", NEW)
-
-
-def test_append_adds_at_the_end(journal: Path):
-    append_atomic(journal, "\n2026-01-06 Tea\n    Expenses:Tea  $2\n    Assets:Cash\n")
-    assert journal.read_text(encoding="utf-8") == ORIGINAL + "\n2026-01-06 Tea\n    Expenses:Tea  $2\n    Assets:Cash\n"
-
-
-def test_append_starts_on_a_new_line_when_the_file_has_no_final_newline(journal: Path):
-    journal.write_text(ORIGINAL.rstrip("\n"), encoding="utf-8")
-    append_atomic(journal, "; more\n")
-    assert journal.read_text(encoding="utf-8") == ORIGINAL + "; more\n"
-
-
-def test_append_creates_a_missing_file(tmp_path: Path):
-    append_atomic(tmp_path / "new.journal", ORIGINAL)
-    assert (tmp_path / "new.journal").read_text(encoding="utf-8") == ORIGINAL
-
-
-def test_append_that_fails_leaves_the_original_intact(journal: Path, monkeypatch):
-    def fail(*args, **kwargs):
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(atomic.os, "fsync", fail)
-    with pytest.raises(OSError):
-        append_atomic(journal, NEW)
-    monkeypatch.undo()
-    assert journal.read_text(encoding="utf-8") == ORIGINAL
-    assert leftovers(journal.parent) == []

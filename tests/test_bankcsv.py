@@ -231,6 +231,13 @@ def test_the_same_bank_line_has_the_same_fingerprint_in_any_export_holding_its_d
     ("separator ::\n", 1, 11, "the separator is one character (or TAB or SPACE), not '::'"),
     ("newest-first yes\n", 1, 14, "newest-first takes no value"),
     ("date-format mm/dd/yyyy\n", 1, 13, "date-format 'mm/dd/yyyy' has no % directives"),
+    ("date-format %Q\n", 1, 13, "date-format '%Q' is not a date format: 'Q' is a bad directive"),
+    ("date-format %m/%Y\n", 1, 13, "date-format '%m/%Y' does not give a whole date (day, month and year)"),
+    ("date-format %m/%m/%Y\n", 1, 13, "date-format '%m/%m/%Y' is not a date format"),
+    ("if INTEREST\n  account2 Not Valid  Two\n", 2, 12, "'Not Valid  Two' cannot be an account: two spaces"),
+    ("account2 Expenses:Bank\tFees\n", 1, 10, "'Expenses:Bank\\tFees' cannot be an account: two spaces, a tab"),
+    ("account2 Expenses:Fees ; bank\n", 1, 10, "cannot be an account: two spaces, a tab or `;`"),
+    ("account2 (Expenses:Fees)\n", 1, 10, "'(Expenses:Fees)' cannot be an account: an account does not start"),
     ("currency\n", 1, 9, "currency needs a value"),
     ("fields date, de$c, amount\n", 1, 14, "'de$c' is not a field name"),
     ("fields date, amount, date\n", 1, 22, "the field 'date' is named twice"),
@@ -298,6 +305,11 @@ def test_unreadable_rules_and_csv_files(tmp_path):
     ("09/03/2026,CHECK,1065,-4800.00\n", 1,
      "this row has 4 fields; the rules' `fields` line (bank.rules:2) names 5"),
     ("13/45/2026,X,,1.00,\n", 1, 'date "13/45/2026" does not match date-format %m/%d/%Y'),
+    ("02/30/2026,X,,1.00,\n", 1, "02/30/2026 is not a date: February 2026 has 28 days"),
+    ("04/31/2026,X,,1.00,\n", 1, "04/31/2026 is not a date: April 2026 has 30 days"),
+    ("09/03/2026,X,,0.001,\n", 15, "amount '0.001' has more decimals than $ has (2)"),
+    ("09/03/2026,X,,$-1.005,\n", 15, "amount '$-1.005' has more decimals than $ has (2)"),
+    ("09/03/2026,X,,1.00,10.0001\n", 20, "balance '10.0001' has more decimals than $ has (2)"),
     ("09/03/2026,X,,12.5O,\n", 15, "amount '12.5O' is not an amount: write e.g. -1150.00, 1,150.00 or (12.00)"),
     ("09/03/2026,X,,1.00,ten\n", 20, "balance 'ten' is not an amount"),
     ("09/03/2026,X,,\"1,15.00\",\n", 15, "amount '1,15.00' is not an amount"),
@@ -319,6 +331,15 @@ def test_a_date_without_date_format_says_how_to_declare_one():
         "fields", "skip\nfields"))).errors[0]
     assert (problem.line, problem.column) == (2, 1)
     assert problem.message.startswith("date '09/03/2026': ") and "date-format %m/%d/%Y" in problem.message
+
+
+def test_decimals_are_checked_only_for_currencies_whose_decimals_are_known():
+    (line,) = statement("09/03/2026,X,,1.500,\n")
+    assert line.amount == Amount(Decimal("1.500"), "$")  # trailing zeros are whole cents
+    (line,) = statement("09/03/2026,X,,0.001,\n", BASIC.replace("currency $", "currency BTC"))
+    assert line.amount == Amount(Decimal("0.001"), "BTC")
+    yen = problem_of(statement, "09/03/2026,X,,1.5,\n", BASIC.replace("currency $", "currency JPY")).errors[0]
+    assert "amount '1.5' has more decimals than JPY has (0)" in yen.message
 
 
 def test_amount_in_and_out_errors():

@@ -1,6 +1,8 @@
 """Cost relief in the loader (costing.py): FIFO lots, moving average, returns, write-offs,
 transfers, selling more than is on hand; and the invariants over random histories."""
 
+import datetime as dt
+import sys
 import textwrap
 from decimal import Decimal
 
@@ -9,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textledger
-from textledger import Amount, JournalError
+from textledger import Amount, JournalError, costing
 from textledger.inventory import stock_positions
 from textledger.printer import print_journal
 
@@ -233,12 +235,58 @@ def test_a_reorder_point_must_be_a_number():
     assert "reorder point of PRINTS must be a number" in raised.value.message
 
 
-def test_a_written_cost_is_kept_with_a_warning_when_it_differs():
-    journal = loads(THREE_LOTS.replace("-25 PRINTS", "-25 PRINTS @@ $150.00"))
+SOLD_AT_A_PRICE = """\
+2026-01-01 buy
+    Assets:Inventory:Studio     3 PRINTS @ $1.00
+    Liabilities:Payable:Lumina
+2026-01-02 buy
+    Assets:Inventory:Studio     3 PRINTS @ $1.01
+    Liabilities:Payable:Lumina
+2026-01-03 sale
+    Assets:Inventory:Studio    -6 PRINTS @ $5.00
+    Income:Prints
+"""
+
+
+def test_a_sale_price_written_on_the_inventory_posting_is_an_error_that_says_how_to_write_it():
+    # relieved at $5.00, the six units would leave $-23.97 in stock with no units and no cost of goods
+    with pytest.raises(JournalError) as raised:
+        loads(SOLD_AT_A_PRICE)
+    [error] = raised.value.errors
+    assert (error.line, error.column, error.warning) == (11, 32, False)
+    assert error.message == ("the cost written here ($30.00) is not the FIFO cost of these units ($6.03): to record a"
+                             " sale, leave the cost out here (`-6 PRINTS`, relieved at cost) and write the price on"
+                             " the income posting; tag the posting `keep-cost:` to keep this cost")
+
+
+def test_keep_cost_keeps_a_written_cost_and_the_units_left_carry_the_difference():
+    journal = loads(THREE_LOTS.replace("-25 PRINTS", "-25 PRINTS @@ $150.00  ; keep-cost:"))
     assert cost_of(journal, "2026-01-10") == Amount(Decimal("-150.00"), "$")
-    [warning] = journal.warnings
-    assert warning.line == 16 and "is not the FIFO cost of these units ($160.00)" in warning.message
+    assert journal.warnings == ()
     assert stock_positions(journal)[0].value == Amount(Decimal("45.00"), "$")
+
+
+def test_keep_cost_is_an_error_when_no_units_are_left_to_carry_the_difference():
+    with pytest.raises(JournalError) as raised:
+        loads(SOLD_AT_A_PRICE.replace("@ $5.00", "@ $5.00  ; keep-cost:"))
+    assert raised.value.line == 11
+    assert raised.value.message.endswith("and no PRINTS is left in Assets:Inventory:Studio to carry the difference:"
+                                         " write the FIFO cost, or leave the cost out")
+
+
+def test_relief_is_rounded_half_up_to_the_precision_costs_are_written_with_when_the_currency_has_no_style():
+    journal = textledger.loads(textwrap.dedent("""\
+        commodity 1. PRINTS  ; costing: average
+
+        2026-01-01 buy
+            Assets:Inventory:Studio     2 PRINTS @@ $2.01
+            Liabilities:Payable:Lumina
+        2026-01-02 sale
+            Assets:Inventory:Studio    -1 PRINTS
+            Expenses:Cost of Goods Sold
+        """))
+    assert "$" not in journal.style_map()  # `$` is written only in a cost
+    assert cost_of(journal, "2026-01-02") == Amount(Decimal("-1.01"), "$")  # not 1.005, nor half-even 1.00
 
 
 def test_print_writes_the_computed_costs_and_reads_back_the_same():
@@ -258,14 +306,71 @@ def test_journals_without_items_are_left_alone():
     assert all(p.cost is None for t in journal.transactions for p in t.postings)
 
 
+def lines_run_in_costing(text: str) -> int:
+    """How many lines of costing.py loading `text` runs: a measure of work that, unlike time,
+    does not depend on the machine."""
+    count = 0
+
+    def trace(frame, event, arg):
+        nonlocal count
+        if frame.f_code.co_filename != costing.__file__:
+            return None
+        count += event == "line"
+        return trace
+
+    previous = sys.gettrace()
+    sys.settrace(trace)
+    try:
+        textledger.loads(text)
+    finally:
+        sys.settrace(previous)
+    return count
+
+
+def test_relief_work_grows_linearly_with_the_number_of_lots():
+    def work(n: int) -> int:
+        buys = "".join(f"2026-01-01 buy\n    Assets:Inventory:Studio  1 PRINTS @ $6.{n % 100:02d}\n"
+                       f"    Liabilities:Payable:Lumina\n" for n in range(n))
+        sales = "2026-01-02 sale\n    Assets:Inventory:Studio  -1 PRINTS\n    Expenses:Cost of Goods Sold\n" * n
+        return lines_run_in_costing(HEAD.format(method="fifo") + buys + sales)
+
+    # summing every lot on each sale, or every lot's date on each purchase, makes this about 3.5
+    assert work(400) / work(200) < 2.2
+
+
 # ---------------------------------------------------------------- properties
+
+POOL_OPERATIONS = st.lists(st.tuples(st.sampled_from(("add", "take", "revalue")), st.integers(1, 12),
+                                     st.integers(0, 2000), st.integers(0, 30)), max_size=40)
+
+
+@given(POOL_OPERATIONS, st.booleans())
+def test_a_pool_keeps_its_totals_equal_to_its_lots_and_its_lots_in_date_order(operations, fifo):
+    pool = costing._Pool(fifo)
+    for kind, quantity, cents, day in operations:
+        date = dt.date(2026, 1, 1 + day)  # out of order too, as lots moved in by a transfer
+        if kind == "add":
+            pool.add(Decimal(quantity), Decimal(cents * quantity).scaleb(-2), date)
+        elif kind == "take":
+            _, short = pool.take(Decimal(quantity), Decimal("0.01"))
+            if short:  # as a reduction tagged negative-stock: records it
+                pool.add(-short, Decimal(-cents * short).scaleb(-2), date)
+        elif pool.on_hand() > 0:
+            pool.revalue(Decimal(cents - 1000).scaleb(-2))
+        assert pool.on_hand() == sum((lot.quantity for lot in pool.lots), Decimal(0))
+        assert pool.value == sum((lot.value for lot in pool.lots), Decimal(0))
+        if fifo:
+            dates = [lot.date for lot in pool.lots if lot.quantity > 0]
+            assert dates == sorted(dates)
+
 
 OPERATIONS = st.lists(st.tuples(st.sampled_from(("buy", "sell", "return", "write-off")), st.integers(1, 12),
                                 st.integers(50, 2000), st.sampled_from(("@", "@@"))), min_size=1, max_size=25)
 
 
-def history(operations, method: str, allow: bool) -> tuple[str, list[Decimal], Decimal]:
-    """A journal for the operations; the units on hand after each one; the total bought."""
+def history(operations, method: str, allow: bool, declared: bool = True) -> tuple[str, list[Decimal], Decimal]:
+    """A journal for the operations; the units on hand after each one; the total bought. `$`
+    appears only in costs: without `commodity $1,000.00` it has no display style."""
     lines, on_hand, bought, units, sold = [], [], Decimal(0), Decimal(0), False
     tag = "  ; negative-stock:" if allow else ""
     for day, (kind, quantity, cents, marker) in enumerate(operations):
@@ -273,7 +378,7 @@ def history(operations, method: str, allow: bool) -> tuple[str, list[Decimal], D
         if day == 0 or (kind == "return" and not sold):
             kind = "buy"  # a cost is known before anything leaves or comes back
         if kind == "buy":
-            cost = Decimal(cents).scaleb(-2) if marker == "@" else Decimal(cents * quantity + 7).scaleb(-3)
+            cost = Decimal(cents).scaleb(-2) if marker == "@" else Decimal(cents * quantity + 7).scaleb(-2)
             total = cost * quantity if marker == "@" else cost
             bought += total
             units += quantity
@@ -289,7 +394,8 @@ def history(operations, method: str, allow: bool) -> tuple[str, list[Decimal], D
             other = "Expenses:Cost of Goods Sold" if kind == "sell" else "Expenses:Inventory Shrinkage"
             lines.append(f"{date} {kind}\n    Assets:Inventory:Studio  -{quantity} PRINTS{tag}\n    {other}\n")
         on_hand.append(units)
-    return HEAD.format(method=method) + "\n".join(lines), on_hand, bought
+    head = HEAD.format(method=method)
+    return (head if declared else head.replace("commodity $1,000.00\n", "")) + "\n".join(lines), on_hand, bought
 
 
 def relieved_and_returned(journal) -> Decimal:
@@ -322,14 +428,14 @@ def test_cost_relieved_plus_value_on_hand_is_what_was_bought(operations, method,
     assert relieved_and_returned(journal) + value == bought
 
 
-@given(OPERATIONS, st.sampled_from(("fifo", "average")))
-def test_stock_value_is_the_inventory_accounts_balance_at_cost(operations, method):
-    text, on_hand, _ = history(operations, method, allow=True)
+@given(OPERATIONS, st.sampled_from(("fifo", "average")), st.booleans())
+def test_stock_value_is_the_inventory_accounts_balance_at_cost(operations, method, declared):
+    text, on_hand, _ = history(operations, method, allow=True, declared=declared)
     journal = textledger.loads(text)
     at_cost = sum((p.weight().quantity for t in journal.transactions for p in t.postings
                    if p.account.startswith("Assets:Inventory")), Decimal(0))
     positions = stock_positions(journal)
     assert sum((p.value.quantity for p in positions), Decimal(0)) == at_cost
     assert sum((p.quantity for p in positions), Decimal(0)) == on_hand[-1]
-    for position in positions:  # relief is rounded to cents: so is every value
-        assert position.value.quantity == position.value.quantity.quantize(Decimal("0.001"))
+    for position in positions:  # costs are in cents and relief is rounded to cents: so is every value
+        assert position.value.quantity == position.value.quantity.quantize(Decimal("0.01"))

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 import textledger
 from textledger.cli import main
 from textledger.forecast import (
-    BILLS, COVERED_BY_OPEN_ITEMS, COVERED_BY_PAYROLL, INVOICES, NOT_PAID_IN_CASH, OTHER, PAYROLL, PERIODIC,
-    days_late, forecast,
+    BILLS, COVERED_BY_OPEN_ITEMS, COVERED_BY_PAYROLL, COVERED_BY_RECURRING, INVOICES, NOT_PAID_IN_CASH, OTHER,
+    PAYROLL, PERIODIC, RECURRING, days_late, forecast,
 )
 from textledger.openitems import PAYABLES, RECEIVABLES, open_items
 
@@ -216,6 +216,100 @@ def test_a_periodic_rule_with_no_cash_posting_moves_no_cash():
     assert forecast(journal, AS_OF, weeks=5).items == ()
 
 
+# ---------------------------------------------------------------- cards and recurring payments
+
+
+def card_charge(date: str, amount: str) -> str:
+    return f"\n{date} Adobe | Creative Cloud\n    Expenses:Software  ${amount}\n    Liabilities:Card:Amex\n"
+
+
+def card_payment(date: str, amount: str) -> str:
+    return (f"\n{date} American Express | Payment\n    Liabilities:Card:Amex  ${amount}\n"
+            "    Assets:Bank:Checking\n")
+
+
+def loan_payment(date: str, principal: str, interest: str, total: str = "1,150.00") -> str:
+    return (f"\n{date} First Harbor Bank | Loan payment\n    Liabilities:Loan:Bank  ${principal}\n"
+            f"    Expenses:Interest  ${interest}\n    Assets:Bank:Checking  $-{total}\n")
+
+
+def test_a_card_balance_is_paid_in_full_on_the_day_it_was_last_paid():
+    text = (card_charge("2026-02-03", "100.00") + card_payment("2026-03-19", "100.00")
+            + card_charge("2026-03-03", "250.00") + card_charge("2026-03-30", "40.00"))
+    report = forecast(load(text), AS_OF, weeks=4)
+    assert [(i.date, i.source, i.party, i.reference, i.amount) for i in report.items] == [
+        (dt.date(2026, 4, 19), BILLS, "American Express", "Liabilities:Card:Amex balance on 2026-03-31",
+         Decimal("-290.00"))]
+    assert forecast(load(text), AS_OF, weeks=2).items == ()  # the 19th is in week 3
+
+
+def test_a_declared_payment_day_wins_and_an_unpaid_card_is_paid_in_week_1():
+    declared = "account Liabilities:Visa  ; type: liability, payment-day: 31\n"
+    text = card_charge("2026-03-03", "250.00").replace("Card:Amex", "Visa")
+    assert [(i.date, i.amount) for i in forecast(load(declared + text), AS_OF, weeks=9).items] == [
+        (dt.date(2026, 4, 30), Decimal("-250.00"))]  # April has no 31st: its last day
+    assert [(i.date, i.party) for i in forecast(load(card_charge("2026-03-03", "250.00")), AS_OF, weeks=1).items] == [
+        (dt.date(2026, 4, 1), "Liabilities:Card:Amex")]
+
+
+def test_a_vendor_named_like_a_card_is_left_to_its_bills():
+    text = bill("2026-03-01", "B-1", "80.00", "2026-04-02").replace("Paper Co", "Card Shop")
+    assert [(i.source, i.reference) for i in forecast(load(text), AS_OF, weeks=1).items] == [(BILLS, "B-1")]
+
+
+def test_a_bad_payment_day_is_an_error_at_its_declaration(capsys, tmp_path):
+    code, out, err = run(capsys, tmp_path, "account Liabilities:Visa  ; payment-day: 32\n")
+    line = (HEAD + "\n").count("\n") + 1
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert f"t.journal:{line}:1: bad payment-day '32': write the day of the month a card is paid, 1 to 31" in err
+
+
+def test_a_payment_made_three_months_running_recurs_and_covers_its_budget_line():
+    text = ("\n~ monthly\n    Expenses:Interest  $180.00\n    Expenses:Rent  $400.00\n    Assets:Bank:Checking\n"
+            + loan_payment("2026-01-05", "956.67", "193.33") + loan_payment("2026-02-06", "962.45", "187.55")
+            + loan_payment("2026-03-05", "968.26", "181.74"))
+    report = forecast(load(text), AS_OF, weeks=6)
+    assert [(i.date, i.source, i.party, i.reference, i.amount) for i in report.items] == [
+        (dt.date(2026, 4, 1), PERIODIC, "~ monthly", "Expenses:Rent", Decimal("-400.00")),
+        (dt.date(2026, 4, 5), RECURRING, "First Harbor Bank", "Expenses:Interest, Liabilities:Loan:Bank",
+         Decimal("-1150.00")),
+        (dt.date(2026, 5, 1), PERIODIC, "~ monthly", "Expenses:Rent", Decimal("-400.00")),
+        (dt.date(2026, 5, 5), RECURRING, "First Harbor Bank", "Expenses:Interest, Liabilities:Loan:Bank",
+         Decimal("-1150.00")),
+    ]
+    assert dict(report.uncovered) == {"Expenses:Interest": COVERED_BY_RECURRING}
+    assert report.weeks[0].paid(RECURRING) == Decimal("1150.00")
+
+
+@pytest.mark.parametrize("dates", [
+    ("2026-02-05", "2026-03-05"),  # two months only
+    ("2026-01-05", "2026-03-05", "2026-04-05"),  # a month missed, and one after the as-of date
+    ("2025-11-05", "2025-12-05", "2026-01-05"),  # stopped: nothing in February or March
+])
+def test_a_payment_is_not_recurring_without_three_months_running_up_to_the_as_of_date(dates):
+    text = "".join(loan_payment(date, "968.26", "181.74") for date in dates)
+    assert forecast(load(text), AS_OF, weeks=6).items == ()
+
+
+def test_a_payment_of_another_amount_is_another_payment():
+    text = (loan_payment("2026-01-05", "956.67", "193.33") + loan_payment("2026-02-05", "962.45", "187.55")
+            + loan_payment("2026-03-05", "968.26", "231.74", total="1,200.00"))
+    assert forecast(load(text), AS_OF, weeks=6).items == ()
+
+
+def test_the_text_and_json_reports_have_a_recurring_column(capsys, tmp_path):
+    text = "".join(loan_payment(f"2026-0{month}-05", "968.26", "181.74") for month in (1, 2, 3))
+    code, out, err = run(capsys, tmp_path, text, "--weeks", "1")
+    assert code == 0, err
+    assert out.splitlines()[3].split() == ["Week", "Starts", "Opening", "Invoices", "Other", "in", "Bills",
+                                           "Payroll", "Recurring", "Periodic", "Net", "Closing"]
+    assert out.splitlines()[5].split() == ["1", "2026-04-01", "$-2,450.00", "$1,150.00", "$-1,150.00",
+                                           "$-3,600.00"]
+    code, out, _ = run(capsys, tmp_path, text, "--weeks", "1", "-O", "json")
+    assert json.loads(out)["weeks"][0]["payments"] == {"bills": "0", "payroll": "0", "recurring": "1150.00",
+                                                       "periodic": "0", "total": "1150.00"}
+
+
 # ---------------------------------------------------------------- the floor
 
 
@@ -315,7 +409,8 @@ def test_expected_items_are_the_open_items_due_in_the_horizon_plus_the_schedules
     assert expected == receivable - payable + periodic
 
 
-@given(st.lists(st.tuples(st.integers(0, 120), st.integers(-100_000, 100_000)), max_size=8),
+@given(st.lists(st.tuples(st.integers(0, 120), st.integers(-100_000, 100_000)), max_size=8,
+                unique_by=lambda move: move[1]),  # the same amount every month would recur
        st.integers(0, 150), st.integers(1, 15))
 def test_with_no_open_items_and_no_schedules_the_forecast_is_flat(moves, as_of_day, weeks):
     text = "".join(f"\n{(START + dt.timedelta(days=day)).isoformat()} Move\n"

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 import textledger
 from textledger.bankcsv import StatementLine, parse_rules, parse_statement
 from textledger.cli import main
+from textledger.commands.appending import append_checked
 from textledger.importer import fingerprints, plan_import, statement_transaction
 from textledger.printer import format_entry
-from textledger.records import Amount, Source
+from textledger.records import Amount, JournalError, Source
 
 REPO = Path(__file__).resolve().parent.parent
 STUDIO = "journals/studio.journal"
@@ -122,6 +123,19 @@ def test_dry_run_and_csv_json_reports(capsys, books):
     assert len(out.splitlines()) == 19
 
 
+def test_a_line_is_never_taken_for_a_posting_an_earlier_statement_cleared(capsys, tmp_path):
+    shutil.copytree(REPO / "journals", tmp_path / "journals")
+    studio, bank = tmp_path / "journals/studio.journal", tmp_path / "journals/2026/bank"
+    assert run(capsys, "-f", studio, "reconcile", "Checking", "--statement-date", "2026-09-30",
+               "--statement", bank / "checking-2026-09.csv", "--apply")[0] == 0
+    october = bank / "checking-2026-10.csv"
+    october.write_text(october.read_text().replace(
+        "10/05/2026,CHECK 1067", "10/02/2026,ACH CREDIT HARBOR & PINE ARCHITECTS,,8500.00,139074.41\n10/05/2026,CHECK 1067"))
+    code, out, err = run(capsys, "-f", studio, "import", october)
+    assert code == 0 and "1 new, 18 already in the books (2 imported before, 16 recorded by hand)" in err
+    assert "2026-10-02 * ACH CREDIT HARBOR & PINE ARCHITECTS" in out  # not the 09-28 payment September cleared
+
+
 def test_without_a_journal_every_line_is_new_and_loads(capsys):
     code, out, err = run(capsys, "import", SEPTEMBER)
     assert code == 0 and "18 new, 0 already in the books" in err
@@ -161,10 +175,27 @@ def test_append_refuses_when_a_later_assertion_would_fail(capsys, books):
                   if p.account == "Assets:Bank:Checking" and t.date <= dt.date(2026, 10, 1))
     imported.write_text(HEADER + f"\n2026-10-01 statement\n    Assets:Bank:Checking  $0 = ${balance}\n"
                                  "    Equity:Opening Balances  $0\n")
-    before = imported.read_text()
+    before, inode = imported.read_text(), imported.stat().st_ino
     code, _, err = run(capsys, "-f", studio, "import", SEPTEMBER, "--append", imported)
-    assert code == 2 and "the journal would not load after it" in err and "balance assertion" in err
+    assert code == 1 and "nothing appended: the journal would not load after it" in err
+    assert f"{imported}:4:30: balance assertion failed" in err and "balance assertion" in err and "Traceback" not in err
     assert imported.read_text() == before
+    assert imported.stat().st_ino == inode  # checked on a copy: the file was never replaced
+
+
+def test_append_checked_points_at_the_lines_the_new_entries_would_take(tmp_path):
+    journal = tmp_path / "books.journal"
+    journal.write_text("2026-01-05 Tea\n    Expenses:Tea  $2\n    Assets:Cash\n")
+    before, inode = journal.read_text(), journal.stat().st_ino
+    with pytest.raises(JournalError) as caught:
+        append_checked(str(journal), "2026-01-06 Coffee\n    Expenses:Coffee  $3\n    Assets:Cash  $-2\n",
+                       [], lambda books: True)
+    summary, problem = caught.value.errors
+    assert summary.render() == (f"{journal}: nothing appended: the journal would not load after it"
+                                " (the new entries would start on line 5)")
+    assert (problem.file, problem.line) == (str(journal), 5) and "balance" in problem.message
+    assert problem.context == "2026-01-06 Coffee"
+    assert journal.read_text() == before and journal.stat().st_ino == inode
 
 
 def test_append_needs_the_journal_from_files(capsys, monkeypatch):

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import json
-import textwrap
 from decimal import Decimal
 from pathlib import Path
 

@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from textledger import loads
+from textledger import loads, matching
 from textledger.bankcsv import StatementLine
 from textledger.matching import match_statement
 from textledger.records import Amount, Source
@@ -179,3 +179,48 @@ def test_postings_after_until_are_left_out():
 """)
     result = match_statement(books, BANK, [], until=dt.date(2026, 10, 19))
     assert result.unmatched_postings == ()
+
+
+RECONCILED_IN_SEPTEMBER = """\
+2026-09-28 * Harbor & Pine Architects | ACH payment
+    Assets:Bank:Checking   $8,500.00
+    Income:Sales
+
+2026-09-29 (1066) Brightline Print Co | check not cashed yet
+    Expenses:Printing   $8,500.00
+    Assets:Bank:Checking
+
+2026-09-30 * Bank reconciliation  ; statement: checking-2026-09.csv
+    Assets:Bank:Checking   $0.00 = $0.00
+"""
+
+
+def test_a_posting_an_earlier_statement_cleared_never_pairs_again():
+    books = journal(RECONCILED_IN_SEPTEMBER)
+    result = match_statement(books, BANK, [line("2026-10-02", "8500")])
+    assert result.matched == ()  # without the rule, it paired with the 09-28 payment September cleared
+    assert [t.source.line for t, _ in result.unmatched_postings] == [1, 5, 9]
+    # what was outstanding then still pairs: the check, not cleared by September's statement
+    assert pairs(match_statement(books, BANK, [line("2026-10-02", "-8500", code="1066")])) == [(5, 5)]
+
+
+def test_only_a_reconciliation_of_this_account_before_the_statement_counts():
+    september = [line("2026-09-28", "8500")]
+    assert pairs(match_statement(journal(RECONCILED_IN_SEPTEMBER), BANK, september)) == [(5, 1)]  # recorded later
+    for other in (RECONCILED_IN_SEPTEMBER.replace("; statement: checking-2026-09.csv", ""),
+                  RECONCILED_IN_SEPTEMBER.replace("$0.00 = $0.00", "$0.00"),
+                  RECONCILED_IN_SEPTEMBER.replace("Checking   $0.00", "Savings   $0.00")):
+        assert pairs(match_statement(journal(other), BANK, [line("2026-10-02", "8500")])) == [(5, 1)]
+
+
+def test_each_line_is_tried_only_against_postings_it_could_pair_with(monkeypatch):
+    years = "".join(f"{dt.date(2020, 1, 1) + dt.timedelta(days=day)} Fee\n    Expenses:Bank Fees   $15.00\n"
+                    "    Assets:Bank:Checking\n\n" for day in range(2000))
+    books = journal(years + "2026-09-30 (1070) Rent\n    Expenses:Rent   $4,800.00\n    Assets:Bank:Checking\n")
+    tried = []
+    real = matching._pairing
+    monkeypatch.setattr(matching, "_pairing", lambda *args: tried.append(args) or real(*args))
+    result = match_statement(books, BANK, [line("2025-06-10", "-15"), line("2026-10-20", "-4800", code="1070", row=6)])
+    assert [(m.line.date, m.transaction.date) for m in result.matched] == [
+        (dt.date(2025, 6, 10), dt.date(2025, 6, 10)), (dt.date(2026, 10, 20), dt.date(2026, 9, 30))]
+    assert len(tried) <= 2 * 7 + 1 + 1  # the fees within a week of the first line; the check by its number

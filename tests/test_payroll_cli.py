@@ -169,10 +169,12 @@ def test_append_refuses_when_the_journal_would_not_load(capsys, books):
                   if p.account == "Assets:Bank:Checking" and t.date.isoformat() <= "2026-08-01")
     payroll.write_text(payroll.read_text() + f"\n2026-08-01 check\n    Assets:Bank:Checking  $0 = ${balance}\n"
                        "    Equity:Opening Balances  $0\n")
-    before = payroll.read_text()
+    before, inode = payroll.read_text(), payroll.stat().st_ino
     code, _, err = run(capsys, "-f", studio, "payroll", "run", "--date", "2026-07-15", "--append", payroll)
-    assert code == 2 and "the journal would not load after it" in err and "balance assertion failed" in err
+    assert code == 1 and "the journal would not load after it" in err and "balance assertion failed" in err
+    assert f"{payroll}:" in err and "Traceback" not in err
     assert payroll.read_text() == before
+    assert payroll.stat().st_ino == inode  # checked on a copy: the file was never replaced
 
 
 def test_append_needs_files(capsys, monkeypatch):

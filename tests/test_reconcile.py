@@ -164,6 +164,22 @@ def test_bank_lines_not_in_the_books_are_listed(books, capsys):
     assert out.splitlines()[-1] == "NOT reconciled: the cleared balance is $11.88 more than the statement balance."
 
 
+def test_a_line_is_never_taken_for_a_posting_an_earlier_statement_cleared(books, capsys):
+    assert run(capsys, "-f", "journals/studio.journal", "reconcile", "Checking", *SEPTEMBER, "--apply")[0] == 0
+    october = books / "2026/bank/checking-2026-10.csv"
+    october.write_text(october.read_text().replace(
+        "10/05/2026,CHECK 1067", "10/02/2026,ACH CREDIT HARBOR & PINE ARCHITECTS,,8500.00,139074.41\n10/05/2026,CHECK 1067"))
+    code, out, _ = run(capsys, "-f", "journals/studio.journal", "reconcile", "Checking", *OCTOBER,
+                       "--statement-balance", "175429.33")
+    assert code == 0
+    assert "On the statement, not in the books (1):" in out  # it was paired with September's 09-28 payment
+    assert "2026-10-02          ACH CREDIT HARBOR & PINE ARCHITECTS  $8,500.00" in out
+    assert "Matched with the statement (18):" in out
+    assert out.splitlines()[-1] == "NOT reconciled: the cleared balance is $8,500.00 less than the statement balance."
+    code, out, _ = run(capsys, "-f", "journals/studio.journal", "reconcile", "Checking", *SEPTEMBER)
+    assert code == 0 and out.splitlines()[-1] == "Reconciled: the cleared balance equals the statement balance."
+
+
 # ---------------------------------------------------------------- --apply
 
 

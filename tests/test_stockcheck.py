@@ -72,7 +72,14 @@ def count_errors(text: str) -> list[str]:
                              " (or `item,counted` when there is one location)"),
     ("# nothing\n\n", "1:1: the count is empty: it needs the header `item,location,counted` and one row per item"),
     ("item,location,counted\nPRINTS,Studio\n", "2:1: expected 3 fields (item,location,counted), found 2"),
-    ("item,location,counted\nPRINTS,Studio,many\n", "2:15: the counted quantity 'many' is not a number"),
+    ("item,location,counted\nPRINTS,Studio,many\n", "2:15: the counted quantity 'many' is not a number:"
+                                                 " write digits, e.g. 12 or 2.5"),
+    ("item,location,counted\nPRINTS,Studio,1e2\n", "2:15: the counted quantity '1e2' is not a number:"
+                                                " write digits, e.g. 12 or 2.5"),
+    ("item,location,counted\nPRINTS,Studio,Infinity\n", "2:15: the counted quantity 'Infinity' is not a number:"
+                                                     " write digits, e.g. 12 or 2.5"),
+    ("item,location,counted\nPRINTS,Studio,\"3\n", "2:15: this quoted field is never closed"),
+    ("item,location,counted\nPRINTS,\"Studio\"x,3\n", "2:1: not a CSV row: ',' expected after '\"'"),
     ("item,location,counted\nPRINTS,Studio,-2\n", "2:15: a count cannot be negative (-2)"),
     ("item,location,counted\n,Studio,2\n", "2:1: the item is missing"),
     ("item,location,counted\nPRINTS,Studio,2\n# again\nPRINTS,studio,3\n",
@@ -80,6 +87,22 @@ def count_errors(text: str) -> list[str]:
 ])
 def test_each_count_error_at_its_line_and_column(text, expected):
     assert count_errors(text) == [expected]
+
+
+def test_counts_are_plain_decimals_and_written_back_as_such():
+    result, found = check("item,location,counted\nPRINTS,Studio,\"0.0000001\"\n")
+    assert found == [] and "; counted: 0.0000001, books: 20" in format_entry(result.adjustment, books().style_map())
+
+
+def test_an_item_counted_in_each_is_counted_in_whole_units():
+    journal = books("commodity 1. BOXES  ; unit: each\n2026-10-05 * Boxes\n"
+                    "    Assets:Inventory:Studio  3 BOXES @ $2.00\n    Assets:Bank\n")
+    rows, _ = read_count("item,location,counted\nBOXES,Studio,2.5\nPRINTS,Studio,19.5\n", "count.csv")
+    _, found = stock_check(journal, rows, DAY, "count.csv")
+    assert [f"{p.line}:{p.column}: {p.message}" for p in found] == [
+        "2:14: BOXES is counted in whole units (unit: each), not 2.5"]  # PRINTS declares no unit
+    rows, _ = read_count("item,location,counted\nBOXES,Studio,2.0\n", "count.csv")
+    assert stock_check(journal, rows, DAY, "count.csv")[1] == []
 
 
 def test_comments_blank_lines_and_the_two_column_form():
@@ -227,10 +250,26 @@ def test_append_refuses_a_file_outside_the_journal(capsys, ledger):
     assert not outside.exists()
 
 
+def test_append_refuses_an_adjustment_the_journal_would_not_load_with(capsys, ledger):
+    adjustments = ledger / "adjustments.journal"
+    adjustments.write_text("2026-10-31 * Shelf check\n    Assets:Inventory:Studio  0 PRINTS = 20 PRINTS\n"
+                           "    Assets:Bank  0 PRINTS\n")
+    before, inode = adjustments.read_text(), adjustments.stat().st_ino
+    assert main(["-f", str(ledger / "books.journal"), "stockcheck", str(ledger / "count.csv"), "--date",
+                 "2026-10-30", "--append", str(adjustments)]) == 1
+    err = capsys.readouterr().err
+    assert "nothing appended: the journal would not load after it (the new entries would start on line 5)" in err
+    assert f"{adjustments}:2:" in err and "balance assertion failed" in err
+    assert adjustments.read_text() == before and adjustments.stat().st_ino == inode
+
+
 def test_command_errors(capsys, ledger):
     journal = str(ledger / "books.journal")
-    assert main(["-f", journal, "stockcheck", str(ledger / "missing.csv"), "--date", "2026-10-30"]) == 2
-    assert "cannot read the count" in capsys.readouterr().err
+    assert main(["-f", journal, "stockcheck", str(ledger / "missing.csv"), "--date", "2026-10-30"]) == 1
+    assert capsys.readouterr().err.startswith(f"{ledger / 'missing.csv'}: cannot read the count: No such file")
+    (ledger / "latin.csv").write_bytes("item,counted\nCAFÉ,1\n".encode("latin-1"))
+    assert main(["-f", journal, "stockcheck", str(ledger / "latin.csv"), "--date", "2026-10-30"]) == 1
+    assert capsys.readouterr().err.startswith(f"{ledger / 'latin.csv'}: cannot read the count: it is not UTF-8")
     (ledger / "bad.csv").write_text("item,location,counted\nPRINTS,Studio,x\n")
     assert main(["-f", journal, "stockcheck", str(ledger / "bad.csv"), "--date", "2026-10-30"]) == 1
     err = capsys.readouterr().err

@@ -16,7 +16,7 @@ import os
 import stat
 import tempfile
 
-__all__ = ["append_atomic", "sync_folder", "write_atomic"]
+__all__ = ["sync_folder", "write_atomic"]
 
 _DEFAULT_MODE = 0o666
 
@@ -46,24 +46,6 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
             os.unlink(temporary)
         raise
     sync_folder(folder)
-
-
-def append_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Add `text` at the end of the file at `path` (created if missing), atomically.
-
-    A file that does not end in a newline gets one first, so the appended text starts
-    on its own line. Costs a rewrite of the file: the price of never leaving a torn
-    last entry behind.
-    """
-    target = os.fspath(path)
-    try:
-        with open(target, encoding="utf-8", newline="") as stream:
-            current = stream.read()
-    except FileNotFoundError:
-        current = ""
-    if current and not current.endswith("\n"):
-        current += "\n"
-    write_atomic(target, current + text)
 
 
 def _mode_of(path: str) -> int:

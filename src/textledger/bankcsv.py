@@ -9,6 +9,7 @@ or the CSV is a `Problem` at FILE:LINE:COLUMN, collected so that a user sees the
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import glob
 import hashlib
@@ -175,12 +176,15 @@ class _RulesReader:
                 return
             self.settings[word] = True
         elif word == "date-format":
-            if "%" not in value:
-                self.problem(number, column, f"date-format {value!r} has no % directives: write e.g. %m/%d/%Y")
+            message = _date_format_problem(value)
+            if message:
+                self.problem(number, column, message)
                 return
             self.settings[word] = value
         elif not value:
             self.problem(number, column, f"{word} needs a value")
+        elif word in ("account1", "account2") and (message := _account_problem(value)):
+            self.problem(number, column, message)
         else:
             self.settings[word] = value
 
@@ -230,6 +234,8 @@ class _RulesReader:
                 self.problem(index, value_column, "skip in an `if` block takes no value: matching records are skipped")
             elif word != "skip" and not value:
                 self.problem(index, value_column, f"{word} needs a value")
+            elif word == "account2" and (message := _account_problem(value)):
+                self.problem(index, value_column, message)
             else:
                 assignments.append((word, value))
         if len(self.problems) > reported:  # the block's own lines are wrong: that says enough
@@ -295,6 +301,42 @@ class _RulesReader:
             if field not in fields:
                 self.problem(line, column, f"unknown field {field!r}: the `fields` line names"
                                            f" {', '.join(name for name in fields if name)}")
+
+
+_SAMPLE_DAY = dt.date(2026, 9, 27)  # day > 12: a format that swaps or drops day and month cannot read it back
+
+
+def _date_format_problem(value: str) -> str:
+    """Why `value` is not a usable date-format ("" when it is): it must read back a whole
+    date it wrote, so a bad directive (%Q) or a missing day, month or year is caught here
+    rather than on every CSV row."""
+    if "%" not in value:
+        return f"date-format {value!r} has no % directives: write e.g. %m/%d/%Y"
+    form = value.replace("%-", "%")
+    try:
+        read = dt.datetime.strptime(_SAMPLE_DAY.strftime(form), form).date()
+    except ValueError as error:
+        return f"date-format {value!r} is not a date format: {error}; write e.g. %m/%d/%Y"
+    except re.error:  # strptime's own pattern: a directive given twice
+        return f"date-format {value!r} is not a date format: a directive is repeated; write e.g. %m/%d/%Y"
+    if read != _SAMPLE_DAY:
+        return f"date-format {value!r} does not give a whole date (day, month and year): write e.g. %m/%d/%Y"
+    return ""
+
+
+_ACCOUNT_FIRST = "*!([;"
+
+
+def _account_problem(name: str) -> str:
+    """Why `name` cannot be written as an account in a posting ("" when it can): two spaces
+    or a tab end the account there, `;` starts a comment, and a leading `*`, `!`, `(` or `[`
+    is read as a status or a virtual posting."""
+    if "  " in name or "\t" in name or ";" in name:
+        return (f"{name!r} cannot be an account: two spaces, a tab or `;` would end it in the journal;"
+                " separate its words with single spaces")
+    if name[:1] in _ACCOUNT_FIRST:
+        return f"{name!r} cannot be an account: an account does not start with {name[0]!r}"
+    return ""
 
 
 def _split_directive(text: str) -> tuple[str, str, int]:
@@ -506,10 +548,26 @@ def _date(text: str, column: int, date_format: str | None) -> dt.date:
         except LineError as error:
             raise LineError(column, f"date {text!r}: {error.message}; or declare the bank's form with"
                                     " `date-format`, e.g. date-format %m/%d/%Y") from None
+    form = date_format.replace("%-", "%")
     try:
-        return dt.datetime.strptime(text, date_format.replace("%-", "%")).date()
+        return dt.datetime.strptime(text, form).date()
     except ValueError:
-        raise LineError(column, f'date "{text}" does not match date-format {date_format}') from None
+        raise LineError(column, _bad_date(text, form, date_format)) from None
+
+
+def _bad_date(text: str, form: str, date_format: str) -> str:
+    """Why `text` is no date in `form`: a day past the month's end (02/30/2026) is told
+    apart from text of another shape by reading the day as a minute (%M takes 0-59)."""
+    if form.count("%d") == 1 and "%M" not in form:
+        try:
+            read = dt.datetime.strptime(text, form.replace("%d", "%M"))
+        except ValueError:
+            pass
+        else:
+            days = calendar.monthrange(read.year, read.month)[1]
+            if read.minute > days:
+                return f"{text} is not a date: {calendar.month_name[read.month]} {read.year} has {days} days"
+    return f'date "{text}" does not match date-format {date_format}'
 
 
 def _amount(values: dict[str, str], columns: dict[str, int], currency: str) -> Amount:
@@ -532,6 +590,9 @@ def _amount(values: dict[str, str], columns: dict[str, int], currency: str) -> A
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _PLAIN = re.compile(r"\d+(?:\.\d*)?|\.\d+")
 _SYMBOLS = "$€£¥"
+_DECIMALS = {"$": 2, "€": 2, "£": 2, "USD": 2, "EUR": 2, "GBP": 2, "CAD": 2, "AUD": 2, "CHF": 2, "¥": 0, "JPY": 0}
+"""Decimals a bank's amounts in these currencies have (docs/cash.md, `currency`): more is a
+typo or a rounding error in the export, not money. Other currencies are read as written."""
 
 
 def _number(text: str, column: int, currency: str, field: str) -> Decimal:
@@ -559,6 +620,9 @@ def _number(text: str, column: int, currency: str, field: str) -> Decimal:
         quantity = Decimal(body.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the patterns above only let numbers through
         raise LineError(column, f"{field} {text.strip()!r} is not an amount") from None
+    decimals = _DECIMALS.get(currency)
+    if decimals is not None and len(body.partition(".")[2].rstrip("0")) > decimals:
+        raise LineError(column, f"{field} {text.strip()!r} has more decimals than {currency} has ({decimals})")
     return -quantity if negative else quantity
 
 

@@ -9,9 +9,10 @@ The loader runs `relieve` over every transaction in date order (file order withi
 before balancing, so that a sale written `Assets:Inventory:Studio  -3 PRINTS` with the
 cost-of-goods posting left out gets its cost filled in as an inferred `@@` total and the
 elided posting comes out in dollars, exactly:
-- A reduction without a cost is relieved by the item's method; one that names its cost
-  keeps it (the units still leave by the method; a difference from the method's cost stays
-  in the pool's value, with a warning).
+- A reduction without a cost is relieved by the item's method. One that names a cost other
+  than the method's is an error (a sale price belongs on the income posting), unless tagged
+  `keep-cost:`: the cost is kept, the units still leave by the method, and the difference
+  stays in the value of the units left (an error when none are left to carry it).
 - An increase with a cost adds a lot. Without one it takes, in this order: the units
   relieved from another location in the same transaction (a transfer moves those lots);
   the cost the rest of the transaction implies (`24 PRINTS` against `$-156.00`), when every
@@ -22,7 +23,8 @@ elided posting comes out in dollars, exactly:
   unit cost and the pool goes negative until a later purchase fills it.
 
 Rounding: unit costs stay exact; the cost taken from a lot (or the average pool) for part
-of it is rounded half-up to the currency's display precision, and the last units out take
+of it is rounded half-up to the currency's declared precision, else the widest it is written
+with in amounts or costs (`$` may appear only in `@` costs), and the last units out take
 exactly what is left. Value is never created or lost: for every item, the total cost
 relieved plus the value still on hand equals the total cost put in.
 """
@@ -31,7 +33,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -48,6 +50,7 @@ DEFAULT_METHOD = FIFO
 ITEM_TAGS = ("costing", "reorder", "unit")
 INVENTORY_ROOT = "Assets:Inventory"
 NEGATIVE_STOCK = "negative-stock"
+KEEP_COST = "keep-cost"
 
 
 class InventoryAccounts:
@@ -114,31 +117,36 @@ class _Lot:
 
 class _Pool:
     """One item in one location: FIFO lots oldest first, or a single moving-average lot.
-    A lot with no units left but some value (a cost difference) leaves with the next units."""
+    A lot with no units left but some value (a cost difference) leaves with the next units.
+    `quantity` and `value` are the lots' running totals, so that each operation costs the
+    same however many lots there are (a journal may hold thousands)."""
 
-    __slots__ = ("fifo", "lots", "currency", "last_unit")
+    __slots__ = ("fifo", "lots", "quantity", "value", "currency", "last_unit")
 
     def __init__(self, fifo: bool):
         self.fifo = fifo
-        self.lots: list[_Lot] = []
+        self.lots: deque[_Lot] = deque()
+        self.quantity = self.value = Decimal(0)
         self.currency: str | None = None
         self.last_unit: Decimal | None = None  # unit cost of the last unit relieved
 
     def on_hand(self) -> Decimal:
-        return sum((lot.quantity for lot in self.lots), Decimal(0))
+        return self.quantity
 
     def average(self) -> Decimal | None:
-        quantity = self.on_hand()
-        return sum((lot.value for lot in self.lots), Decimal(0)) / quantity if quantity > 0 else None
+        return self.value / self.quantity if self.quantity > 0 else None
 
     def add(self, quantity: Decimal, value: Decimal, date: dt.date) -> None:
+        self.quantity += quantity
+        self.value += value
         if self.lots and (not self.fifo or self.lots[-1].quantity <= 0):
             last = self.lots[-1]  # the average pool, or a shortfall that this fills
             last.quantity += quantity
             last.value += value
-            return
-        position = bisect.bisect_right([lot.date for lot in self.lots], date)
-        self.lots.insert(position, _Lot(quantity, value, date))
+        elif not self.lots or date >= self.lots[-1].date:
+            self.lots.append(_Lot(quantity, value, date))
+        else:  # older lots moved in by a transfer
+            self.lots.insert(bisect.bisect_right(self.lots, date, key=_lot_date), _Lot(quantity, value, date))
 
     def take(self, quantity: Decimal, rounding: Decimal | None) -> tuple[list[Piece], Decimal]:
         """Pieces for up to `quantity` units, oldest lot first; and the units still wanted."""
@@ -148,7 +156,9 @@ class _Pool:
             if lot.quantity < 0:
                 break
             if lot.quantity == 0 or lot.quantity <= quantity:
-                self.lots.pop(0)
+                self.lots.popleft()
+                self.quantity -= lot.quantity
+                self.value -= lot.value
                 pieces.append(Piece(lot.quantity, lot.value, lot.date))
                 if lot.quantity:
                     self.last_unit = lot.value / lot.quantity
@@ -158,15 +168,20 @@ class _Pool:
             self.last_unit = lot.value / lot.quantity
             lot.quantity -= quantity
             lot.value -= value
+            self.quantity -= quantity
+            self.value -= value
             pieces.append(Piece(quantity, value, lot.date))
             quantity = Decimal(0)
         return pieces, quantity
 
-    def revalue(self, difference: Decimal, date: dt.date) -> None:
-        if self.lots:
-            self.lots[0].value += difference
-        else:
-            self.lots.append(_Lot(Decimal(0), difference, date))
+    def revalue(self, difference: Decimal) -> None:
+        """Put a cost difference into the value of the units on hand (there are some)."""
+        self.lots[0].value += difference
+        self.value += difference
+
+
+def _lot_date(lot: _Lot) -> dt.date:
+    return lot.date
 
 
 def _is_number(text: str) -> bool:
@@ -183,18 +198,17 @@ def _round(value: Decimal, rounding: Decimal | None) -> Decimal:
 def _split(queue: list[Piece], quantity: Decimal, rounding: Decimal | None) -> tuple[list[Piece], list[Piece]]:
     """Pieces for `quantity` units from the front of `queue`, and what is left of it."""
     taken: list[Piece] = []
-    rest = list(queue)
-    while rest and quantity > 0:
-        piece = rest.pop(0)
+    for index, piece in enumerate(queue):
+        if quantity <= 0:
+            return taken, queue[index:]
         if piece.quantity <= quantity:
             taken.append(piece)
             quantity -= piece.quantity
             continue
         value = _round(piece.value * quantity / piece.quantity, rounding)
         taken.append(Piece(quantity, value, piece.date))
-        rest.insert(0, Piece(piece.quantity - quantity, piece.value - value, piece.date))
-        quantity = Decimal(0)
-    return taken, rest
+        return taken, [Piece(piece.quantity - quantity, piece.value - value, piece.date), *queue[index + 1:]]
+    return taken, []
 
 
 def _total(pieces: Iterable[Piece]) -> tuple[Decimal, Decimal]:
@@ -238,22 +252,41 @@ def relieve(transactions: Sequence[Transaction], accounts: Iterable[AccountDecla
             touching.append(index)
     if not items or not touching:
         return list(transactions), issues
-    books = _Books(inventory, items, {symbol: costing_of(d) for symbol, d in declared.items()}, styles)
+    books = _Books(inventory, items, {symbol: costing_of(d) for symbol, d in declared.items()}, styles,
+                   _precisions(transactions, commodities, styles))
     relieved = list(transactions)
     for index in sorted(touching, key=lambda i: transactions[i].date):
         relieved[index] = books.transaction(transactions[index])
     return relieved, issues + books.issues
 
 
+def _precisions(transactions: Sequence[Transaction], commodities: Iterable[CommodityDeclaration],
+                styles: dict[str, Style]) -> dict[str, int]:
+    """The decimals relief is rounded to, per currency: as declared; else the widest the
+    currency is written with, in amounts (its style) or in written costs, since a journal
+    may name `$` only in `@` costs."""
+    widest = {symbol: style.precision for symbol, style in styles.items()}
+    for transaction in transactions:
+        for posting in transaction.postings:
+            cost = posting.cost
+            if cost is not None and not cost.inferred:
+                decimals = max(-cost.amount.quantity.as_tuple().exponent, 0)
+                if decimals > widest.get(cost.amount.commodity, -1):
+                    widest[cost.amount.commodity] = decimals
+    widest.update((d.symbol, d.style.precision) for d in commodities if d.style is not None)
+    return widest
+
+
 class _Books:
     """The pools of every item and location while transactions are relieved in date order."""
 
     def __init__(self, inventory: InventoryAccounts, items: set[str], methods: dict[str, str],
-                 styles: dict[str, Style]):
+                 styles: dict[str, Style], precisions: dict[str, int]):
         self.inventory = inventory
         self.items = items
         self.methods = methods
         self.styles = styles
+        self.precisions = precisions
         self.pools: dict[tuple[str, str], _Pool] = {}
         self.issues: list[Issue] = []
 
@@ -265,8 +298,8 @@ class _Books:
         return pool
 
     def rounding(self, currency: str | None) -> Decimal | None:
-        style = self.styles.get(currency) if currency is not None else None
-        return Decimal(1).scaleb(-style.precision) if style is not None else None
+        precision = self.precisions.get(currency) if currency is not None else None
+        return Decimal(1).scaleb(-precision) if precision is not None else None
 
     def show(self, quantity: Decimal, commodity: str) -> str:
         return format_amount(Amount(quantity, commodity), self.styles)
@@ -315,26 +348,35 @@ class _Books:
             pool.add(-short, -value, transaction.date)
         _, value = _total(pieces)
         if posting.cost is not None:
-            return self.named_reduction(transaction, posting, pool, pieces, value, moved)
+            return self.named_reduction(posting, pool, pieces, value, moved)
         moved[item].extend(pieces)
         return attrs.evolve(posting, cost=Cost(Amount(value, pool.currency), total=True, inferred=True))
 
-    def named_reduction(self, transaction, posting, pool, pieces, value, moved) -> Posting:
-        """A reduction that names its cost keeps it: the units leave by the method, and any
-        difference from the method's cost stays in the pool."""
+    def named_reduction(self, posting, pool, pieces, value, moved) -> Posting:
+        """A reduction that names the method's cost keeps it. Another cost is most often a
+        sale price (`-6 PRINTS @ $5.00` against income, as ledger writes a sale): relieving
+        the units at it would leave the difference as value with no units, so it is an error
+        unless tagged `keep-cost:` and some units are left to carry the difference."""
         item = posting.amount.commodity
         named = posting.cost.convert(posting.amount.quantity)
         if not self.same_currency(posting, pool, named.commodity):
             return posting
         written = -named.quantity
-        if written != value:
-            pool.revalue(value - written, transaction.date)
-            method = "average" if not pool.fifo else "FIFO"
-            self.problem(posting, f"the cost written here ({self.show(written, named.commodity)}) is not the"
-                                  f" {method} cost of these units ({self.show(value, named.commodity)}); the difference"
-                                  f" stays in the value of {item} in {posting.account}", warning=True)
-        else:
+        if written == value:
             moved[item].extend(pieces)
+            return posting
+        method = "average" if not pool.fifo else "FIFO"
+        differs = (f"the cost written here ({self.show(written, named.commodity)}) is not the {method} cost of"
+                   f" these units ({self.show(value, named.commodity)})")
+        if posting.tag(KEEP_COST) is None:
+            self.problem(posting, f"{differs}: to record a sale, leave the cost out here"
+                                  f" (`{self.show(posting.amount.quantity, item)}`, relieved at cost) and write the"
+                                  f" price on the income posting; tag the posting `{KEEP_COST}:` to keep this cost")
+        elif pool.on_hand() <= 0:
+            self.problem(posting, f"{differs}, and no {item} is left in {posting.account} to carry the difference:"
+                                  f" write the {method} cost, or leave the cost out")
+        else:
+            pool.revalue(value - written)
         return posting
 
     def shortfall_unit(self, posting: Posting, pool: _Pool) -> tuple[Decimal, str] | None:

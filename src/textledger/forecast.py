@@ -14,11 +14,18 @@ A pure function of the journal and an as-of date, in one commodity (docs/cash.md
   the employer's share on the 15th of the next month (the payroll liabilities already
   owed on the as-of date: on the next 15th); and the periodic (`~`) rules' lines,
   except those that reach cash some other way (see `periodic_coverage`).
+- Card balances: what is owed on a credit card on the as-of date is paid in full on the
+  card's next payment day (see `card_accounts`), as a bill.
+- Recurring payments: what the books show paid from cash to the same payee, of the same
+  amount and to the same accounts, in at least three consecutive months up to the as-of
+  date's month or the one before, recurs on the same day of the month (see `recurring`).
+  Such a payment covers the budget lines of its accounts (the loan payment: the interest).
 - Unapplied credits are money already received or paid: they are not expected again.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections import Counter
@@ -27,7 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
-from .accounts import AccountTypes
+from .accounts import AccountType, AccountTypes
 from .openitems import PAYABLES, RECEIVABLES, Conventions, open_items, side_postings
 from .payroll import (
     PayrollError,
@@ -47,13 +54,17 @@ WEEK = dt.timedelta(days=7)
 REMITTANCE_DAY = 15  # payroll taxes and deductions are paid over on this day of the next month
 
 # where expected cash comes from (receipts) and goes to (payments)
-INVOICES, OTHER, BILLS, PAYROLL, PERIODIC = "invoices", "other", "bills", "payroll", "periodic"
+INVOICES, OTHER, BILLS, PAYROLL, RECURRING, PERIODIC = (
+    "invoices", "other", "bills", "payroll", "recurring", "periodic")
 RECEIPT_SOURCES = (INVOICES, OTHER)
-PAYMENT_SOURCES = (BILLS, PAYROLL, PERIODIC)
+PAYMENT_SOURCES = (BILLS, PAYROLL, RECURRING, PERIODIC)
+RECURRING_MONTHS = 3  # consecutive months of the same payment before it is expected again
+PAYMENT_DAY = "payment-day"  # the account tag naming the day of the month a card is paid
 
 # why a periodic rule's line is not forecast
 COVERED_BY_PAYROLL = "payroll schedule"
 COVERED_BY_OPEN_ITEMS = "invoices and bills"
+COVERED_BY_RECURRING = "recurring payments"
 NOT_PAID_IN_CASH = "not paid from cash"
 
 
@@ -166,9 +177,15 @@ def forecast(journal: Journal, as_of: dt.date, *, weeks: int = 13, cash: re.Patt
     lateness = days_late(journal, as_of) if shift_late else {}
     items = _open_item_expectations(journal, as_of, start, end, commodity, lateness, left_out)
     items += _payroll_expectations(journal, as_of, start, end, accounts, commodity, left_out)
+    cards = card_accounts(journal)
+    items += _card_expectations(journal, as_of, start, end, accounts, cards, commodity, left_out)
+    payments = recurring(journal, as_of, accounts, cards, commodity)
+    items += [item for payment in payments for item in payment.expected(as_of, end)]
     uncovered: list[tuple[str, str]] = []
     if periodic:
-        items += _periodic_expectations(journal, as_of, start, end, accounts, commodity, uncovered, left_out)
+        covered = {name: COVERED_BY_RECURRING for payment in payments for name in payment.accounts}
+        items += _periodic_expectations(journal, as_of, start, end, accounts, commodity, covered, uncovered,
+                                        left_out)
     opening = balances.get(commodity, ZERO)
     return Forecast(as_of=as_of, commodity=commodity, cash_accounts=accounts, opening=opening,
                     weeks=_weeks(opening, start, weeks, items), floor=floor,
@@ -399,13 +416,13 @@ def periodic_coverage(journal: Journal, as_of: dt.date, accounts: tuple[str, ...
 
 
 def _periodic_expectations(journal: Journal, as_of: dt.date, start: dt.date, end: dt.date,
-                           accounts: tuple[str, ...], commodity: str, uncovered: list,
-                           left_out: list) -> list[ExpectedItem]:
+                           accounts: tuple[str, ...], commodity: str, recurring_accounts: dict[str, str],
+                           uncovered: list, left_out: list) -> list[ExpectedItem]:
     """Each occurrence of a periodic rule that posts to a cash account: its other lines,
-    each as the cash it moves (the opposite of the line), unless `periodic_coverage`
-    leaves the line's account out."""
+    each as the cash it moves (the opposite of the line), unless `periodic_coverage` or a
+    recurring payment (`recurring_accounts`) leaves the line's account out."""
     cash = set(accounts)
-    coverage = periodic_coverage(journal, as_of, accounts)
+    coverage = recurring_accounts | periodic_coverage(journal, as_of, accounts)
     found, problems, skipped = [], [], {}
     for rule in journal.periodic:
         if not any(posting.account in cash for posting in rule.postings):
@@ -433,3 +450,143 @@ def _periodic_expectations(journal: Journal, as_of: dt.date, start: dt.date, end
         raise JournalError(problems)
     uncovered.extend(sorted(skipped.items()))
     return found
+
+
+# ---------------------------------------------------------------- cards and recurring payments
+
+_CARD_NAME = re.compile(r"\bcards?\b", re.IGNORECASE)
+
+
+def card_accounts(journal: Journal) -> dict[str, int | None]:
+    """The credit-card accounts, each with its declared payment day (None: not declared).
+
+    A card is a liability account with `card` in its name (`Liabilities:Card:Amex`) or
+    declared with a `payment-day: N` tag (1 to 31), and not a vendor's account (its bills
+    are the open items). Raises JournalError for a bad day.
+    """
+    types = AccountTypes.of(journal)
+    payables = Conventions(journal, PAYABLES)
+    names = {posting.account for transaction in journal.transactions for posting in transaction.postings}
+    found: dict[str, int | None] = {name: None for name in names if _CARD_NAME.search(name)}
+    problems = []
+    for declaration in journal.accounts:
+        value = declaration.tag(PAYMENT_DAY)
+        if value is None:
+            continue
+        if not re.fullmatch(r"\s*\d{1,2}\s*", value) or not 1 <= int(value) <= 31:
+            source = declaration.source
+            problems.append(Problem(source.file if source else "<journal>", source.line if source else 0, 1,
+                                    f"bad {PAYMENT_DAY} {value!r}: write the day of the month a card is paid,"
+                                    " 1 to 31 (e.g. `payment-day: 19`)"))
+            continue
+        found[declaration.name] = int(value)
+    if problems:
+        raise JournalError(problems)
+    return {name: day for name, day in found.items()
+            if types.type_of(name) in (AccountType.LIABILITY, None) and not types.is_cash(name)
+            and payables.party_of_account(name) is None}
+
+
+def _card_expectations(journal: Journal, as_of: dt.date, start: dt.date, end: dt.date,
+                       accounts: tuple[str, ...], cards: dict[str, int | None], commodity: str,
+                       left_out: list) -> list[ExpectedItem]:
+    """What each card is owed on the as-of date, paid in full on its payment day: the
+    declared `payment-day`, else the day of the month it was last paid from cash, else
+    (never paid yet) the first day of week 1. Charges after the as-of date are not known."""
+    cash = set(accounts)
+    owed: dict[tuple[str, str], Decimal] = {}
+    last_paid: dict[str, tuple[dt.date, str]] = {}
+    for transaction, posting in Query(end=start).postings(journal.transactions):
+        if posting.account in cards and posting.amount is not None:
+            key = (posting.account, posting.amount.commodity)
+            owed[key] = owed.get(key, ZERO) - posting.amount.quantity
+            if posting.amount.quantity > 0 and any(p.account in cash for p in transaction.postings):
+                last_paid[posting.account] = (transaction.date, transaction.payee)
+    found = []
+    for (account, currency), amount in sorted(owed.items()):
+        if amount <= 0:
+            continue
+        if currency != commodity:
+            left_out.append((f"{account} balance", Amount(amount, currency)))
+            continue
+        paid = last_paid.get(account)
+        day = cards[account] or (paid[0].day if paid else None)
+        date = _next_day_of_month(as_of, day) if day else start
+        if date <= end:
+            found.append(ExpectedItem(date=date, source=BILLS, party=paid[1] if paid else account,
+                                      reference=f"{account} balance on {as_of.isoformat()}", amount=-amount))
+    return found
+
+
+def _next_day_of_month(after: dt.date, day: int) -> dt.date:
+    """The first date after `after` on `day` of its month (the month's last day when shorter)."""
+    year, month = after.year, after.month
+    while True:
+        date = dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+        if date > after:
+            return date
+        year, month = year + month // 12, month % 12 + 1
+
+
+@attrs.frozen(kw_only=True)
+class RecurringPayment:
+    """A payment the books show every month: `amount` of cash (negative: paid out) to
+    `payee`, booked to `accounts`, last on `last`."""
+
+    payee: str
+    amount: Decimal
+    accounts: frozenset[str]
+    last: dt.date
+
+    def expected(self, as_of: dt.date, end: dt.date) -> list[ExpectedItem]:
+        """Its next occurrences after `as_of`, on the day of the month of the last, to `end`."""
+        found, date = [], self.last
+        while (date := _next_day_of_month(date, self.last.day)) <= end:
+            if date > as_of:
+                found.append(ExpectedItem(date=date, source=RECURRING if self.amount < 0 else OTHER,
+                                          party=self.payee, reference=", ".join(sorted(self.accounts)),
+                                          amount=self.amount))
+        return found
+
+
+def recurring(journal: Journal, as_of: dt.date, accounts: tuple[str, ...], cards: Iterable[str],
+              commodity: str) -> tuple[RecurringPayment, ...]:
+    """The cash payments (and receipts) made every month up to the as-of date: the same
+    payee, cash amount and accounts, once a month in at least `RECURRING_MONTHS`
+    consecutive months, the last in the as-of date's month or the one before.
+
+    Left to their own schedules: transfers between cash accounts, payroll (tagged runs and
+    the accounts of the payroll rules), invoices and bills, and card payments.
+    """
+    cash = set(accounts)
+    skip = set(cards)
+    skip.update(person.expense for person in journal.employees)
+    skip.update(name for rule in journal.deductions for name in (rule.liability, rule.expense))
+    sides = [Conventions(journal, side) for side in (RECEIVABLES, PAYABLES)]
+    dates: dict[tuple[str, Decimal, frozenset[str]], list[dt.date]] = {}
+    for transaction in journal.transactions:
+        if transaction.date > as_of:
+            break
+        if transaction.tag("payroll") is not None:
+            continue
+        moved = sum((p.amount.quantity for p in transaction.postings
+                     if p.account in cash and p.amount is not None and p.amount.commodity == commodity), ZERO)
+        others = frozenset(p.account for p in transaction.postings if p.account not in cash)
+        if not moved or not others or others & skip or any(side.party_of_account(name) for side in sides
+                                                           for name in others):
+            continue
+        dates.setdefault((transaction.payee, moved, others), []).append(transaction.date)
+    found = []
+    for (payee, amount, names), seen in dates.items():
+        months = 1
+        for earlier, later in zip(reversed(seen[:-1]), reversed(seen)):
+            if _month_index(later) - _month_index(earlier) != 1:
+                break
+            months += 1
+        if months >= RECURRING_MONTHS and _month_index(as_of) - _month_index(seen[-1]) <= 1:
+            found.append(RecurringPayment(payee=payee, amount=amount, accounts=names, last=seen[-1]))
+    return tuple(sorted(found, key=lambda p: (p.last.day, p.payee, p.amount)))
+
+
+def _month_index(date: dt.date) -> int:
+    return date.year * 12 + date.month

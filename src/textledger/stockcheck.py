@@ -23,13 +23,23 @@ import csv
 import datetime as dt
 import os
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
 from .costing import InventoryAccounts, relieve
+from .formatting import decimal_string
 from .inventory import StockPosition, items, stock_positions
-from .records import Amount, Cost, Journal, Posting, Problem, Source, Transaction
+from .records import (
+    Amount,
+    Cost,
+    Journal,
+    Posting,
+    Problem,
+    Source,
+    Transaction,
+    tag_value,
+)
 
 __all__ = ["CountRow", "StockCheck", "Variance", "DEFAULT_ACCOUNT", "read_count", "stock_check", "TAG"]
 
@@ -48,6 +58,7 @@ class CountRow:
     counted: Decimal
     source: Source
     location_column: int = 1
+    counted_column: int = 1
 
 
 @attrs.frozen(kw_only=True)
@@ -90,7 +101,13 @@ def read_count(text: str, file: str) -> tuple[list[CountRow], list[Problem]]:
     for number, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        fields = next(csv.reader([line]))
+        try:
+            fields = next(csv.reader([line], strict=True))
+        except csv.Error as error:
+            opened = _open_quote(line)
+            found.append(Problem(file, number, opened or 1, "this quoted field is never closed" if opened
+                                 else f"not a CSV row: {error}", line))
+            continue
         starts = _starts(line, fields)
         if columns is None:
             columns = tuple(field.strip().lower() for field in fields)
@@ -109,14 +126,11 @@ def read_count(text: str, file: str) -> tuple[list[CountRow], list[Problem]]:
         if not item:
             found.append(Problem(file, number, where["item"], "the item is missing", line))
             continue
-        try:
-            counted = Decimal(counted_text.replace(",", "")) if counted_text else None
-        except InvalidOperation:
-            counted = None
-        if counted is None or not counted.is_finite():
-            found.append(Problem(file, number, where["counted"],
-                                 f"the counted quantity {counted_text!r} is not a number", line))
+        if not _QUANTITY.fullmatch(counted_text):
+            found.append(Problem(file, number, where["counted"], f"the counted quantity {counted_text!r} is not"
+                                                                 " a number: write digits, e.g. 12 or 2.5", line))
             continue
+        counted = Decimal(counted_text)
         if counted < 0:
             found.append(Problem(file, number, where["counted"], f"a count cannot be negative ({counted_text})", line))
             continue
@@ -128,11 +142,26 @@ def read_count(text: str, file: str) -> tuple[list[CountRow], list[Problem]]:
             continue
         seen[key] = number
         rows.append(CountRow(item=item, location=location, counted=counted, source=Source(file, number),
-                             location_column=where.get("location", 1)))
+                             location_column=where.get("location", 1), counted_column=where["counted"]))
     if columns is None:
         found.append(Problem(file, 1, 1, "the count is empty: it needs the header `item,location,counted`"
                                          " and one row per item", lines[0] if lines else ""))
     return rows, found
+
+
+_QUANTITY = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
+"""A plain decimal (not `1e2`, `Infinity` or `1_000`); the sign only so that a negative
+count gets its own message."""
+
+
+def _open_quote(line: str) -> int:
+    """The 1-based column of the quote that opens a field never closed on `line` (0: none)."""
+    opened, inside = 0, False
+    for position, character in enumerate(line):
+        if character == '"':
+            inside = not inside  # a doubled quote inside a field toggles twice
+            opened = position + 1 if inside else opened
+    return opened if inside else 0
 
 
 def _starts(line: str, fields: list[str]) -> list[int]:
@@ -159,6 +188,7 @@ def stock_check(journal: Journal, rows: list[CountRow], date: dt.date, count: st
     left out for an item held in several. The check holds only the rows without one."""
     positions = stock_positions(journal, as_of=date, location=location)
     known = set(items(journal))
+    whole = {d.symbol for d in journal.commodities if (tag_value(d.tags, "unit") or "").strip().lower() == "each"}
     places = _locations(journal, positions, location)
     books = {(p.item, p.location): p for p in positions}
     counted: dict[tuple[str, str], CountRow] = {}
@@ -166,6 +196,10 @@ def stock_check(journal: Journal, rows: list[CountRow], date: dt.date, count: st
     for row in rows:
         if row.item not in known:
             found.append(_row_problem(row, 1, f"{row.item} is not an item in the books"))
+            continue
+        if row.item in whole and row.counted != row.counted.to_integral_value():
+            found.append(_row_problem(row, row.counted_column, f"{row.item} is counted in whole units (unit: each),"
+                                                               f" not {decimal_string(row.counted)}"))
             continue
         place, message = _resolve(row, places, positions)
         if message:
@@ -259,7 +293,7 @@ def _adjustment(journal: Journal, differing, books, date: dt.date, count: str, a
         if difference > 0 and position is not None and position.quantity > 0:
             value = _rounded(difference * position.unit_cost, styles.get(position.value.commodity))
             cost = Cost(Amount(value, position.value.commodity), total=True)
-        own = (("counted", str(quantity)), ("books", str(held)))
+        own = (("counted", decimal_string(quantity)), ("books", decimal_string(held)))
         postings.append(Posting(account=place, amount=Amount(difference, item), cost=cost,
                                 comment=", ".join(f"{key}: {value}" for key, value in own), tags=tags + own))
     transaction = Transaction(date=date, status="*", description=f"Stock check | {name}",

@@ -1,10 +1,9 @@
 """Appending new entries to a journal file, checked: the one write path of `payroll run`,
 `import` and `stockcheck` with `--append`.
 
-The entries are appended atomically, then the whole journal is loaded again. If it no
-longer loads, or the new entries are not in it (the file is not part of the journal), the
-file is put back exactly as it was and the command says why; the books are never left
-with half an append or an entry that breaks them.
+The journal is first loaded as it would be with the entries appended, from a copy
+(`rewrite.trial_load`), and the file is written only when that journal loads and holds the
+new entries; the real file never holds text that breaks the books, not even for a moment.
 """
 
 from __future__ import annotations
@@ -12,16 +11,22 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from ..atomic import append_atomic, write_atomic
+import attrs
+
+from ..atomic import write_atomic
 from ..loader import load
-from ..records import Journal, JournalError
+from ..records import Journal, JournalError, Problem
+from ..rewrite import trial_load
 from .base import UsageError
 
 
 def append_checked(path: str, text: str, files: list[str], landed: Callable[[Journal], bool]) -> None:
-    """Append `text` (journal entries) to `path`, then load `files` (the journal; `path`
-    itself when empty) and keep the change only if it loads and `landed(journal)` finds the
-    new entries in it."""
+    """Append `text` (journal entries) to `path`, atomically, if the journal (`files`, or
+    `path` itself when empty) loads with it and `landed(journal)` finds the new entries.
+
+    A journal that would not load raises JournalError (exit 1) with its problems; those in
+    the new entries point at the lines of `path` they would have occupied. A `path` that
+    is not part of the journal is a UsageError (exit 2)."""
     try:
         with open(path, encoding="utf-8", newline="") as handle:
             original: str | None = handle.read()
@@ -29,19 +34,24 @@ def append_checked(path: str, text: str, files: list[str], landed: Callable[[Jou
         original = None
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+    before = original or ""
+    if before and not before.endswith("\n"):
+        before += "\n"
+    appended = before + ("\n" if before and not before.endswith("\n\n") else "") + text
+    roots = files or [path]
+    current = load(*roots) if files or original is not None else Journal()  # its files are the ones to copy
     try:
-        append_atomic(path, ("\n" if original and not original.endswith("\n\n") else "") + text)
+        books = trial_load(current, roots, {path: appended})
+    except JournalError as error:
+        start = appended[:len(appended) - len(text)].count("\n") + 1
+        named = {os.path.abspath(file): file for file in (*current.files, path)}  # as the user wrote them
+        raise JournalError([Problem(path, 0, 0, f"nothing appended: the journal would not load after it"
+                                                f" (the new entries would start on line {start})"),
+                            *(attrs.evolve(problem, file=named.get(os.path.abspath(problem.file), problem.file))
+                              for problem in error.problems)]) from None
+    if not landed(books):
+        raise UsageError(f"nothing appended: {path} is not part of the journal (neither read with -f nor included)")
+    try:
+        write_atomic(path, appended)
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-    reason = ""
-    try:
-        if not landed(load(*(files or [path]))):
-            reason = f"{path} is not part of the journal (neither read with -f nor included)"
-    except JournalError as error:
-        reason = f"the journal would not load after it:\n{error}"
-    if reason:
-        if original is None:
-            os.unlink(path)
-        else:
-            write_atomic(path, original)
-        raise UsageError(f"nothing appended: {reason}")

@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from .. import render
 from ..forecast import (
-    BILLS, INVOICES, NOT_PAID_IN_CASH, OTHER, PAYROLL, PERIODIC, Forecast, ForecastError, Week, forecast,
+    BILLS, INVOICES, NOT_PAID_IN_CASH, OTHER, PAYROLL, PERIODIC, RECURRING, Forecast, ForecastError, Week,
+    forecast,
 )
 from ..formatting import decimal_string, format_amount
 from ..html_report import chart_svg, document_html, section_html
@@ -28,7 +29,8 @@ from .receivables import problems_with_context
 
 BELOW = "below floor"
 SOURCES = ((INVOICES, "Invoices"), (OTHER, "Other in"), (BILLS, "Bills"), (PAYROLL, "Payroll"),
-           (PERIODIC, "Periodic"))
+           (RECURRING, "Recurring"), (PERIODIC, "Periodic"))
+PAID = (BILLS, PAYROLL, RECURRING, PERIODIC)
 
 
 # ---------------------------------------------------------------- options
@@ -124,7 +126,7 @@ def _week_cells(report: Forecast, week: Week, styles) -> list[str]:
     def show(quantity: Decimal) -> str:
         return _money(report, styles, quantity) if quantity else ""
     amounts = [show(week.received(key)) for key in (INVOICES, OTHER)]
-    amounts += [show(week.paid(key)) for key in (BILLS, PAYROLL, PERIODIC)]
+    amounts += [show(week.paid(key)) for key in PAID]
     return ([str(week.number), week.start.isoformat(), _money(report, styles, week.opening)] + amounts
             + [_money(report, styles, week.net), _money(report, styles, week.closing),
                BELOW if week.below(report.floor) else ""])
@@ -134,7 +136,7 @@ def _total_cells(report: Forecast, styles) -> list[str]:
     def total(pick) -> str:
         return _money(report, styles, sum((pick(week) for week in report.weeks), Decimal(0)))
     amounts = [total(lambda week, key=key: week.received(key)) for key in (INVOICES, OTHER)]
-    amounts += [total(lambda week, key=key: week.paid(key)) for key in (BILLS, PAYROLL, PERIODIC)]
+    amounts += [total(lambda week, key=key: week.paid(key)) for key in PAID]
     return (["Total", "", _money(report, styles, report.opening)] + amounts
             + [_money(report, styles, report.closing - report.opening), _money(report, styles, report.closing), ""])
 
@@ -150,7 +152,7 @@ def _text(report: Forecast, detail: bool, styles) -> str:
     ruler = [["-" * max(len(header) + 2, *(len(cell) for cell in column))
               for header, *column in zip(HEADERS, *rows, *totals)]]
     text += render.text_table(rows + ruler + totals, HEADERS[:width],
-                              colalign=(("right", "left") + ("right",) * 8 + ("left",))[:width])
+                              colalign=(("right", "left") + ("right",) * 9 + ("left",))[:width])
     text += "".join(f"\n{line}" for line in _notes(report, styles)) + "\n"
     if detail:
         text += "\nExpected items\n\n" + render.text_table(
@@ -198,10 +200,11 @@ def _item_cells(report: Forecast, week: Week, item, styles) -> list[str]:
 
 def _weeks_csv(report: Forecast) -> str:
     headers = ["week", "start", "end", "commodity", "opening", "invoices", "other_receipts", "receipts", "bills",
-               "payroll", "periodic", "payments", "net", "closing", "lowest", "below_floor"]
+               "payroll", "recurring", "periodic", "payments", "net", "closing", "lowest", "below_floor"]
     rows = [[str(week.number), week.start.isoformat(), week.end.isoformat(), report.commodity]
             + [decimal_string(q) for q in (week.opening, week.received(INVOICES), week.received(OTHER), week.receipts,
-                                           week.paid(BILLS), week.paid(PAYROLL), week.paid(PERIODIC), week.payments,
+                                           week.paid(BILLS), week.paid(PAYROLL), week.paid(RECURRING),
+                                           week.paid(PERIODIC), week.payments,
                                            week.net, week.closing, week.lowest)]
             + ["yes" if week.below(report.floor) else "no"]
             for week in report.weeks]
@@ -232,8 +235,8 @@ def _json(report: Forecast) -> dict:
             "opening": decimal_string(week.opening),
             "receipts": {INVOICES: decimal_string(week.received(INVOICES)),
                          OTHER: decimal_string(week.received(OTHER)), "total": decimal_string(week.receipts)},
-            "payments": {BILLS: decimal_string(week.paid(BILLS)), PAYROLL: decimal_string(week.paid(PAYROLL)),
-                         PERIODIC: decimal_string(week.paid(PERIODIC)), "total": decimal_string(week.payments)},
+            "payments": {**{key: decimal_string(week.paid(key)) for key in PAID},
+                         "total": decimal_string(week.payments)},
             "net": decimal_string(week.net), "closing": decimal_string(week.closing),
             "lowest": decimal_string(week.lowest), "below_floor": week.below(report.floor),
             "items": [item_json(item) for item in week.items],

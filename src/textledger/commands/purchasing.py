@@ -162,10 +162,11 @@ def cmd_stockcheck(journal, args, out) -> int:
     try:
         with open(args.count, encoding="utf-8") as handle:
             text = handle.read()
-    except OSError as error:
-        raise UsageError(f"cannot read the count {args.count}: {error.strerror or error}") from None
+    except OSError as error:  # an input file, like the journal: exit 1, as `import` does for its files
+        raise JournalError([Problem(args.count, 0, 0, f"cannot read the count: {error.strerror or error}")]) from None
     except UnicodeDecodeError:
-        raise UsageError(f"the count {args.count} is not UTF-8 text: save it as UTF-8") from None
+        raise JournalError([Problem(args.count, 0, 0, "cannot read the count: it is not UTF-8 text;"
+                                                      " save it as UTF-8")]) from None
     rows, found = read_count(text, args.count)
     check, more = stock_check(journal, rows, args.date, os.path.basename(args.count), account=args.account,
                               location=args.location, missing_as_zero=args.missing_as_zero)
