@@ -923,3 +923,16 @@ def test_docs_worked_example(capsys, tmp_path):
     shown = next(body for lang, body in _doc_blocks()[1:] if lang == "text" and "Acme Corp" in body)
     assert [line.rstrip() for line in shown.splitlines() if line.strip()] == \
         [line.rstrip() for line in out.splitlines() if line.strip()]
+
+
+def test_an_item_knows_the_day_it_was_paid_in_full():
+    journal = textledger.loads(
+        "2026-01-05 Acme | Logo  ; invoice: INV-1\n  Assets:Receivable:Acme  $100\n  Income:Design\n\n"
+        "2026-01-09 Acme | Flyer  ; invoice: INV-2\n  Assets:Receivable:Acme  $50\n  Income:Design\n\n"
+        "2026-01-20 Acme | Part payment\n  Assets:Bank  $60\n  Assets:Receivable:Acme  $-60  ; invoice: INV-1\n\n"
+        "2026-02-03 Acme | On account\n  Assets:Bank  $70\n  Assets:Receivable:Acme  $-70\n")
+    on = {item.reference: item.settled for item in open_items(journal, dt.date(2026, 1, 31)).items}
+    assert on == {"INV-1": None, "INV-2": None}
+    later = {item.reference: item.settled for item in open_items(journal, dt.date(2026, 2, 28)).items}
+    # the unnamed $70 settles the oldest due first: INV-1's last $40, then $30 of INV-2
+    assert later == {"INV-1": dt.date(2026, 2, 3), "INV-2": None}

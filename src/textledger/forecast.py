@@ -268,19 +268,12 @@ def days_late(journal: Journal, as_of: dt.date) -> dict[str, int]:
     """Each customer's average days late on the invoices settled by `as_of`: payment date
     (the day the invoice was fully paid) less due date, averaged weighted by the invoices'
     amounts and rounded to whole days; 0 for customers who pay on time or early on average.
-
-    Settlement dates come from the open items on each day with receivable postings, so
-    this costs one pass of the receivables per such day.
-    """
-    days = sorted({entry.transaction.date for entry in side_postings(journal, RECEIVABLES, until=as_of)})
-    settled: dict[tuple, tuple[str, Decimal, int]] = {}
-    for day in days:
-        for item in open_items(journal, day, RECEIVABLES).items:
-            key = (item.party, item.commodity, item.reference, item.date)
-            if item.open <= 0 < item.amount and key not in settled:
-                settled[key] = (item.party, item.amount, (day - item.due).days)
+    One pass of the receivables: each open item knows the day it was settled."""
+    settled = [(item.party, item.amount, (item.settled - item.due).days)
+               for item in open_items(journal, as_of, RECEIVABLES).items
+               if item.settled is not None and item.amount > 0]
     weights: dict[str, tuple[Decimal, Decimal]] = {}
-    for party, amount, late in settled.values():
+    for party, amount, late in settled:
         total, weighted = weights.get(party, (ZERO, ZERO))
         weights[party] = (total + amount, weighted + amount * late)
     return {party: max(int((weighted / total).quantize(Decimal(1), ROUND_HALF_UP)), 0)

@@ -73,6 +73,7 @@ class OpenItem:
     amount: Decimal
     applied: Decimal
     source: Source | None = attrs.field(eq=False, default=None)
+    settled: dt.date | None = None  # the day it was paid in full (None while any is open)
 
     @property
     def open(self) -> Decimal:
@@ -269,19 +270,22 @@ class _Item:
     sequence: int
     source: Source | None
     applied: Decimal = ZERO
+    settled: dt.date | None = None
 
-    def take(self, available: Decimal) -> Decimal:
-        """Apply up to `available` to this item; return what was used."""
+    def take(self, available: Decimal, day: dt.date) -> Decimal:
+        """Apply up to `available` to this item on `day`; return what was used."""
         used = min(available, self.amount - self.applied)
         if used > 0:
             self.applied += used
+            if self.applied >= self.amount:
+                self.settled = day
             return used
         return ZERO
 
     def frozen(self) -> OpenItem:
         return OpenItem(party=self.party, commodity=self.commodity, invoice=self.invoice,
                         reference=self.reference, date=self.date, due=self.due, amount=self.amount,
-                        applied=self.applied, source=self.source)
+                        applied=self.applied, source=self.source, settled=self.settled)
 
 
 @attrs.define(eq=False)
@@ -293,12 +297,12 @@ class _Account:
     credit: Decimal = ZERO                   # unapplied money, positive here
     waiting: dict = attrs.Factory(dict)      # invoice ID -> money named to it before it was issued
 
-    def settle(self) -> None:
+    def settle(self, day: dt.date) -> None:
         """Use the unapplied credit on open items, oldest due date first."""
         queue = self.queue
         while self.credit > 0 and queue:
             item = queue[0][3]
-            self.credit -= item.take(self.credit)
+            self.credit -= item.take(self.credit, day)
             if item.applied >= item.amount:
                 heapq.heappop(queue)
         while queue and queue[0][3].applied >= queue[0][3].amount:
@@ -347,7 +351,7 @@ def _apply_day(day: list[SidePosting], accounts: dict[tuple[str, str], _Account]
                 account = touched[key] = accounts[key]
                 _pay(entry, account)
     for account in touched.values():
-        account.settle()
+        account.settle(day[0].transaction.date)
 
 
 def _issue(entry: SidePosting, account: _Account, items: list[_Item],
@@ -374,7 +378,7 @@ def _use_waiting(account: _Account, item: _Item) -> None:
     """Money named to this invoice before it was issued is applied now; any excess is credit."""
     waiting = account.waiting.pop(item.invoice, None)
     if waiting is not None:
-        account.credit += waiting - item.take(waiting)
+        account.credit += waiting - item.take(waiting, item.date)
 
 
 def _pay(entry: SidePosting, account: _Account) -> None:
@@ -386,7 +390,7 @@ def _pay(entry: SidePosting, account: _Account) -> None:
     if item is None:
         account.waiting[entry.reference] = account.waiting.get(entry.reference, ZERO) + paid
         return
-    account.credit += paid - item.take(paid)
+    account.credit += paid - item.take(paid, entry.transaction.date)
 
 
 # ---------------------------------------------------------------- errors a user can make
