@@ -793,3 +793,16 @@ def test_statement_engine_modules_are_pure():
         assert not imported & {"lark", "tabulate", "parser", "cli", "render", "loader", "os", "pathlib"}, module
         names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
         assert "open" not in names and "today" not in {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+
+
+def test_bs_at_cost_is_in_one_currency_and_balances(capsys):
+    """`bs -B`: the euro bill at its dollar cost, so no conversion line and one currency."""
+    code, out, _ = run(capsys, "-f", STUDIO, "bs", "-B", "-O", "json")
+    assert code == 0
+    report = json.loads(out)
+    totals = {section["title"]: section["total"]["amounts"][0] for section in report["sections"]}
+    assert totals["Assets"] == report["summary"][0]["amounts"][0] == [{"commodity": "$", "amount": "304499.26"}]
+    labels = [row["label"] for section in report["sections"] for row in section["rows"]]
+    assert "Conversion differences" not in labels
+    code, out, _ = run(capsys, "-f", STUDIO, "bs", "-O", "json")
+    assert "Conversion differences" in out  # without -B the euros stay euros

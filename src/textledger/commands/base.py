@@ -9,6 +9,7 @@ from typing import TextIO
 
 import attrs
 
+from .. import basis
 from ..query import Query, parse_date_bound, parse_period
 from ..records import Journal, Problem
 
@@ -32,6 +33,18 @@ class Command:
     aliases: tuple[str, ...] = ()
     formats: tuple[str, ...] = ("text", "csv", "json")
     needs_journal: bool = True
+
+
+def add_cost_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-B", "--cost", action="store_true",
+                        help="amounts bought or sold at a cost (@, @@, stock relieved at cost) shown as that cost")
+
+
+def at_cost_when_asked(run: Callable[[Journal | None, argparse.Namespace, TextIO], int]):
+    """The command run on the journal at cost when `-B` is given (see basis.py)."""
+    def run_at_cost(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+        return run(basis.at_cost(journal) if args.cost and journal is not None else journal, args, out)
+    return run_at_cost
 
 
 def add_query_argument(parser: argparse.ArgumentParser) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from .. import balances, basis, render
+from .. import balances, render
 from ..checks import strict_problems
 from ..formatting import decimal_string, format_amount
 from ..printer import format_entry, print_journal
@@ -12,7 +12,7 @@ from ..query import Query
 from ..register import register
 from . import statements as statement_commands
 from .receivables import problems_with_context as receivable_problems
-from .base import Command, UsageError, add_query_argument, query_from_args
+from .base import Command, UsageError, add_cost_option, add_query_argument, at_cost_when_asked, query_from_args
 from .payroll import payroll_problems
 from .purchasing import purchasing_problems
 
@@ -28,13 +28,7 @@ def cmd_check(journal, args, out) -> int:
     return 1 if any(not p.warning for p in problems) else 0
 
 
-def _basis(journal, args):
-    """The journal at cost with `-B`, else as written."""
-    return basis.at_cost(journal) if args.cost else journal
-
-
 def cmd_balance(journal, args, out) -> int:
-    journal = _basis(journal, args)
     if statement_commands.wants_balance_report(args):  # --budget, -M/-Q/-Y columns, -X
         return statement_commands.cmd_balance_report(journal, args, out)
     query = query_from_args(args)
@@ -78,7 +72,6 @@ def _balance_text(report, flat: bool, styles, total: bool) -> str:
 
 
 def cmd_register(journal, args, out) -> int:
-    journal = _basis(journal, args)
     rows = register(journal, query_from_args(args), depth=args.depth)
     styles = journal.style_map()
     if args.format == "json":
@@ -122,19 +115,14 @@ def _configure_check(parser) -> None:
     parser.add_argument("--strict", action="store_true", help="also require every account and commodity to be declared")
 
 
-def _add_cost_option(parser) -> None:
-    parser.add_argument("-B", "--cost", action="store_true",
-                        help="amounts bought or sold at a cost (@, @@, stock relieved at cost) shown as that cost")
-
-
 def _configure_register(parser) -> None:
     add_query_argument(parser)
-    _add_cost_option(parser)
+    add_cost_option(parser)
 
 
 def _configure_balance(parser) -> None:
     add_query_argument(parser)
-    _add_cost_option(parser)
+    add_cost_option(parser)
     parser.add_argument("--flat", action="store_true", help="each account with its own postings, no roll-up")
     parser.add_argument("--tree", action="store_true", help="accounts as a tree, parents include children (default)")
     parser.add_argument("-E", "--empty", action="store_true", help="show accounts whose balance is zero")
@@ -147,8 +135,9 @@ def _configure_balance(parser) -> None:
 COMMANDS = (
     Command("check", "load the journal and report every error (exit 1 if any)", _configure_check, cmd_check,
             formats=("text",)),
-    Command("balance", "account balances, as a tree or --flat", _configure_balance, cmd_balance, aliases=("bal",)),
-    Command("register", "matching postings with a running total", _configure_register, cmd_register,
+    Command("balance", "account balances, as a tree or --flat", _configure_balance, at_cost_when_asked(cmd_balance),
+            aliases=("bal",)),
+    Command("register", "matching postings with a running total", _configure_register, at_cost_when_asked(cmd_register),
             aliases=("reg",)),
     Command("print", "the journal as canonical text (whole matching transactions with a query)",
             add_query_argument, cmd_print, formats=("text",)),

@@ -24,7 +24,7 @@ from ..statements import (
     cash_flow, clipped, column_sums, income_statement, trial_balance, valued,
 )
 from ..valuation import PriceTable
-from .base import Command, UsageError, add_query_argument, query_from_args
+from .base import Command, UsageError, add_cost_option, add_query_argument, at_cost_when_asked, query_from_args
 
 TODAY = dt.date.today  # "today" only decides the dates of a report on an empty journal
 
@@ -46,6 +46,7 @@ def add_period_options(parser) -> None:
 def _configure_statement(parser) -> None:
     add_query_argument(parser)
     add_period_options(parser)
+    add_cost_option(parser)
     parser.add_argument("--flat", action="store_true", help="full account names, no tree")
     parser.add_argument("-E", "--empty", action="store_true", help="also show accounts whose amounts are zero")
 
@@ -453,13 +454,13 @@ FORMATS = ("text", "csv", "json", "html")
 
 COMMANDS = (
     Command("balancesheet", "assets, liabilities and equity at the end of each period", _configure_statement,
-            cmd_balancesheet, aliases=("bs",), formats=FORMATS),
+            at_cost_when_asked(cmd_balancesheet), aliases=("bs",), formats=FORMATS),
     Command("incomestatement", "revenue, expenses and net income in each period", _configure_statement,
-            cmd_incomestatement, aliases=("is",), formats=FORMATS),
+            at_cost_when_asked(cmd_incomestatement), aliases=("is",), formats=FORMATS),
     Command("cashflow", "movements of cash accounts in each period, and where the cash came from and went",
-            _configure_statement, cmd_cashflow, aliases=("cf",), formats=FORMATS),
+            _configure_statement, at_cost_when_asked(cmd_cashflow), aliases=("cf",), formats=FORMATS),
     Command("trial", "trial balance: each account's balance as a debit or a credit, totals equal",
-            _configure_statement, cmd_trial, formats=FORMATS),
+            _configure_statement, at_cost_when_asked(cmd_trial), formats=FORMATS),
     Command("close", "print the closing entries for a period end (revenue and expenses to retained earnings)",
             _configure_close, cmd_close, formats=("text",)),
     Command("report", "the month-end pack: statements, budget, last year, cash, and other areas' sections",
