@@ -24,7 +24,7 @@ import attrs
 
 from .periods import Period, PeriodExpressionError, parse_schedule
 from .query import Query
-from .records import Journal, JournalError, Problem, Transaction
+from .records import Journal, JournalError, PeriodicTransaction, Problem, Transaction
 from .statements import PRECISION, Balance, Options, Sums, add_into, balance_of, clipped, column_sums, valued
 from .valuation import PriceTable
 
@@ -75,6 +75,12 @@ class BudgetReport:
     value_in: str | None = None
 
 
+def period_problem(rule: PeriodicTransaction, error: PeriodExpressionError) -> Problem:
+    """A periodic rule whose period cannot be read, at its `~` line (column 3: the period)."""
+    source = rule.source
+    return Problem(source.file if source else "<journal>", source.line if source else 0, 3, str(error))
+
+
 def budget_goals(journal: Journal, periods: tuple[Period, ...], query: Query = Query()) -> dict[str, list[Sums]]:
     """Each account's goals per column, from every periodic rule recurring in the columns.
 
@@ -90,9 +96,7 @@ def budget_goals(journal: Journal, periods: tuple[Period, ...], query: Query = Q
         try:
             schedule = parse_schedule(rule.period)
         except PeriodExpressionError as error:
-            source = rule.source
-            problems.append(Problem(source.file if source else "<journal>", source.line if source else 0, 3,
-                                    str(error)))
+            problems.append(period_problem(rule, error))
             continue
         for date in schedule.occurrences(span_start, span_end):
             occurrence = Transaction(date=date, description=rule.description, comment=rule.comment,

@@ -35,6 +35,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import attrs
 
 from .accounts import AccountType, AccountTypes
+from .budget import period_problem
 from .openitems import PAYABLES, RECEIVABLES, Conventions, open_items, side_postings
 from .payroll import (
     PayrollError,
@@ -423,9 +424,7 @@ def _periodic_expectations(journal: Journal, as_of: dt.date, start: dt.date, end
         try:
             schedule = parse_schedule(rule.period)
         except PeriodExpressionError as error:
-            source = rule.source
-            problems.append(Problem(source.file if source else "<journal>", source.line if source else 0, 3,
-                                    str(error)))
+            problems.append(period_problem(rule, error))
             continue
         for date in schedule.occurrences(start, end + dt.timedelta(days=1)):
             for posting in rule.postings:
