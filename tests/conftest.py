@@ -1,7 +1,10 @@
-"""Test settings: hypothesis profiles, and floats trapped wherever they meet money."""
+"""Test settings: hypothesis profiles, floats trapped wherever they meet money, and running
+from the repository root."""
 
 import decimal
+import gc
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -19,3 +22,14 @@ def _trap_floats():
     context.traps[decimal.FloatOperation] = True
     yield
     context.traps[decimal.FloatOperation] = saved
+
+
+@pytest.fixture
+def at_repo_root(monkeypatch):
+    """The repository as the current folder (doc examples name journals/...), no LEDGER_FILE."""
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    monkeypatch.delenv("LEDGER_FILE", raising=False)
+    collecting = gc.isenabled()
+    yield
+    if collecting:  # cli.main switches the cycle collector off for the process
+        gc.enable()

@@ -15,7 +15,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import textledger
 from textledger.budget import UNBUDGETED, BudgetCell, budget_report
 from textledger.cli import main
 from textledger.periods import Interval, Period, PeriodExpressionError, Schedule, parse_schedule, split
@@ -23,23 +22,8 @@ from textledger.query import Query
 from textledger.records import Amount, JournalError, PeriodicTransaction, Posting
 from textledger.statements import Options
 
-from test_statements import STUDIO, journals, _add, _sums  # the random journals of the statement properties
-
-D = Decimal
-
-
-def loads(text: str):
-    return textledger.loads(textwrap.dedent(text))
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def usd(text: str) -> tuple[Amount, ...]:
-    return (Amount(D(text), "$"),)
+from test_statements import STUDIO, D, journals, loads, usd, _add, _sums  # shared with the statement tests
+from cli_run import run
 
 
 BUDGET = """\

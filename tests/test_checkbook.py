@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textledger import loads
 from textledger.checkbook import check_register, gap_text
-from textledger.cli import main
+from cli_run import run
 
 REPO = Path(__file__).resolve().parent.parent
 BANK = "Assets:Bank:Checking"
@@ -95,12 +95,6 @@ def test_duplicates_and_gaps():
         (103, [16, 40])]
     assert register.gaps == ((107, 109),)
     assert gap_text(((1063, 1064), (1070, 1070))) == "1063-1064, 1070"
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_command_warns_of_duplicates_at_each_line_and_of_gaps(tmp_path, capsys):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import textledger
-from textledger.cli import main
+from cli_run import run
 
 REPO = Path(__file__).resolve().parent.parent
 STUDIO = str(REPO / "journals" / "studio.journal")
@@ -34,12 +34,6 @@ def sample(tmp_path):
     path = tmp_path / "sample.journal"
     path.write_text(SAMPLE)
     return str(path)
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_balance_json_contract(capsys, sample):

@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 
 import textledger
 from textledger.closing import ClosingOptions, close_books
-from textledger.cli import main
 from textledger.periods import Period, start_of
 from textledger.records import JournalError
 from textledger.statements import balance_sheet, income_statement
 
 from test_statements import START, STUDIO, _add, _sums, journals
+from cli_run import run
 
 D = Decimal
 
@@ -50,12 +50,6 @@ def postings_of(entry: str) -> list[tuple[str, str]]:
     """(account, amount) of each posting line, however the printer aligns them."""
     return [(line.strip().split("  ")[0], line.strip().split("  ")[-1].strip())
             for line in entry.splitlines()[1:] if line.startswith("    ")]
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

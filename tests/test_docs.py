@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import io
 import re
 import shlex
@@ -79,16 +78,6 @@ def _assert_shown(shown: list[str], produced: str, where: str) -> None:
             pytest.fail(f"{where}: the documentation shows\n    {expected!r}\nbut it was not produced"
                         f" (in order). Actual output:\n{produced}")
         position = lines.index(expected, position) + 1
-
-
-@pytest.fixture
-def at_repo_root(monkeypatch):
-    monkeypatch.chdir(REPO)
-    monkeypatch.delenv("LEDGER_FILE", raising=False)
-    gc_was_enabled = gc.isenabled()
-    yield
-    if gc_was_enabled:  # cli.main switches the cycle collector off for the process
-        gc.enable()
 
 
 # ---------------------------------------------------------------- docs/api.md

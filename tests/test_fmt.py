@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 import textledger
 from strategies import comment_texts, journals
 from test_errors import CASES, VALID_CONTROLS, random_journals
-from textledger.cli import main
 from textledger.commands import fmt as fmt_command
 from textledger.fmt import declared_styles, format_text, same_meaning
 from textledger.gitdiff import JournalDiff, journal_diff
+from cli_run import run
 
 REPO = Path(__file__).resolve().parent.parent
 JOURNALS = REPO / "journals"
@@ -39,13 +39,6 @@ def dedent(text: str) -> str:
 def formatted(text: str, file: str = "<string>", **options) -> str:
     """What `textledger fmt FILE` writes for a file with this text."""
     return format_text(text, declared_styles(text, file), **options)
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 # ---------------------------------------------------------------- what the properties compare

@@ -2,7 +2,6 @@
 books twice, on the example company and on random overlapping statements."""
 
 import datetime as dt
-import gc
 import io
 import json
 import shutil
@@ -17,33 +16,18 @@ from hypothesis import strategies as st
 
 import textledger
 from textledger.bankcsv import StatementLine, parse_rules, parse_statement
-from textledger.cli import main
 from textledger.commands.appending import append_checked
 from textledger.importer import fingerprints, plan_import, statement_transaction
 from textledger.printer import format_entry
 from textledger.records import Amount, JournalError, Source
+from cli_run import run
 
+pytestmark = pytest.mark.usefixtures("at_repo_root")
 REPO = Path(__file__).resolve().parent.parent
 STUDIO = "journals/studio.journal"
 BANK = "journals/2026/bank"
 SEPTEMBER, OCTOBER = f"{BANK}/checking-2026-09.csv", f"{BANK}/checking-2026-10.csv"
 HEADER = "; imported bank lines\n"
-
-
-@pytest.fixture(autouse=True)
-def at_repo_root(monkeypatch):
-    monkeypatch.chdir(REPO)
-    monkeypatch.delenv("LEDGER_FILE", raising=False)
-    collecting = gc.isenabled()
-    yield
-    if collecting:  # cli.main switches the cycle collector off for the process
-        gc.enable()
-
-
-def run(capsys, *argv):
-    code = main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

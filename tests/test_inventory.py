@@ -9,10 +9,10 @@ import pytest
 
 import textledger
 from textledger import Amount
-from textledger.cli import main
 from textledger.inventory import (
     Item, gross_margin, is_inventory_account, items, low_stock, stock_positions,
 )
+from cli_run import run
 
 STUDIO = Path(__file__).resolve().parent.parent / "journals" / "studio.journal"
 
@@ -50,12 +50,6 @@ def shop(tmp_path):
     path = tmp_path / "shop.journal"
     path.write_text(SHOP, encoding="utf-8")
     return path
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_items_come_from_declarations_and_purchases():

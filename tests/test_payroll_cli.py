@@ -2,7 +2,6 @@
 new user types them, and every example of docs/payroll.md."""
 
 import contextlib
-import gc
 import io
 import json
 import shlex
@@ -16,26 +15,12 @@ import pytest
 import textledger
 from textledger.cli import main
 from test_docs import _assert_shown, _blocks, _shown
+from cli_run import run
 
+pytestmark = pytest.mark.usefixtures("at_repo_root")
 REPO = Path(__file__).resolve().parent.parent
 STUDIO = "journals/studio.journal"
 PAYROLL = "journals/2026/payroll.journal"
-
-
-@pytest.fixture(autouse=True)
-def at_repo_root(monkeypatch):
-    monkeypatch.chdir(REPO)
-    monkeypatch.delenv("LEDGER_FILE", raising=False)
-    collecting = gc.isenabled()
-    yield
-    if collecting:  # cli.main switches the cycle collector off for the process
-        gc.enable()
-
-
-def run(capsys, *argv):
-    code = main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

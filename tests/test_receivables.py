@@ -25,10 +25,10 @@ from hypothesis import strategies as st
 import textledger
 from textledger.aging import Buckets, aging, collections, days_outstanding
 from textledger.balances import flat_balance
-from textledger.cli import main
 from textledger.openitems import PAYABLES, RECEIVABLES, open_items, parties, problems, terms_days
 from textledger.query import Query
 from textledger.receivables import statement
+from cli_run import run
 
 REPO = Path(__file__).resolve().parent.parent
 STUDIO = str(REPO / "journals" / "studio.journal")
@@ -44,12 +44,6 @@ def customer_rows(journal, as_of, side=RECEIVABLES, **options) -> dict[str, dict
     report = aging(open_items(journal, as_of, side), **options)
     return {row.party: {**dict(zip(report.labels, row.amounts)), "unapplied": row.unapplied, "total": row.total}
             for row in report.rows}
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # ---------------------------------------------------------------- random histories

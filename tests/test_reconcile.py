@@ -14,21 +14,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from textledger import load, loads
-from textledger.cli import main
 from textledger.clearing import cleared_line
 from textledger.reconcile import reconcile
 from textledger.records import Amount
+from cli_run import run
 
 REPO = Path(__file__).resolve().parent.parent
 BANK = "Assets:Bank:Checking"
 SEPTEMBER = ("--statement-date", "2026-09-30", "--statement", "journals/2026/bank/checking-2026-09.csv")
 OCTOBER = ("--statement-date", "2026-10-31", "--statement", "journals/2026/bank/checking-2026-10.csv")
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 import textledger
 from textledger import monthend
 from textledger.accounts import AccountType, AccountTypes
-from textledger.cli import main
 from textledger.html_report import chart_svg, pack_html
 from textledger.periods import Interval, Period, label, parse_schedule, split
 from textledger.records import AccountDeclaration, Amount, Cost, Journal, Posting, Price, Transaction
@@ -30,6 +29,7 @@ from textledger.statements import (
     Options, balance_sheet, cash_flow, column_sums, income_statement, trial_balance,
 )
 from textledger.valuation import PriceTable
+from cli_run import run
 
 REPO = Path(__file__).resolve().parent.parent
 STUDIO = str(REPO / "journals" / "studio.journal")
@@ -38,12 +38,6 @@ D = Decimal
 
 def loads(text: str):
     return textledger.loads(textwrap.dedent(text))
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def usd(text: str) -> tuple[Amount, ...]:

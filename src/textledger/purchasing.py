@@ -217,14 +217,7 @@ def _read_order(books: _Books, transaction: Transaction, known_items: set[str], 
                                               f" (first at {first.file}:{first.line}): give this one its own number"))
         return
     lines: list[OrderLine] = []
-    for index, (text, source, _) in enumerate(_item_lines(transaction)):
-        spot = _Where(source, index)
-        try:
-            kind, quantity, total, column = _parse_item_line(text, marks)
-        except LineError as error:
-            books.findings.append(_Finding(attrs.evolve(spot, column=error.column + 1), error.message))
-            continue
-        spot = attrs.evolve(spot, column=column + 1)
+    for kind, quantity, total, spot, source, _ in _read_item_lines(books, transaction, marks):
         if kind != "order":
             books.findings.append(_Finding(spot, f"purchase order {number} has no postings, so nothing is billed"
                                                  " here: write `order:` lines (bills are entries with postings)"))
@@ -242,6 +235,19 @@ def _read_order(books: _Books, transaction: Transaction, known_items: set[str], 
     vendor = transaction.tag("vendor") or transaction.payee
     books.orders[number] = PurchaseOrder(number=number, date=transaction.date, vendor=vendor, lines=tuple(lines),
                                          source=transaction.source)
+
+
+def _read_item_lines(books: _Books, transaction: Transaction, marks: dict[str, str]):
+    """Each readable `order:`/`billed:` line as (kind, quantity, total, where, source, po number);
+    a line that cannot be read becomes a finding at its column instead."""
+    for index, (text, source, number) in enumerate(_item_lines(transaction)):
+        spot = _Where(source, index)
+        try:
+            kind, quantity, total, column = _parse_item_line(text, marks)
+        except LineError as error:
+            books.findings.append(_Finding(attrs.evolve(spot, column=error.column + 1), error.message))
+            continue
+        yield kind, quantity, total, attrs.evolve(spot, column=column + 1), source, number
 
 
 def _order_line_problem(number: str, quantity: Amount, known_items: set[str], lines: list[OrderLine]) -> str:
@@ -274,15 +280,7 @@ def _read_movements(books: _Books, transaction: Transaction, is_receipt, payable
                                       _value(posting), transaction.date, _Where(posting.source or transaction.source)))
     books.movements.extend(receipts)
     billed = []
-    written = _item_lines(transaction)
-    for index, (text, source, number) in enumerate(written):
-        spot = _Where(source, index)
-        try:
-            kind, quantity, total, column = _parse_item_line(text, marks)
-        except LineError as error:
-            books.findings.append(_Finding(attrs.evolve(spot, column=error.column + 1), error.message))
-            continue
-        spot = attrs.evolve(spot, column=column + 1)
+    for kind, quantity, total, spot, source, number in _read_item_lines(books, transaction, marks):
         if kind == "order":
             books.findings.append(_Finding(spot, "an `order:` line belongs to a purchase order, an entry tagged"
                                                  " `po:` with no postings; this entry has postings"))
@@ -293,7 +291,7 @@ def _read_movements(books: _Books, transaction: Transaction, is_receipt, payable
             billed.append(_Movement("billed", number, quantity.commodity, quantity.quantity, total,
                                     transaction.date, spot))
     bill = next((posting for posting in transaction.postings if _credits_payable(posting, payables)), None)
-    if bill is not None and not written:
+    if bill is not None and not _item_lines(transaction):
         if receipts:  # goods and invoice together
             billed = [attrs.evolve(receipt, kind="billed", echo=True) for receipt in receipts]
         elif bill.tag("po"):
