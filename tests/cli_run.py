@@ -1,6 +1,6 @@
 """Running the `textledger` command inside a test: one helper for every CLI test module."""
 
-from textledger.cli import main
+from textledger.cli.main import main
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:

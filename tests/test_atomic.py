@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from textledger import atomic
-from textledger.atomic import write_atomic
+from textledger.io import atomic
+from textledger.io.atomic import write_atomic
 
 ORIGINAL = "2026-01-05 Coffee\n    Expenses:Coffee  $3.50\n    Assets:Cash\n"
 NEW = "; rewritten\n" + ORIGINAL * 50

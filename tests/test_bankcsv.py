@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from textledger.bankcsv import (
+from textledger.cash.bankcsv import (
     fingerprint,
     load_rules,
     parse_rules,
@@ -18,7 +18,7 @@ from textledger.bankcsv import (
     read_statement,
     rules_path_for,
 )
-from textledger.records import Amount, JournalError
+from textledger.core.records import Amount, JournalError
 
 REPO = Path(__file__).resolve().parent.parent
 BANK = REPO / "journals" / "2026" / "bank"

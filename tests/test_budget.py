@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from textledger.budget import UNBUDGETED, BudgetCell, budget_report
-from textledger.cli import main
-from textledger.periods import Interval, Period, PeriodExpressionError, Schedule, parse_schedule, split
-from textledger.query import Query
-from textledger.records import Amount, JournalError, PeriodicTransaction, Posting
-from textledger.statements import Options
+from textledger.reports.budget import UNBUDGETED, BudgetCell, budget_report
+from textledger.cli.main import main
+from textledger.core.periods import Interval, Period, PeriodExpressionError, Schedule, parse_schedule, split
+from textledger.core.query import Query
+from textledger.core.records import Amount, JournalError, PeriodicTransaction, Posting
+from textledger.reports.statements import Options
 
 from test_statements import STUDIO, D, journals, loads, usd, _add, _sums  # shared with the statement tests
 from cli_run import run

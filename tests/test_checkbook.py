@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from textledger import loads
-from textledger.checkbook import check_register, gap_text
+from textledger.cash.checkregister import check_register, gap_text
 from cli_run import run
 
 REPO = Path(__file__).resolve().parent.parent

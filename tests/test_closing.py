@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textledger
-from textledger.closing import ClosingOptions, close_books
-from textledger.periods import Period, start_of
-from textledger.records import JournalError
-from textledger.statements import balance_sheet, income_statement
+from textledger.reports.closing import ClosingOptions, close_books
+from textledger.core.periods import Period, start_of
+from textledger.core.records import JournalError
+from textledger.reports.statements import balance_sheet, income_statement
 
 from test_statements import START, STUDIO, _add, _sums, journals
 from cli_run import run

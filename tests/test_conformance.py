@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, given, note, settings
 
 from strategies import PHASES, journals
 import textledger
-from textledger.cli import main
+from textledger.cli.main import main
 
 HLEDGER = shutil.which("hledger")
 LEDGER = shutil.which("ledger")

@@ -11,9 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textledger
-from textledger import Amount, JournalError, costing
-from textledger.inventory import stock_positions
-from textledger.printer import print_journal
+from textledger import Amount, JournalError
+from textledger.inventory import costing
+from textledger.inventory.stock import stock_positions
+from textledger.core.printer import print_journal
 
 HEAD = """\
 commodity $1,000.00

@@ -4,7 +4,7 @@
   root. When a ```text block follows it directly, the lines it shows must appear, in that
   order, in what the program printed.
 - docs/cli.md and the guides in `RUN_DOCS`: every command line in a ```sh block that starts
-  with `textledger ` and names a file under `journals/` is run through `textledger.cli.main`
+  with `textledger ` and names a file under `journals/` is run through `textledger.cli.main.main`
   (except lines that write files: `--append`, `--apply`, `--in-place`) and must exit 0, or
   the code its trailing comment names (`# exit 1`: an error example). When such a block holds
   one command and a ```text block follows it directly, the lines shown must appear, in
@@ -28,7 +28,7 @@ import attrs
 import pytest
 
 import textledger
-from textledger.cli import main
+from textledger.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import example, given, settings, strategies as st
 
 import textledger
-from textledger.cli import main
+from textledger.cli.main import main
 
 
 def journal(text: str) -> str:

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 import textledger
 from strategies import comment_texts, journals
 from test_errors import CASES, VALID_CONTROLS, random_journals
-from textledger.commands import fmt as fmt_command
-from textledger.fmt import declared_styles, format_text, same_meaning
-from textledger.gitdiff import JournalDiff, journal_diff
+from textledger.cli import fmt as fmt_command
+from textledger.core.fmt import declared_styles, format_text, same_meaning
+from textledger.reports.diff import JournalDiff, journal_diff
 from cli_run import run
 
 REPO = Path(__file__).resolve().parent.parent

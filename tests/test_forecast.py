@@ -19,12 +19,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textledger
-from textledger.cli import main
-from textledger.forecast import (
-    BILLS, COVERED_BY_OPEN_ITEMS, COVERED_BY_PAYROLL, COVERED_BY_RECURRING, INVOICES, NOT_PAID_IN_CASH, OTHER,
-    PAYROLL, PERIODIC, RECURRING, days_late, forecast,
+from textledger.cli.main import main
+from textledger.cash.forecast import (
+    BILLS,
+    COVERED_BY_OPEN_ITEMS,
+    COVERED_BY_PAYROLL,
+    COVERED_BY_RECURRING,
+    INVOICES,
+    NOT_PAID_IN_CASH,
+    OTHER,
+    PAYROLL,
+    PERIODIC,
+    RECURRING,
+    days_late,
+    forecast,
 )
-from textledger.openitems import PAYABLES, RECEIVABLES, open_items
+from textledger.receivables.openitems import PAYABLES, RECEIVABLES, open_items
 
 AS_OF = dt.date(2026, 3, 31)  # a Tuesday: week 1 is 2026-04-01 to 2026-04-07
 

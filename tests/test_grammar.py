@@ -9,7 +9,7 @@ from pathlib import Path
 import lark
 import pytest
 
-from textledger import grammar
+from textledger.core import grammar
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -28,7 +28,7 @@ def test_grammar_is_read_from_source_tree_or_package():
 def test_every_line_kind_parses_without_lark_errors():
     """The grammar accepts any text line by line: problems are reported by the loader."""
     text = "2026-01-01 x\n  a  1\n  b\n\n  orphan\n$weird\nfoo bar\n~ monthly\n= auto\ncomment\nx\nend comment\n"
-    from textledger.parser import parse_text
+    from textledger.core.parser import parse_text
     items, state = parse_text(text, "t.journal")
     messages = [p.message for p in state.problems]
     assert len(items) == 2  # the transaction and the periodic rule
@@ -67,7 +67,7 @@ def test_installed_package_finds_its_grammar(tmp_path, editable):
                             cwd=outside, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "Assets" in result.stdout
-    where = subprocess.run([str(bin_dir / "python"), "-c", "import textledger.grammar as g; print(g.grammar_path())"],
+    where = subprocess.run([str(bin_dir / "python"), "-c", "import textledger.core.grammar as g; print(g.grammar_path())"],
                            cwd=outside, env=env, capture_output=True, text=True, check=True).stdout.strip()
     if editable:
         assert where == str(source / "grammar" / "journal.lark")

@@ -15,11 +15,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textledger
-from textledger.bankcsv import StatementLine, parse_rules, parse_statement
-from textledger.commands.appending import append_checked
-from textledger.importer import fingerprints, plan_import, statement_transaction
-from textledger.printer import format_entry
-from textledger.records import Amount, JournalError, Source
+from textledger.cash.bankcsv import StatementLine, parse_rules, parse_statement
+from textledger.cli.appending import append_checked
+from textledger.cash.importer import fingerprints, plan_import, statement_transaction
+from textledger.core.printer import format_entry
+from textledger.core.records import Amount, JournalError, Source
 from cli_run import run
 
 pytestmark = pytest.mark.usefixtures("at_repo_root")

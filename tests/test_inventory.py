@@ -9,8 +9,13 @@ import pytest
 
 import textledger
 from textledger import Amount
-from textledger.inventory import (
-    Item, gross_margin, is_inventory_account, items, low_stock, stock_positions,
+from textledger.inventory.stock import (
+    Item,
+    gross_margin,
+    is_inventory_account,
+    items,
+    low_stock,
+    stock_positions,
 )
 from cli_run import run
 

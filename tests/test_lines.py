@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from textledger.lines import LineError, parse_amount, parse_date, parse_header, parse_posting, parse_tags
-from textledger.records import Amount, PostingKind
+from textledger.core.lines import LineError, parse_amount, parse_date, parse_header, parse_posting, parse_tags
+from textledger.core.records import Amount, PostingKind
 
 
 @pytest.mark.parametrize("text, quantity, commodity", [
@@ -119,7 +119,7 @@ def test_tags(comment, tags):
 
 from hypothesis import given, strategies as st  # noqa: E402
 
-from textledger import lines as lines_module  # noqa: E402
+from textledger.core import lines as lines_module
 
 _PIECES = st.sampled_from([
     "Assets:Bank", "Expenses:Food", "A B", "A", "(A)", "[A]", "A)", "*", "!", " ", "  ", "\t", ";", "; x: 1",

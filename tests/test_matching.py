@@ -3,10 +3,11 @@
 import datetime as dt
 from decimal import Decimal
 
-from textledger import loads, matching
-from textledger.bankcsv import StatementLine
-from textledger.matching import match_statement
-from textledger.records import Amount, Source
+from textledger import loads
+from textledger.cash import matching
+from textledger.cash.bankcsv import StatementLine
+from textledger.cash.matching import match_statement
+from textledger.core.records import Amount, Source
 
 BANK = "Assets:Bank:Checking"
 

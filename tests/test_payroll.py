@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textledger
-from textledger.payroll import (
+from textledger.payroll.slips import (
     PayrollError,
     PayrollRules,
     RecordedRun,
@@ -22,9 +22,9 @@ from textledger.payroll import (
     recorded_runs,
     slip_transaction,
 )
-from textledger.payroll_reports import reconcile, year_to_date
-from textledger.printer import format_entry
-from textledger.records import Bracket
+from textledger.payroll.reports import reconcile, year_to_date
+from textledger.core.printer import format_entry
+from textledger.core.records import Bracket
 
 D = dt.date
 HEAD = """\

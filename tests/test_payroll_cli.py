@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import textledger
-from textledger.cli import main
+from textledger.cli.main import main
 from test_docs import _assert_shown, _blocks, _shown
 from cli_run import run
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 import textledger
 from textledger import Amount, JournalError
-from textledger.commands.payroll import payroll_problems
-from textledger.records import Bracket
+from textledger.cli.payroll import payroll_problems
+from textledger.core.records import Bracket
 
 GOOD = """\
 commodity $1,000.00

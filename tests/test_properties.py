@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 
 from strategies import PHASES, GeneratedJournal, journals, split_journals
 from textledger import PostingKind, load, loads
-from textledger.balances import flat_balance, tree_balance
-from textledger.printer import print_journal
-from textledger.query import Query
-from textledger.register import register
+from textledger.reports.balances import flat_balance, tree_balance
+from textledger.core.printer import print_journal
+from textledger.core.query import Query
+from textledger.reports.register import register
 
 # Each example loads a whole journal: slower than hypothesis expects of a unit test.
 relaxed = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], phases=PHASES)

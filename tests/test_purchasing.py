@@ -15,11 +15,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textledger
-from textledger.balances import flat_balance
-from textledger.cli import main
-from textledger.fmt import format_text
-from textledger.purchasing import (
-    BILLED_NOT_RECEIVED, COMPLETE, OPEN, PARTLY_RECEIVED, RECEIVED_NOT_BILLED, problems, purchase_orders,
+from textledger.reports.balances import flat_balance
+from textledger.cli.main import main
+from textledger.core.fmt import format_text
+from textledger.inventory.purchasing import (
+    BILLED_NOT_RECEIVED,
+    COMPLETE,
+    OPEN,
+    PARTLY_RECEIVED,
+    RECEIVED_NOT_BILLED,
+    problems,
+    purchase_orders,
     three_way_match,
 )
 

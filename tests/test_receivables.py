@@ -23,11 +23,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textledger
-from textledger.aging import Buckets, aging, collections, days_outstanding
-from textledger.balances import flat_balance
-from textledger.openitems import PAYABLES, RECEIVABLES, open_items, parties, problems, terms_days
-from textledger.query import Query
-from textledger.receivables import statement
+from textledger.receivables.aging import Buckets, aging, collections, days_outstanding
+from textledger.reports.balances import flat_balance
+from textledger.receivables.openitems import PAYABLES, RECEIVABLES, open_items, parties, problems, terms_days
+from textledger.core.query import Query
+from textledger.receivables.statement import statement
 from cli_run import run
 
 REPO = Path(__file__).resolve().parent.parent

@@ -14,9 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from textledger import load, loads
-from textledger.clearing import cleared_line
-from textledger.reconcile import reconcile
-from textledger.records import Amount
+from textledger.cash.clearing import cleared_line
+from textledger.cash.reconcile import reconcile
+from textledger.core.records import Amount
 from cli_run import run
 
 REPO = Path(__file__).resolve().parent.parent

@@ -15,10 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textledger
-from textledger.cli import main
-from textledger.inventory import stock_positions
-from textledger.printer import format_entry
-from textledger.stockcheck import read_count, stock_check
+from textledger.cli.main import main
+from textledger.inventory.stock import stock_positions
+from textledger.core.printer import format_entry
+from textledger.inventory.count import read_count, stock_check
 
 REPO = Path(__file__).resolve().parent.parent
 STUDIO = str(REPO / "journals" / "studio.journal")

@@ -4,8 +4,8 @@ Load a journal with `load(path)` or `loads(text)`; the engine functions take the
 resulting `Journal` (a frozen value) and return plain data.
 """
 
-from .loader import load, loads
-from .records import (
+from textledger.core.loader import load, loads
+from textledger.core.records import (
     AccountDeclaration,
     Amount,
     Assertion,

@@ -1,5 +1,5 @@
 """`python -m textledger` runs the report command."""
 
-from .cli import main
+from textledger.cli.main import main
 
 raise SystemExit(main())

@@ -1,0 +1,92 @@
+"""What every sub-command shares: its description record, query building, usage errors."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+from typing import TextIO
+
+import attrs
+
+from textledger.reports import cost as basis
+from textledger.core.query import Query, parse_date_bound, parse_period
+from textledger.core.records import Journal, Problem
+
+
+class UsageError(Exception):
+    """A command line that cannot be run as written (exit 2)."""
+
+
+@attrs.frozen
+class Command:
+    """A sub-command: its name and aliases, how it adds its options, and how it runs.
+
+    `run(journal, args, out)` returns the exit code; it writes its report to `out`.
+    Commands with `needs_journal=False` get `None` for the journal and read files themselves.
+    """
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[Journal | None, argparse.Namespace, TextIO], int]
+    aliases: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ("text", "csv", "json")
+    needs_journal: bool = True
+
+
+def add_cost_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-B", "--cost", action="store_true",
+                        help="amounts bought or sold at a cost (@, @@, stock relieved at cost) shown as that cost")
+
+
+def at_cost_when_asked(run: Callable[[Journal | None, argparse.Namespace, TextIO], int]):
+    """The command run on the journal at cost when `-B` is given (see basis.py)."""
+    def run_at_cost(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+        return run(basis.at_cost(journal) if args.cost and journal is not None else journal, args, out)
+    return run_at_cost
+
+
+def add_query_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("query", nargs="*", help="account regexes; not:, desc:, payee:, tag:NAME[=RE], real:")
+
+
+def query_from_args(args: argparse.Namespace) -> Query:
+    """The Query for `-b`, `-e`, `-p` and the query terms (the narrowest dates win)."""
+    begin = parse_date_bound(args.begin) if args.begin else None
+    end = parse_date_bound(args.end) if args.end else None
+    if args.period:
+        period_begin, period_end = parse_period(args.period)
+        begin = max(filter(None, (begin, period_begin)), default=None)
+        end = min(filter(None, (end, period_end)), default=None)
+    return Query.from_terms(getattr(args, "query", ()), begin=begin, end=end)
+
+
+def journal_files(args: argparse.Namespace, hint: str = "") -> list[str]:
+    """The journal's files: `-f` (repeatable), else $LEDGER_FILE."""
+    if args.file:
+        return args.file
+    env = os.environ.get("LEDGER_FILE")
+    if env:
+        return [os.path.expanduser(env)]
+    raise UsageError(f"no journal given: use -f FILE or set LEDGER_FILE{hint}")
+
+
+def with_context(problems: list[Problem], column: Callable[[str], int | None] | None = None) -> list[Problem]:
+    """Problems found after loading (by check's extra checks), each given the text of its
+    line to show under it, and optionally a better column computed from that text.
+    Each file is read once."""
+    texts: dict[str, list[str]] = {}
+    shown = []
+    for problem in problems:
+        if problem.file not in texts:
+            try:
+                with open(problem.file, encoding="utf-8") as handle:
+                    texts[problem.file] = handle.read().split("\n")
+            except OSError:
+                texts[problem.file] = []
+        lines = texts[problem.file]
+        context = lines[problem.line - 1] if 0 < problem.line <= len(lines) else ""
+        better = column(context) if column is not None and context else None
+        shown.append(attrs.evolve(problem, column=better or problem.column, context=context))
+    return shown

@@ -1,0 +1,145 @@
+"""The books: `check`, `balance`, `register` and `print`."""
+
+from __future__ import annotations
+
+import sys
+
+from textledger.reports import balances
+from textledger.render import tables as render
+from textledger.core.strict import strict_problems
+from textledger.core.amounts import decimal_string, format_amount
+from textledger.core.printer import format_entry, print_journal
+from textledger.core.query import Query
+from textledger.reports.register import register
+from textledger.cli import statements as statement_commands
+from textledger.cli.receivables import problems_with_context as receivable_problems
+from textledger.cli.base import Command, UsageError, add_cost_option, add_query_argument, at_cost_when_asked, query_from_args
+from textledger.cli.payroll import payroll_problems
+from textledger.cli.purchasing import purchasing_problems
+
+
+def cmd_check(journal, args, out) -> int:
+    """Loading already checked the journal (its warnings are printed by the CLI); --strict adds more."""
+    problems = strict_problems(journal) if args.strict else []
+    problems += payroll_problems(journal, args.strict)  # recorded pay runs recomputed from the rules
+    problems += receivable_problems(journal)  # unknown invoices, duplicate IDs, bad terms and due dates
+    problems += purchasing_problems(journal)  # unknown orders and items, more received or billed than ordered
+    for problem in problems:
+        print(problem.render(), file=sys.stderr)
+    return 1 if any(not p.warning for p in problems) else 0
+
+
+def cmd_balance(journal, args, out) -> int:
+    if statement_commands.wants_balance_report(args):  # --budget, -M/-Q/-Y columns, -X
+        return statement_commands.cmd_balance_report(journal, args, out)
+    query = query_from_args(args)
+    flat = args.flat and not args.tree
+    build = balances.flat_balance if flat else balances.tree_balance
+    report = build(journal, query, depth=args.depth, empty=args.empty)
+    styles = journal.style_map()
+    if args.format == "json":
+        out.write(render.json_text([
+            {"account": row.account, "commodity": amount.commodity, "amount": decimal_string(amount.quantity)}
+            for row in report.rows for amount in row.amounts
+        ]))
+    elif args.format == "csv":
+        out.write(render.csv_table(["account", "commodity", "amount"], [
+            [row.account, amount.commodity, decimal_string(amount.quantity)]
+            for row in report.rows for amount in row.amounts
+        ] + ([] if args.no_total else [["total", a.commodity, decimal_string(a.quantity)] for a in report.total])))
+    else:
+        out.write(_balance_text(report, flat, styles, total=not args.no_total))
+    return 0
+
+
+def _balance_text(report, flat: bool, styles, total: bool) -> str:
+    """hledger's layout: amounts right-aligned, the account on the amount's last line,
+    a rule, then the total lined up with the amounts."""
+    def cell(amounts, name=""):
+        lines = [format_amount(a, styles) for a in amounts] or ["0"]
+        return ["\n".join(lines), "\n" * (len(lines) - 1) + name]
+
+    if flat:
+        rows = [cell(row.amounts, row.account) for row in report.rows]
+    else:
+        rows = [cell(row.amounts, "  " * level + label) for label, level, row in balances.tree_lines(report)]
+    if not total:
+        return render.text_table(rows, colalign=("right", "left"))
+    rows.append(cell(report.total))
+    lines = render.text_table(rows, colalign=("right", "left")).splitlines()
+    total_lines = max(len(report.total), 1)
+    width = max(20, max(len(line) for line in lines))
+    return "\n".join(lines[:-total_lines] + ["-" * width] + [line.rstrip() for line in lines[-total_lines:]]) + "\n"
+
+
+def cmd_register(journal, args, out) -> int:
+    rows = register(journal, query_from_args(args), depth=args.depth)
+    styles = journal.style_map()
+    if args.format == "json":
+        out.write(render.json_text([{
+            "date": row.date.isoformat(), "description": row.description, "account": row.account,
+            "commodity": row.amount.commodity, "amount": decimal_string(row.amount.quantity),
+            "total": [{"commodity": t.commodity, "amount": decimal_string(t.quantity)} for t in row.total],
+        } for row in rows]))
+    elif args.format == "csv":
+        # `total` is the running total in the posting's own commodity, exact like `amount`
+        out.write(render.csv_table(["date", "description", "account", "commodity", "amount", "total"], [
+            [row.date.isoformat(), row.description, row.account, row.amount.commodity,
+             decimal_string(row.amount.quantity),
+             decimal_string(next((t.quantity for t in row.total if t.commodity == row.amount.commodity), 0))]
+            for row in rows]))
+    else:
+        out.write(render.text_table([
+            [row.date.isoformat(), row.description, row.account, format_amount(row.amount, styles),
+             "\n".join(format_amount(t, styles) for t in row.total) or "0"]
+            for row in rows], colalign=("left", "left", "left", "right", "right")))
+    return 0
+
+
+def cmd_print(journal, args, out) -> int:
+    if args.depth is not None:
+        raise UsageError("print shows whole transactions: it takes no --depth")
+    query = query_from_args(args)
+    if query == Query():
+        out.write(print_journal(journal))
+        return 0
+    styles = journal.style_map()
+    chosen = [t for t in journal.transactions
+              if query.matches_transaction(t) and any(query.matches_posting(p, t) for p in t.postings)]
+    out.write("\n".join(format_entry(t, styles) for t in chosen))
+    return 0
+
+
+
+
+def _configure_check(parser) -> None:
+    parser.add_argument("--strict", action="store_true", help="also require every account and commodity to be declared")
+
+
+def _configure_register(parser) -> None:
+    add_query_argument(parser)
+    add_cost_option(parser)
+
+
+def _configure_balance(parser) -> None:
+    add_query_argument(parser)
+    add_cost_option(parser)
+    parser.add_argument("--flat", action="store_true", help="each account with its own postings, no roll-up")
+    parser.add_argument("--tree", action="store_true", help="accounts as a tree, parents include children (default)")
+    parser.add_argument("-E", "--empty", action="store_true", help="show accounts whose balance is zero")
+    parser.add_argument("-N", "--no-total", action="store_true", help="leave out the total line")
+    parser.add_argument("--budget", action="store_true",
+                        help="compare with the budget of periodic rules (~ monthly): actual, budget, difference, %%")
+    statement_commands.add_period_options(parser)
+
+
+COMMANDS = (
+    Command("check", "load the journal and report every error (exit 1 if any)", _configure_check, cmd_check,
+            formats=("text",)),
+    Command("balance", "account balances, as a tree or --flat", _configure_balance, at_cost_when_asked(cmd_balance),
+            aliases=("bal",)),
+    Command("register", "matching postings with a running total", _configure_register, at_cost_when_asked(cmd_register),
+            aliases=("reg",)),
+    Command("print", "the journal as canonical text (whole matching transactions with a query)",
+            add_query_argument, cmd_print, formats=("text",)),
+)

@@ -1,0 +1,432 @@
+"""Parses one file's text into directive records, collecting problems instead of raising.
+
+Lark (grammar/journal.lark) groups lines into entries; the `_Builder` transformer, passed
+to the parser so no tree is built, turns each entry into a record using `lines`. Elided
+amounts stay `None` here: filling them in and balancing is the loader's job.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import re
+
+import attrs
+import lark
+
+from textledger.core import grammar
+from textledger.payroll import rules as payroll_rules
+from textledger.core.lines import LineError, ParsedAmount, parse_amount, parse_date, parse_header, parse_posting, parse_tags
+from textledger.core.records import (
+    AccountDeclaration,
+    CommodityDeclaration,
+    Posting,
+    PeriodicTransaction,
+    Price,
+    Problem,
+    Source,
+    Style,
+    Transaction,
+    tag_value,
+)
+
+
+@attrs.frozen
+class Include:
+    """An `include PATTERN` line, resolved by the loader relative to its file."""
+
+    pattern: str
+    source: Source
+    column: int
+
+
+@attrs.define
+class ParseState:
+    """What one parse call accumulates: problems, and how each commodity is written."""
+
+    file: str
+    lines: list[str]
+    problems: list[Problem] = attrs.Factory(list)
+    decimal_marks: dict[str, str] = attrs.Factory(dict)
+    first_style: dict[str, Style] = attrs.Factory(dict)
+    precision: dict[str, int] = attrs.Factory(dict)
+    declared: dict[str, Style] = attrs.Factory(dict)
+
+    def problem(self, line: int, column: int, message: str, warning: bool = False) -> None:
+        context = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        self.problems.append(Problem(self.file, line, column + 1, message, context, warning))
+
+    def note_style(self, parsed: ParsedAmount, line: int, column: int) -> None:
+        """Remember how amounts of this commodity are written (first style, widest precision)."""
+        amount, style, decimal_known = parsed
+        symbol = amount.commodity
+        first = self.first_style.get(symbol)
+        if first is None:
+            self.first_style[symbol] = style
+            self.precision[symbol] = style.precision
+        else:
+            if style.precision > self.precision[symbol]:
+                self.precision[symbol] = style.precision
+            if style.thousands and not first.thousands:
+                # the digit-group mark comes from the first amount that shows one, as in
+                # hledger: the style must not depend on which amount happens to come first
+                self.first_style[symbol] = attrs.evolve(first, thousands=style.thousands)
+        if decimal_known:
+            if symbol not in self.decimal_marks and (style.precision or style.thousands):
+                self.decimal_marks[symbol] = style.decimal_mark
+        elif symbol not in self.declared:
+            self.problem(line, column,
+                         f"ambiguous amount: read as {amount.quantity} (decimal mark {style.decimal_mark!r});"
+                         f" declare the commodity (e.g. `commodity {symbol or ''}1,000.00`) to say which mark is the decimal mark",
+                         warning=True)
+
+
+_STATE: contextvars.ContextVar[ParseState] = contextvars.ContextVar("textledger_parse_state")
+
+_INVISIBLE = ("this line holds only invisible characters (such as a non-breaking space):"
+              " delete them, or make the line truly blank")
+_ACCEPTED_DIRECTIVES = frozenset({"payee", "tag"})
+_UNSUPPORTED_DIRECTIVES = frozenset({
+    "alias", "apply", "end", "Y", "year", "D", "decimal-mark", "bucket", "A", "N", "C",
+    "define", "def", "assert", "check", "expr", "value", "python", "eval", "import", "option",
+})
+_PRICE_RE = re.compile(r"P[ \t]+(\S+)(?:[ \t]+\d{1,2}:\d{2}(?::\d{2})?)?[ \t]+(\"[^\"]*\"|\S+)[ \t]+(.*?)[ \t]*(?:;.*)?$")
+_COMMODITY_FORMAT_RE = re.compile(r"[ \t]+format[ \t]+(.*?)[ \t]*(?:;.*)?$")
+
+
+def _comment_text(text: str) -> str:
+    """The text of an indented `; comment` line."""
+    return text.strip()[1:].strip()
+
+
+def _split_name_comment(text: str) -> tuple[str, str]:
+    """`NAME  ; comment` → (NAME, comment); the name ends at two spaces, a tab or `;`."""
+    comment = ""
+    semicolon = text.find(";")
+    if semicolon >= 0:
+        text, comment = text[:semicolon], text[semicolon + 1:].strip()
+    cut = [i for i in (text.find("  "), text.find("\t")) if i >= 0]
+    if cut:
+        text = text[:min(cut)]
+    return text.strip(), comment
+
+
+def _entry_lines(token) -> list[tuple[int, str]]:
+    """The lines of an entry token (trailing blank lines dropped), each with its number."""
+    return list(enumerate(token.rstrip().split("\n"), token.line))
+
+
+class _Builder(lark.Transformer):
+    """One method per grammar rule; each returns a record, an Include, or None."""
+
+    def start(self, items):
+        return [item for item in items if item is not None]
+
+    # -- transactions -------------------------------------------------------------
+
+    def transaction(self, children):
+        state = _STATE.get()
+        lines = _entry_lines(children[0])
+        line, head = lines[0]
+        try:
+            header = parse_header(head)
+        except LineError as error:
+            state.problem(line, error.column, error.message)
+            return None
+        body = self._body(state, lines[1:], header.comment)
+        if body is None:
+            return None
+        comment, tags, postings = body
+        return Transaction(
+            date=header.date, date2=header.date2, status=header.status, code=header.code,
+            description=header.description, comment=comment, tags=tags, postings=postings,
+            source=Source(state.file, line),
+        )
+
+    def periodic(self, children):
+        state = _STATE.get()
+        lines = _entry_lines(children[0])
+        line, head = lines[0]
+        text, _, comment = head[1:].partition(";")
+        parts = _TWO_SPACES_RE.split(text.strip(), maxsplit=1)
+        period, description = parts[0], (parts[1] if len(parts) > 1 else "")
+        if not period:
+            state.problem(line, 1, "a periodic transaction needs a period after '~', e.g. `~ monthly`")
+            return None
+        body = self._body(state, lines[1:], comment.strip())
+        if body is None:
+            return None
+        comment, tags, postings = body
+        return PeriodicTransaction(
+            period=period, description=description.strip(), comment=comment, tags=tags,
+            postings=postings, source=Source(state.file, line),
+        )
+
+    def _body(self, state: ParseState, lines: list[tuple[int, str]], comment: str):
+        """(comment, tags, postings) of an entry's indented lines, or None after a problem."""
+        comments = [comment] if comment else []
+        parsed: list[tuple] = []
+        ok = True
+        for line, text in lines:
+            stripped = text.lstrip()
+            if not stripped:
+                state.problem(line, _indent(text), _INVISIBLE)
+                ok = False
+                continue
+            if stripped[0] == ";":
+                if _comment_text(text):  # an empty `;` line carries nothing to keep
+                    (parsed[-1][2] if parsed else comments).append(_comment_text(text))
+                continue
+            try:
+                parts = parse_posting(text, state.decimal_marks)
+            except LineError as error:
+                state.problem(line, error.column, error.message)
+                ok = False
+                continue
+            status, account, kind, amount, cost, assertion, own_comment, amount_column = parts
+            if amount is not None:
+                state.note_style(amount, line, amount_column)
+            elif " " in account and _looks_like_amount(account):
+                state.problem(line, len(text) - len(text.lstrip()),
+                              f"account name {account!r} ends in what looks like an amount:"
+                              " put two spaces (or a tab) between the account and the amount", warning=True)
+            parsed.append((line, parts, [own_comment] if own_comment else []))
+        if not ok:
+            return None
+        comment = "\n".join(comments)
+        tags = parse_tags(comment)
+        postings = []
+        for line, (status, account, kind, amount, cost, assertion, _, _), own in parsed:
+            own_comment = "\n".join(own)
+            own_tags = parse_tags(own_comment) if own_comment else ()
+            postings.append(Posting(
+                account=account, amount=amount[0] if amount is not None else None, cost=cost,
+                assertion=assertion, kind=kind, status=status, comment=own_comment,
+                tags=tags + own_tags if own_tags else tags,
+                date=_posting_date(state, line, own_comment, own_tags) if own_comment else None,
+                source=Source(state.file, line),
+            ))
+        return comment, tags, tuple(postings)
+
+    # -- directives -------------------------------------------------------------------
+
+    def account(self, children):
+        state = _STATE.get()
+        lines = _entry_lines(children[0])
+        line, head = lines[0]
+        name, comment = _split_name_comment(head[len("account"):])
+        if not name:
+            state.problem(line, len("account"), "`account` needs an account name")
+            return None
+        comment, _ = _sub_directives(state, "account", lines[1:], comment, {"note"})
+        return AccountDeclaration(name=name, comment=comment, tags=parse_tags(comment),
+                                  source=Source(state.file, line))
+
+    def commodity(self, children):
+        state = _STATE.get()
+        lines = _entry_lines(children[0])
+        line, head = lines[0]
+        text, comment = _split_name_comment(head[len("commodity"):])
+        if not text:
+            state.problem(line, len("commodity"), "`commodity` needs a symbol or a sample amount like $1,000.00")
+            return None
+        sample = (text, line, head.index(text, len("commodity"))) if any(ch.isdigit() for ch in text) else None
+        comment, subs = _sub_directives(state, "commodity", lines[1:], comment,
+                                        {"format", "note", "nomarket", "default", "alias"})
+        from_format = False
+        for sub_line, word, sub_text in subs:
+            if word == "format":
+                match = _COMMODITY_FORMAT_RE.match(sub_text)
+                sample = (match[1] if match else "", sub_line, sub_text.index("format") + 7)
+                from_format = True
+        symbol, style = text.strip('"'), None
+        if sample is not None:
+            sample_text, sample_line, column = sample
+            try:
+                parsed = parse_amount(sample_text, column)
+            except LineError as error:
+                state.problem(sample_line, error.column, error.message)
+                return None
+            if from_format and parsed[0].commodity != symbol:
+                state.problem(sample_line, column, f"the format's commodity {parsed[0].commodity!r} is not {symbol!r}")
+                return None
+            symbol, style = parsed[0].commodity, parsed[1]
+            state.declared[symbol] = style
+            state.decimal_marks[symbol] = style.decimal_mark
+        return CommodityDeclaration(symbol=symbol, style=style, comment=comment, tags=parse_tags(comment),
+                                    source=Source(state.file, line))
+
+    def price(self, children):
+        state = _STATE.get()
+        token = children[0]
+        text = token.rstrip()
+        match = _PRICE_RE.match(text)
+        if match is None:
+            state.problem(token.line, 0, "a price directive is `P DATE COMMODITY AMOUNT`, e.g. `P 2026-01-31 EUR $1.08`")
+            return None
+        try:
+            date = parse_date(match[1], match.start(1))
+            amount = parse_amount(match[3], match.start(3), state.decimal_marks)[0]
+        except LineError as error:
+            state.problem(token.line, error.column, error.message)
+            return None
+        return Price(date=date, commodity=match[2].strip('"'), amount=amount, source=Source(state.file, token.line))
+
+    def include(self, children):
+        return _include(children[0], len("include"))
+
+    def textledger_include(self, children):
+        """`;textledger include FILE`: an include that ledger and hledger read as a comment,
+        for files of textledger-only directives (the payroll rules)."""
+        token = children[0]
+        return _include(token, token.index("include") + len("include"))
+
+    def deduction(self, children):
+        state = _STATE.get()
+        lines = _entry_lines(children[0])
+        line, head = lines[0]
+        name, comment = _split_name_comment(head[len("deduction"):])
+        comment, subs = _sub_directives(state, "deduction", lines[1:], comment, payroll_rules.DEDUCTION_WORDS)
+        return payroll_rules.deduction_rule(state, line, head, name, comment, subs)
+
+    def employee(self, children):
+        state = _STATE.get()
+        lines = _entry_lines(children[0])
+        line, head = lines[0]
+        text, _, comment = head[len("employee"):].partition(";")
+        comment, subs = _sub_directives(state, "employee", lines[1:], comment.strip(), payroll_rules.EMPLOYEE_WORDS)
+        return payroll_rules.employee(state, line, head, text, comment, subs)
+
+    def directive(self, children):
+        state = _STATE.get()
+        token = children[0]
+        head = token.split("\n", 1)[0]
+        word = head.split()[0]
+        if word in _ACCEPTED_DIRECTIVES:
+            return None
+        if word in _UNSUPPORTED_DIRECTIVES:
+            state.problem(token.line, 0, f"the {word!r} directive is not supported yet")
+        elif ":" in word or _looks_like_amount(head):
+            state.problem(token.line, 0, "this looks like a posting, but it is not indented:"
+                                         " postings go on indented lines under their transaction's date line")
+        else:
+            state.problem(token.line, 0, f"unknown directive {word!r}")
+        return None
+
+    def automated(self, children):
+        state = _STATE.get()
+        state.problem(children[0].line, 0, "automated transactions (`= QUERY`) are not supported yet")
+        return None
+
+    def comment_block(self, children):
+        return None
+
+    def orphan(self, children):
+        """Indented lines after a blank or comment line: comments are kept out, postings reported."""
+        state = _STATE.get()
+        for line, text in _entry_lines(children[0]):
+            if not text.strip(" \t").startswith(";"):
+                state.problem(line, _indent(text),
+                              "this indented line is not part of a transaction: a blank line or a comment"
+                              " line ends the transaction above, or its date line is missing")
+                break
+        return None
+
+    def unknown(self, children):
+        token = children[0]
+        _STATE.get().problem(token.line, 0, "a line must start with a date, a directive, a comment character"
+                                            " (; # * % |) or, for a posting, indentation")
+        return None
+
+
+_BRACKET_DATE_RE = re.compile(r"\[(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})?(?:=\d{4}[-/.]\d{1,2}[-/.]\d{1,2})?\]")
+
+
+def _posting_date(state: ParseState, line: int, comment: str, tags) -> dt.date | None:
+    """A posting's own date: hledger's `date:` tag or ledger's `[DATE]` in its comment."""
+    text = tag_value(tags, "date")
+    if text is None:
+        match = _BRACKET_DATE_RE.search(comment)
+        text = match[1] if match else None
+    if not text:
+        return None
+    try:
+        return parse_date(text.strip())
+    except LineError as error:
+        column = state.lines[line - 1].find(text) if 0 < line <= len(state.lines) else 0
+        state.problem(line, max(column, 0), f"posting date: {error.message}")
+        return None
+
+
+def _sub_directives(state: ParseState, directive: str, lines: list[tuple[int, str]], comment: str,
+                    known: set[str]) -> tuple[str, list[tuple[int, str, str]]]:
+    """The indented lines under a directive: its whole comment, and the sub-directives
+    it knows as (line, keyword, text); any other keyword is reported at its line."""
+    comments = [comment] if comment else []
+    subs = []
+    for line, text in lines:
+        if not text.strip():
+            state.problem(line, _indent(text), _INVISIBLE)
+            continue
+        word = text.split()[0]
+        if word.startswith(";"):
+            if _comment_text(text):
+                comments.append(_comment_text(text))
+        elif word in known:
+            subs.append((line, word, text))
+        else:
+            state.problem(line, _indent(text), f"{directive} sub-directive {word!r} is not supported yet")
+    return "\n".join(comments), subs
+
+
+def _include(token, keyword_end: int) -> Include | None:
+    """The Include of an include line whose keyword ends at `keyword_end`."""
+    state = _STATE.get()
+    pattern = token.rstrip()[keyword_end:].split(" ;", 1)[0].strip()
+    if not pattern:
+        state.problem(token.line, keyword_end, "`include` needs a file name or glob pattern")
+        return None
+    return Include(pattern, Source(state.file, token.line), token.index(pattern, keyword_end))
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" \t"))
+
+
+_TWO_SPACES_RE = re.compile(r"[ \t]{2,}|\t")
+_AMOUNTISH_RE = re.compile(r"\s[-+]?[$€£¥]?-?\d[\d.,]*(\s*[A-Za-z\"]\S*)?\s*$")
+
+
+def _looks_like_amount(text: str) -> bool:
+    return _AMOUNTISH_RE.search(text) is not None
+
+
+_BUILDER = _Builder()
+
+
+def parser() -> lark.Lark:
+    return grammar.build_parser(_BUILDER)
+
+
+def parse_text(text: str, file: str, state: ParseState | None = None) -> tuple[list, ParseState]:
+    """Records and Includes of one file's text, in file order, and the state (problems, styles)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.endswith("\n"):
+        text += "\n"
+    lines = text.split("\n")
+    if state is None:
+        state = ParseState(file, lines)
+    else:
+        state.file, state.lines = file, lines
+    token = _STATE.set(state)
+    try:
+        items = parser().parse(text)
+    except lark.exceptions.LarkError as error:  # pragma: no cover - the grammar accepts every line
+        line = getattr(error, "line", 1) or 1
+        state.problem(line, (getattr(error, "column", 1) or 1) - 1, f"cannot parse this line ({error.__class__.__name__})")
+        items = []
+    finally:
+        _STATE.reset(token)
+    return items, state

@@ -1,0 +1,215 @@
+"""Report periods: the columns of `--monthly`/`--quarterly`/`--yearly` reports, and the
+period expressions of `~` periodic rules (`~ monthly from 2026-01`), as hledger has them.
+
+A `Period` is a half-open date range [start, end) with a label, like every date range in
+textledger (`-e` is exclusive). Report columns are whole calendar periods: a report from
+2026-01-15 to 2026-03-10 by month has the columns 2026-01, 2026-02 and 2026-03, as in
+hledger. Weeks start on Monday and are labelled by ISO week (`2026-W03`).
+
+Periodic rules recur on the first day of each interval: `monthly` on the 1st of each month,
+`quarterly` on 1 January, 1 April..., `weekly` on Mondays. `from DATE` must be such a first
+day (hledger refuses `monthly from 2026-01-15` too); `to DATE` is exclusive; `in 2026` is
+`from 2026 to 2027`. Without `from`, a rule with a step of more than one (`every 2 months`)
+counts from the start of the report, so pin it with `from` when that matters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import attrs
+
+from textledger.core.query import QueryError, period_span
+
+UNITS = ("day", "week", "month", "quarter", "year")
+
+
+class PeriodExpressionError(ValueError):
+    """A periodic rule's period expression cannot be understood (message says how to write it)."""
+
+
+@attrs.frozen
+class Interval:
+    """A step of `count` calendar units: `Interval("month")`, `Interval("week", 2)`."""
+
+    unit: str
+    count: int = 1
+
+    def __attrs_post_init__(self):
+        if self.unit not in UNITS or self.count < 1:
+            raise ValueError(f"bad interval {self.count} {self.unit}")
+
+
+@attrs.frozen
+class Period:
+    """The dates [start, end) and how a report heads them."""
+
+    start: dt.date
+    end: dt.date
+    label: str
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+
+# ---------------------------------------------------------------- calendar arithmetic
+
+
+def start_of(date: dt.date, unit: str) -> dt.date:
+    """The first day of the calendar `unit` containing `date`."""
+    if unit == "day":
+        return date
+    if unit == "week":
+        return date - dt.timedelta(days=date.weekday())
+    if unit == "month":
+        return date.replace(day=1)
+    if unit == "quarter":
+        return dt.date(date.year, date.month - (date.month - 1) % 3, 1)
+    return dt.date(date.year, 1, 1)
+
+
+def _add_months(date: dt.date, months: int) -> dt.date:
+    index = date.year * 12 + date.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def advance(date: dt.date, interval: Interval, steps: int = 1) -> dt.date:
+    """`date` (a first day of the interval's unit) moved on by `steps` intervals."""
+    count = interval.count * steps
+    if interval.unit == "day":
+        return date + dt.timedelta(days=count)
+    if interval.unit == "week":
+        return date + dt.timedelta(weeks=count)
+    months = {"month": 1, "quarter": 3, "year": 12}[interval.unit] * count
+    return _add_months(date, months)
+
+
+def label(start: dt.date, end: dt.date) -> str:
+    """`2026`, `2026q2`, `2026-05`, `2026-W03`, `2026-05-04`, or `2026-01-15..2026-03-09`."""
+    last = end - dt.timedelta(days=1)
+    if end == start + dt.timedelta(days=1):
+        return start.isoformat()
+    if start == start_of(start, "year") and end == advance(start, Interval("year")):
+        return str(start.year)
+    if start == start_of(start, "quarter") and end == advance(start, Interval("quarter")):
+        return f"{start.year}q{(start.month - 1) // 3 + 1}"
+    if start == start_of(start, "month") and end == advance(start, Interval("month")):
+        return f"{start.year}-{start.month:02d}"
+    if start.weekday() == 0 and end == start + dt.timedelta(weeks=1):
+        year, week, _ = start.isocalendar()
+        return f"{year}-W{week:02d}"
+    return f"{start.isoformat()}..{last.isoformat()}"
+
+
+def split(start: dt.date, end: dt.date, interval: Interval | None) -> tuple[Period, ...]:
+    """The report's columns: one period for the whole range, or whole calendar intervals
+    covering it."""
+    if interval is None:
+        return (Period(start, end, label(start, end)),) if start < end else ()
+    periods = []
+    current = start_of(start, interval.unit)
+    while current < end:
+        following = advance(current, interval)
+        periods.append(Period(current, following, label(current, following)))
+        current = following
+    return tuple(periods)
+
+
+def report_range(begin: dt.date | None, end: dt.date | None, dates: tuple[dt.date, ...] | list[dt.date],
+                 today: dt.date) -> tuple[dt.date, dt.date]:
+    """The [start, end) a report covers: `-b`/`-e` when given, else from the first to the
+    last of `dates` (the journal's transactions), else today."""
+    first = begin if begin is not None else (min(dates) if dates else (end - dt.timedelta(days=1) if end else today))
+    last = end if end is not None else (max(dates) + dt.timedelta(days=1) if dates else max(first, today) + dt.timedelta(days=1))
+    return first, max(first, last)
+
+
+# ---------------------------------------------------------------- periodic rules
+
+_SIMPLE = {
+    "daily": Interval("day"), "weekly": Interval("week"), "biweekly": Interval("week", 2),
+    "fortnightly": Interval("week", 2), "monthly": Interval("month"), "bimonthly": Interval("month", 2),
+    "quarterly": Interval("quarter"), "yearly": Interval("year"), "annually": Interval("year"),
+}
+_EVERY = re.compile(r"every\s+(?:(\d+)\s+)?(day|week|month|quarter|year)s?", re.IGNORECASE)
+_HOW = ("write an interval (daily, weekly, biweekly, monthly, bimonthly, quarterly, yearly, every N days|weeks|"
+        "months|quarters|years), then optionally `from DATE`, `to DATE` or `in PERIOD`")
+
+
+@attrs.frozen
+class Schedule:
+    """When a periodic rule recurs: every `interval`, from `start` (if given) up to `end`."""
+
+    interval: Interval
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def occurrences(self, start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
+        """The rule's dates in [start, end). Without its own start the rule counts from the
+        first interval boundary on or before `start`."""
+        anchor = self.start if self.start is not None else start_of(start, self.interval.unit)
+        stop = min(end, self.end) if self.end is not None else end
+        dates = []
+        current, steps = anchor, 0
+        if current < start and self.interval.unit in ("day", "week"):  # jump close instead of stepping
+            days = {"day": 1, "week": 7}[self.interval.unit] * self.interval.count
+            steps = (start - current).days // days
+            current = advance(anchor, self.interval, steps)
+        while current < stop:
+            if current >= start:
+                dates.append(current)
+            steps += 1
+            current = advance(anchor, self.interval, steps)
+        return tuple(dates)
+
+
+def parse_schedule(text: str) -> Schedule:
+    """A periodic rule's period expression: `monthly`, `every 2 weeks from 2026-01-05`,
+    `quarterly from 2026q2 to 2027`, `monthly in 2026`."""
+    words = text.strip()
+    lowered = words.lower()
+    interval, rest = None, ""
+    first, _, after = lowered.partition(" ")
+    if first in _SIMPLE:
+        interval, rest = _SIMPLE[first], after
+    elif match := _EVERY.match(lowered):
+        count = int(match[1]) if match[1] else 1
+        if count < 1:
+            raise PeriodExpressionError(f"{words!r}: the interval must be at least 1")
+        interval, rest = Interval(match[2], count), lowered[match.end():]
+    if interval is None:
+        raise PeriodExpressionError(f"{words!r} is not a period expression textledger knows: {_HOW}")
+    start, end = _bounds(words, rest.split())
+    if start is not None and start != start_of(start, interval.unit):
+        unit = {"day": "day", "week": "week (a Monday)", "month": "month", "quarter": "quarter",
+                "year": "year"}[interval.unit]
+        raise PeriodExpressionError(
+            f"{words!r}: {start.isoformat()} is not the first day of a {unit}; periodic rules recur on the"
+            f" first day of each interval (as in hledger): start from {start_of(start, interval.unit).isoformat()}"
+            f" or {advance(start_of(start, interval.unit), Interval(interval.unit)).isoformat()}")
+    if start is not None and end is not None and end <= start:
+        raise PeriodExpressionError(f"{words!r}: it ends on or before it starts")
+    return Schedule(interval, start, end)
+
+
+def _bounds(words: str, tokens: list[str]) -> tuple[dt.date | None, dt.date | None]:
+    start = end = None
+    index = 0
+    while index < len(tokens):
+        keyword = tokens[index]
+        if keyword not in ("from", "to", "in", "since", "until") or index + 1 >= len(tokens):
+            raise PeriodExpressionError(f"{words!r}: unexpected {keyword!r}; {_HOW}")
+        try:
+            span = period_span(tokens[index + 1])
+        except QueryError as error:
+            raise PeriodExpressionError(f"{words!r}: {error}") from None
+        if keyword in ("from", "since"):
+            start = span[0]
+        elif keyword in ("to", "until"):
+            end = span[0]
+        else:
+            start, end = span
+        index += 2
+    return start, end

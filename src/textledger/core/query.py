@@ -1,0 +1,211 @@
+"""Which postings a report looks at: account patterns, dates, descriptions, tags, status.
+
+Query terms follow hledger: a bare word is a case-insensitive account regex; prefixed
+terms match other fields — `acct:`, `desc:`, `payee:`, `note:`, `code:`, `tag:NAME` or
+`tag:NAME=REGEX`, `status:*` / `status:!` / `status:` (unmarked), `date:PERIOD`, `real:`.
+Terms of one kind are alternatives (any may match); different kinds must all match;
+`not:` before any term excludes what it matches. Dates also come from `-b`, `-e` and
+`-p`; every `end` is exclusive, as in hledger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import attrs
+
+from textledger.core.records import Posting, PostingKind, Transaction
+
+
+class QueryError(ValueError):
+    """A query term or period the user typed cannot be understood."""
+
+
+def _compile(pattern: str) -> re.Pattern:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as error:
+        raise QueryError(f"bad regular expression {pattern!r}: {error}") from None
+
+
+_TEXT_FIELDS = ("acct", "desc", "payee", "note", "code")
+
+
+@attrs.frozen
+class Term:
+    """One query term: what it looks at (`kind`), what it looks for, and whether negated."""
+
+    kind: str
+    pattern: re.Pattern | None = None
+    name: str = ""
+    status: str = ""
+    begin: dt.date | None = None
+    end: dt.date | None = None
+    negated: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> Term:
+        negated = False
+        while text.startswith("not:"):
+            negated, text = not negated, text[4:]
+        prefix, colon, value = text.partition(":")
+        if not colon or prefix not in _TEXT_FIELDS + ("tag", "status", "date", "real"):
+            return cls("acct", _compile(text), negated=negated)
+        if prefix in _TEXT_FIELDS:
+            return cls(prefix, _compile(value), negated=negated)
+        if prefix == "tag":
+            name, _, pattern = value.partition("=")
+            if not name:
+                raise QueryError("tag: needs a tag name, e.g. tag:invoice or tag:invoice=INV-1")
+            return cls("tag", _compile(pattern) if pattern else None, name=name, negated=negated)
+        if prefix == "status":
+            if value not in ("", "*", "!"):
+                raise QueryError(f"status:{value} — write status:* (cleared), status:! (pending) or status: (unmarked)")
+            return cls("status", status=value, negated=negated)
+        if prefix == "date":
+            begin, end = parse_period(value)
+            return cls("date", begin=begin, end=end, negated=negated)
+        return cls("real", negated=negated)
+
+    @property
+    def on_transaction(self) -> bool:
+        """Whether the term looks only at the transaction (so one test serves all its postings)."""
+        return self.kind in ("desc", "payee", "note", "code")
+
+    def matches(self, transaction: Transaction | None, posting: Posting | None) -> bool:
+        kind = self.kind
+        if kind == "desc":
+            return self.pattern.search(transaction.description) is not None
+        if kind == "payee":
+            return self.pattern.search(transaction.payee) is not None
+        if kind == "note":
+            return self.pattern.search(transaction.note) is not None
+        if kind == "code":
+            return self.pattern.search(transaction.code) is not None
+        if kind == "acct":
+            return self.pattern.search(posting.account) is not None
+        if kind == "tag":
+            value = posting.tag(self.name)
+            return value is not None and (self.pattern is None or self.pattern.search(value) is not None)
+        if kind == "status":
+            return (posting.status or (transaction.status if transaction else "")) == self.status
+        if kind == "date":
+            date = posting.date or (transaction.date if transaction else None)
+            return date is None or _within(date, self.begin, self.end)
+        return posting.kind is PostingKind.REAL
+
+
+def _within(date: dt.date, begin: dt.date | None, end: dt.date | None) -> bool:
+    return (begin is None or date >= begin) and (end is None or date < end)
+
+
+@attrs.frozen
+class Query:
+    """Terms grouped by kind, plus the report's date range (`begin` inclusive, `end` not)."""
+
+    groups: tuple[tuple[Term, ...], ...] = ()
+    exclusions: tuple[Term, ...] = ()
+    begin: dt.date | None = None
+    end: dt.date | None = None
+
+    @classmethod
+    def from_terms(cls, terms: list[str] | tuple[str, ...] = (), begin: dt.date | None = None,
+                   end: dt.date | None = None) -> Query:
+        """A query from command-line terms like `Expenses not:Meals desc:rent tag:invoice`."""
+        parsed = [Term.parse(term) for term in terms]
+        kinds: dict[str, list[Term]] = {}
+        for term in parsed:
+            if not term.negated:
+                kinds.setdefault(term.kind, []).append(term)
+        return cls(tuple(tuple(group) for group in kinds.values()),
+                   tuple(term for term in parsed if term.negated), begin, end)
+
+    def matches_transaction(self, transaction: Transaction) -> bool:
+        """The tests that look at the transaction alone: description, payee, note, code, and
+        the date range (unless a posting has a date of its own). Pair with `matches_posting`."""
+        if not any(p.date for p in transaction.postings) and not _within(transaction.date, self.begin, self.end):
+            return False
+        for group in self.groups:
+            if group[0].on_transaction and not any(term.matches(transaction, None) for term in group):
+                return False
+        return not any(term.on_transaction and term.matches(transaction, None) for term in self.exclusions)
+
+    def matches_posting(self, posting: Posting, transaction: Transaction | None = None) -> bool:
+        """The tests that look at the posting: account, tags, status, real, and its own date.
+        Without `transaction`, the transaction's part is taken as checked by `matches_transaction`."""
+        date = posting.date or (transaction.date if transaction is not None else None)
+        if date is not None and not _within(date, self.begin, self.end):
+            return False
+        for group in self.groups:
+            if group[0].on_transaction:
+                if transaction is not None and not any(term.matches(transaction, posting) for term in group):
+                    return False
+            elif not any(term.matches(transaction, posting) for term in group):
+                return False
+        return not any(term.matches(transaction, posting) for term in self.exclusions
+                       if transaction is not None or not term.on_transaction)
+
+    def postings(self, transactions):
+        """(transaction, posting) pairs that match, in journal order."""
+        for transaction in transactions:
+            if self.matches_transaction(transaction):
+                for posting in transaction.postings:
+                    if self.matches_posting(posting, transaction):
+                        yield transaction, posting
+
+
+# ---------------------------------------------------------------- dates and periods
+
+_YEAR = re.compile(r"(\d{4})")
+_MONTH = re.compile(r"(\d{4})[-/.](\d{1,2})")
+_DAY = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_QUARTER = re.compile(r"(\d{4})-?[qQ]([1-4])")
+
+
+def _next_month(year: int, month: int) -> dt.date:
+    return dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+
+
+def period_span(text: str) -> tuple[dt.date, dt.date]:
+    """The [start, end) dates of `2026`, `2026q1`, `2026-03` or `2026-03-05`."""
+    text = text.strip()
+    try:
+        if match := _DAY.fullmatch(text):
+            day = dt.date(int(match[1]), int(match[2]), int(match[3]))
+            return day, day + dt.timedelta(days=1)
+        if match := _MONTH.fullmatch(text):
+            year, month = int(match[1]), int(match[2])
+            return dt.date(year, month, 1), _next_month(year, month)
+        if match := _QUARTER.fullmatch(text):
+            year, quarter = int(match[1]), int(match[2])
+            return dt.date(year, 3 * quarter - 2, 1), _next_month(year, 3 * quarter)
+        if match := _YEAR.fullmatch(text):
+            year = int(match[1])
+            return dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    except ValueError as error:
+        raise QueryError(f"{text!r} is not a date: {error}") from None
+    raise QueryError(f"{text!r} is not a period: write 2026, 2026q1, 2026-03, 2026-03-05 or A..B")
+
+
+def parse_period(text: str) -> tuple[dt.date | None, dt.date | None]:
+    """A `-p` period: one span, or `A..B` / `from A to B` (B exclusive), either side optional."""
+    text = text.strip()
+    lowered = text.lower()
+    if lowered.startswith("from ") or " to " in lowered or lowered.startswith("to "):
+        start, _, stop = lowered.removeprefix("from ").partition("to ")
+        return _bound(start), _bound(stop)
+    if ".." in text:
+        start, _, stop = text.partition("..")
+        return _bound(start), _bound(stop)
+    return period_span(text)
+
+
+def parse_date_bound(text: str) -> dt.date:
+    """A `-b`/`-e` date: the start of the period written (`2026-03` is 2026-03-01)."""
+    return period_span(text)[0]
+
+
+def _bound(text: str) -> dt.date | None:
+    text = text.strip()
+    return period_span(text)[0] if text else None

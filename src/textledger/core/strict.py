@@ -1,0 +1,44 @@
+"""Optional stricter checks (`check --strict`): every account and commodity declared.
+
+Like hledger's `check accounts commodities`: a typo in an account name otherwise opens a
+new account silently. Each problem points at the first posting that uses the name.
+"""
+
+from __future__ import annotations
+
+from textledger.core.records import Journal, Problem
+
+
+def _context(file: str, line: int) -> str:
+    try:
+        with open(file, encoding="utf-8") as handle:
+            for number, text in enumerate(handle, 1):
+                if number == line:
+                    return text.rstrip("\n")
+    except OSError:
+        pass
+    return ""
+
+
+def strict_problems(journal: Journal) -> list[Problem]:
+    """An error at the first use of each undeclared account and commodity."""
+    accounts = {declaration.name for declaration in journal.accounts}
+    commodities = {declaration.symbol for declaration in journal.commodities} | {""}
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for transaction in journal.transactions:
+        for posting in transaction.postings:
+            source = posting.source or transaction.source
+            used = [("account", posting.account)]
+            amounts = [posting.amount] + ([posting.cost.amount] if posting.cost else [])
+            used += [("commodity", amount.commodity) for amount in amounts if amount is not None]
+            for kind, name in used:
+                known = accounts if kind == "account" else commodities
+                if name in known or (kind, name) in seen:
+                    continue
+                seen.add((kind, name))
+                problems.append(Problem(
+                    source.file, source.line, 1,
+                    f"{kind} {name!r} is not declared: add `{kind} {name}` (--strict)",
+                    _context(source.file, source.line)))
+    return sorted(problems, key=lambda p: (p.file, p.line))

@@ -1,0 +1,116 @@
+"""Account balances: flat (each account's own postings) and as a tree rolled up to parents.
+
+Pure functions of a Journal and a Query. Sums are exact Decimals per commodity; zero
+balances are dropped unless asked for, and commodities are never added together.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+import attrs
+
+from textledger.core.query import Query
+from textledger.core.records import Amount, Journal
+
+Sums = dict[str, Decimal]
+
+
+@attrs.frozen
+class BalanceRow:
+    """One account's balance: an amount per commodity, sorted by commodity."""
+
+    account: str
+    amounts: tuple[Amount, ...]
+    depth: int = 1
+    own_postings: bool = True  # False for a tree's parent that only sums its sub-accounts
+
+
+@attrs.frozen
+class BalanceReport:
+    rows: tuple[BalanceRow, ...]
+    total: tuple[Amount, ...]
+
+
+def clip(account: str, depth: int | None) -> str:
+    """The account's ancestor at `depth` levels (the account itself when shallower)."""
+    if depth is None:
+        return account
+    return ":".join(account.split(":")[:depth])
+
+
+def account_sums(journal: Journal, query: Query = Query(), depth: int | None = None) -> dict[str, Sums]:
+    """Each account's own postings summed per commodity (deeper accounts clipped to `depth`)."""
+    sums: dict[str, Sums] = defaultdict(dict)
+    for _, posting in query.postings(journal.transactions):
+        amount = posting.amount
+        bucket = sums[clip(posting.account, depth) if depth is not None else posting.account]
+        bucket[amount.commodity] = bucket.get(amount.commodity, Decimal(0)) + amount.quantity
+    return sums
+
+
+def _amounts(sums: Sums, keep_zero: bool = False) -> tuple[Amount, ...]:
+    return tuple(Amount(q, c) for c, q in sorted(sums.items()) if q or keep_zero)
+
+
+def _add(target: Sums, sums: Sums) -> None:
+    for commodity, quantity in sums.items():
+        target[commodity] = target.get(commodity, Decimal(0)) + quantity
+
+
+def flat_balance(journal: Journal, query: Query = Query(), depth: int | None = None,
+                 empty: bool = False) -> BalanceReport:
+    """Each account with postings of its own, alphabetically, and the grand total."""
+    sums = account_sums(journal, query, depth)
+    total: Sums = {}
+    rows = []
+    for account in sorted(sums):
+        _add(total, sums[account])
+        amounts = _amounts(sums[account])
+        if amounts or empty:
+            rows.append(BalanceRow(account, amounts, account.count(":") + 1))
+    return BalanceReport(tuple(rows), _amounts(total))
+
+
+def tree_balance(journal: Journal, query: Query = Query(), depth: int | None = None,
+                 empty: bool = False) -> BalanceReport:
+    """Every account and each of its parents, with balances that include sub-accounts."""
+    own = account_sums(journal, query, depth)
+    inclusive: dict[str, Sums] = defaultdict(dict)
+    total: Sums = {}
+    for account, sums in own.items():
+        _add(total, sums)
+        parts = account.split(":")
+        for level in range(1, len(parts) + 1):
+            _add(inclusive[":".join(parts[:level])], sums)
+    rows = []
+    for account in sorted(inclusive):
+        amounts = _amounts(inclusive[account])
+        if amounts or empty:
+            rows.append(BalanceRow(account, amounts, account.count(":") + 1, account in own))
+    return BalanceReport(tuple(rows), _amounts(total))
+
+
+def tree_lines(report: BalanceReport) -> list[tuple[str, int, BalanceRow]]:
+    """(label, indent level, row) of a tree report as ledger shows it: a parent with one
+    child and no postings of its own shares the child's line, so
+    `Liabilities:Card:Amex` reads `Card:Amex` rather than `Card` over `Amex`."""
+    children: dict[str, list[BalanceRow]] = defaultdict(list)
+    for row in report.rows:
+        if ":" in row.account:
+            children[row.account.rsplit(":", 1)[0]].append(row)
+    shown: dict[str, tuple[str, int, bool]] = {}  # account -> (label, level, folded into its child)
+    lines = []
+    for row in report.rows:
+        parent, _, name = row.account.rpartition(":")
+        label, level = name, 0
+        if parent in shown:
+            parent_label, parent_level, folded = shown[parent]
+            label, level = (f"{parent_label}:{name}", parent_level) if folded else (name, parent_level + 1)
+        only = children.get(row.account, ())
+        folded = len(only) == 1 and not row.own_postings
+        shown[row.account] = (label, level, folded)
+        if not folded:
+            lines.append((label, level, row))
+    return lines

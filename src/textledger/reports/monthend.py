@@ -1,0 +1,495 @@
+"""The month-end pack: what the owner reads each month, in one document.
+
+`build_pack(journal, month)` gathers sections — at a glance, income statement against
+budget and the same month last year, balance sheet, cash flow, then whatever other areas
+contribute — as presentation data (`PackSection`: tables of formatted cells and bar
+charts of Decimals). `pack_text` and `pack_markdown` write it here; html_report.py writes
+the printable HTML page.
+
+Other areas plug in without this module knowing their API. A section provider is a
+function `(journal, month) -> PackSection | None` (`month` is a `periods.Period`: its
+`start`, exclusive `end` and `label`). The receivables/payables aging and payroll sections
+come from monthend_sections.py (after the cash flow); anything else can be added with
+`register_section`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from decimal import Decimal
+
+import attrs
+
+from textledger.render import tables as render
+from textledger.core.accounts import AccountType, AccountTypes
+from textledger.reports.budget import budget_goals
+from textledger.core.amounts import format_amount
+from textledger.core.periods import Interval, Period, advance, label, split, start_of
+from textledger.core.records import Journal, Style
+from textledger.reports.statements import (
+    Balance,
+    Line,
+    Options,
+    Statement,
+    Sums,
+    account_lines,
+    add_into,
+    balance_of,
+    balance_sheet,
+    cash_flow,
+    clipped,
+    column_sums,
+    income_statement,
+    valued,
+)
+from textledger.reports.valuation import PriceTable
+
+# ---------------------------------------------------------------- presentation records
+
+
+@attrs.frozen
+class Row:
+    """One table row: the label first, then the cells (amounts already formatted).
+
+    `kind` is account | heading | total | computed | spacer (an empty row); `tones` optionally marks cells
+    "good" or "bad" (a favourable or unfavourable variance), one entry per cell.
+    """
+
+    cells: tuple[str, ...]
+    depth: int = 0
+    kind: str = "account"
+    tones: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[Row, ...]
+    title: str = ""
+
+
+@attrs.frozen
+class Series:
+    name: str
+    values: tuple[Decimal, ...]
+
+
+@attrs.frozen
+class BarChart:
+    """Bars per label, one bar per series (`unit` names the commodity of the values)."""
+
+    title: str
+    labels: tuple[str, ...]
+    series: tuple[Series, ...]
+    unit: str = ""
+
+
+@attrs.frozen
+class PackSection:
+    key: str
+    title: str
+    tables: tuple[Table, ...] = ()
+    charts: tuple[BarChart, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Pack:
+    title: str
+    subtitle: str
+    sections: tuple[PackSection, ...]
+
+
+# ---------------------------------------------------------------- formatting cells
+
+ZERO = "–"
+
+
+def cell_text(balance: Balance, styles: dict[str, Style], zero: str = ZERO) -> str:
+    """An amount per commodity, one per line."""
+    return "\n".join(format_amount(amount, styles) for amount in balance) or zero
+
+
+def statement_table(statement: Statement, styles: dict[str, Style], zero: str = "0") -> Table:
+    """A statement as one table: section headings, account rows, totals, summary lines."""
+    width = len(statement.columns)
+    rows: list[Row] = []
+    for section in statement.sections:
+        rows.append(Row((section.title,) + ("",) * width, 0, "heading"))
+        rows.extend(Row((line.label,) + tuple(cell_text(c, styles, zero) for c in line.cells), line.depth, line.kind)
+                    for line in section.lines)
+        rows.append(Row((section.total.label,) + tuple(cell_text(c, styles, zero) for c in section.total.cells),
+                        0, "total"))
+    if len(statement.summary) > 1:  # several summary lines (cash at start, change, end) stand apart
+        rows.append(Row(("",) * (width + 1), 0, "spacer"))
+    rows.extend(Row((line.label,) + tuple(cell_text(c, styles, zero) for c in line.cells), 0, "total")
+                for line in statement.summary)
+    headers = ("",) + tuple(_column_heading(statement, period) for period in statement.columns)
+    return Table(headers, tuple(rows))
+
+
+def _column_heading(statement: Statement, period: Period) -> str:
+    """Balance sheets are at a date (the period's last day); flows are over the period."""
+    return period.last_day.isoformat() if statement.title.startswith("Balance sheet") else period.label
+
+
+# ---------------------------------------------------------------- the registry
+
+SectionBuilder = Callable[[Journal, Period], "PackSection | None"]
+
+
+@attrs.frozen
+class _Provider:
+    key: str
+    order: int
+    build: SectionBuilder
+
+
+_REGISTERED: list[_Provider] = []
+
+def register_section(key: str, build: SectionBuilder, order: int = 100) -> None:
+    """Add a section to every pack built afterwards (a later registration of `key` replaces it)."""
+    _REGISTERED[:] = [p for p in _REGISTERED if p.key != key] + [_Provider(key, order, build)]
+
+
+def unregister_section(key: str) -> None:
+    _REGISTERED[:] = [p for p in _REGISTERED if p.key != key]
+
+
+def _area_providers() -> list[_Provider]:
+    """The sections other areas contribute (imported here: they build on this module)."""
+    from textledger.sections import aging_section, payroll_section
+    return [_Provider("aging", 50, aging_section), _Provider("payroll", 60, payroll_section)]
+
+
+# ---------------------------------------------------------------- building the pack
+
+
+@attrs.frozen
+class PackOptions:
+    depth: int | None = None
+    value_in: str | None = None
+    title: str = "Month-end report"
+
+
+def month_period(text: str) -> Period:
+    """The month `2026-05` as a Period (ValueError when it is not a month)."""
+    from textledger.core.query import period_span  # a small parser shared with -p
+    start, end = period_span(text)
+    if start != start_of(start, "month") or end != advance(start, Interval("month")):
+        raise ValueError(f"{text!r} is not a month: write it as 2026-05")
+    return Period(start, end, label(start, end))
+
+
+def build_pack(journal: Journal, month: Period, options: PackOptions = PackOptions()) -> Pack:
+    """Every section for the month, built-in ones first, then those other areas provide."""
+    context = _Context(journal, month, options, AccountTypes.of(journal), journal.style_map())
+    built_in = [
+        _Provider("summary", 10, lambda j, m: _summary(context)),
+        _Provider("income-statement", 20, lambda j, m: _income(context)),
+        _Provider("balance-sheet", 30, lambda j, m: _balance(context)),
+        _Provider("cash-flow", 40, lambda j, m: _cash(context)),
+    ]
+    providers = {p.key: p for p in built_in + _area_providers() + list(_REGISTERED)}
+    sections = []
+    for provider in sorted(providers.values(), key=lambda p: p.order):
+        section = provider.build(journal, month)
+        if section is not None:
+            sections.append(section)
+    month_name = month.start.strftime("%B %Y")
+    subtitle = f"{month_name} ({month.start.isoformat()} to {month.last_day.isoformat()})"
+    if options.value_in:
+        subtitle += f", valued in {options.value_in}"
+    return Pack(f"{options.title}: {month_name}", subtitle, tuple(sections))
+
+
+@attrs.frozen
+class _Context:
+    journal: Journal
+    month: Period
+    options: PackOptions
+    types: AccountTypes = attrs.field(eq=False)
+    styles: dict[str, Style] = attrs.field(eq=False)
+
+    @property
+    def year_to_date(self) -> Period:
+        start = start_of(self.month.start, "year")
+        return Period(start, self.month.end, f"{start.year} to date")
+
+    @property
+    def last_year(self) -> Period:
+        start = self.month.start.replace(year=self.month.start.year - 1)
+        end = advance(start, Interval("month"))
+        return Period(start, end, label(start, end))
+
+    @property
+    def has_last_year(self) -> bool:
+        transactions = self.journal.transactions
+        return bool(transactions) and transactions[0].date < self.last_year.end
+
+    def statement_options(self) -> Options:
+        return Options(depth=self.options.depth, value_in=self.options.value_in)
+
+    def text(self, balance: Balance) -> str:
+        return cell_text(balance, self.styles)
+
+
+def _signed(cell: Sums, sign: int) -> Sums:
+    return {c: sign * q for c, q in cell.items()}
+
+
+def _income_sums(context: _Context, periods: tuple[Period, ...]) -> tuple[dict[str, list[Sums]], dict[str, list[Sums]]]:
+    """Actual and budget per revenue or expense account for the periods, valued when asked."""
+    journal, options = context.journal, context.options
+    prices = PriceTable.of(journal) if options.value_in else None
+    actual = valued(column_sums(journal, periods), periods, prices, options.value_in)
+    goals = valued(budget_goals(journal, periods), periods, prices, options.value_in)
+    keep = (AccountType.REVENUE, AccountType.EXPENSE)
+    return ({a: c for a, c in actual.items() if context.types.type_of(a) in keep},
+            {a: c for a, c in goals.items() if context.types.type_of(a) in keep})
+
+
+def _income(context: _Context) -> PackSection:
+    """Revenue and expenses: the month against its budget, the same month last year, the year to date."""
+    month, ytd, last_year = context.month, context.year_to_date, context.last_year
+    periods = (month, ytd, last_year)
+    actual, goals = _income_sums(context, periods)
+    # one "column" per figure: month, month budget, last year, ytd, ytd budget
+    combined: dict[str, list[Sums]] = {}
+    for account in set(actual) | set(goals):
+        a = actual.get(account, [{}, {}, {}])
+        g = goals.get(account, [{}, {}, {}])
+        combined[account] = [a[0], g[0], a[2], a[1], g[1]]
+    show_last_year = context.has_last_year
+    headers = ("", "This month", "Budget", "Variance") + ((f"{last_year.label}",) if show_last_year else ()) + (
+        "Year to date", "YTD budget", "YTD variance")
+    rows: list[Row] = []
+    totals: dict[AccountType, list[Sums]] = {}
+    for kind, title, sign in ((AccountType.REVENUE, "Revenue", -1), (AccountType.EXPENSE, "Expenses", 1)):
+        accounts = {a: c for a, c in combined.items() if context.types.type_of(a) is kind}
+        rows.append(Row((title,) + ("",) * (len(headers) - 1), 0, "heading"))
+        lines = account_lines(clipped(accounts, context.options.depth, 5), 5, sign, Options())
+        total: list[Sums] = [{} for _ in range(5)]
+        for cells in accounts.values():
+            for index, cell in enumerate(cells):
+                add_into(total[index], _signed(cell, sign))
+        totals[kind] = total
+        for line in lines:
+            rows.append(_income_row(context, line.label, line.depth, "account",
+                                    [{a.commodity: a.quantity for a in c} for c in line.cells], kind, show_last_year))
+        rows.append(_income_row(context, f"Total {title.lower()}", 0, "total", total, kind, show_last_year))
+    net = [{} for _ in range(5)]
+    for index in range(5):
+        add_into(net[index], totals[AccountType.REVENUE][index])
+        add_into(net[index], totals[AccountType.EXPENSE][index], -1)
+    rows.append(_income_row(context, "Net income", 0, "total", net, AccountType.REVENUE, show_last_year))
+    notes = () if show_last_year else (f"No books for {last_year.label} yet: the same month last year is left out.",)
+    return PackSection("income-statement", f"Income statement, {month.label}", (Table(headers, tuple(rows)),),
+                       (), notes)
+
+
+def _income_row(context: _Context, text: str, depth: int, kind: str, cells: list[Sums],
+                account_type: AccountType, show_last_year: bool) -> Row:
+    """[month, budget, last year, ytd, ytd budget] (display signs) as a row with variances."""
+    month, budget, last_year, ytd, ytd_budget = cells
+    favourable = 1 if account_type is AccountType.REVENUE else -1  # more revenue is good, more expense is not
+    values: list[str] = [text]
+    tones: list[str] = [""]
+    for figure, (actual, goal) in enumerate(((month, budget), (ytd, ytd_budget))):
+        variance = dict(actual)
+        add_into(variance, goal, -1)
+        values += [context.text(balance_of(actual)), context.text(balance_of(goal)) if goal else "",
+                   context.text(balance_of(variance)) if goal else ""]
+        tones += ["", "", _tone(variance, favourable) if goal else ""]
+        if figure == 0 and show_last_year:
+            values.append(context.text(balance_of(last_year)))
+            tones.append("")
+    return Row(tuple(values), depth, kind, tuple(tones))
+
+
+def _tone(variance: Sums, favourable: int) -> str:
+    quantities = [q for q in variance.values() if q]
+    if not quantities:
+        return ""
+    return "good" if all(q * favourable > 0 for q in quantities) else "bad" if all(
+        q * favourable < 0 for q in quantities) else ""
+
+
+def _main_commodity(journal: Journal, options: PackOptions) -> str:
+    if options.value_in:
+        return options.value_in
+    counts = Counter(p.amount.commodity for t in journal.transactions for p in t.postings)
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def _summary(context: _Context) -> PackSection:
+    """Headline figures and the revenue/expense trend over the last twelve months."""
+    journal, month = context.journal, context.month
+    first = start_of(journal.transactions[0].date, "month") if journal.transactions else month.start
+    start = max(first, advance(month.start, Interval("month"), -11))
+    months = split(start, month.end, Interval("month"))
+    statement = income_statement(journal, months, context.statement_options(), context.types)
+    revenue, expenses = (section.total for section in statement.sections)
+    commodity = _main_commodity(journal, context.options)
+
+    def value(balance: Balance) -> Decimal:
+        return next((a.quantity for a in balance if a.commodity == commodity), Decimal(0))
+
+    chart = BarChart(f"Revenue and expenses by month ({commodity or 'no commodity'})",
+                     tuple(p.start.strftime("%b %Y") if p.start.month == 1 or p is months[0] else p.start.strftime("%b")
+                           for p in months),
+                     (Series("Revenue", tuple(value(c) for c in revenue.cells)),
+                      Series("Expenses", tuple(value(c) for c in expenses.cells))), commodity)
+    figures = income_statement(journal, (month, context.year_to_date), context.statement_options(), context.types)
+    cash = cash_flow(journal, (month,), context.statement_options(), context.types)
+    start_cash, change, end_cash = cash.summary
+    goals = _budget_totals(context)
+    rows = []
+    for line, goal in ((figures.sections[0].total, goals[0]), (figures.sections[1].total, goals[1]),
+                       (figures.summary[0], goals[2])):
+        rows.append(Row((line.label.replace("Total ", "").capitalize(), context.text(line.cells[0]),
+                         context.text(goal) if goal else "", context.text(line.cells[1])),
+                        0, "total" if line.label == "Net income" else "account"))
+    rows.append(Row(("Cash at start of month", context.text(start_cash.cells[0]), "", "")))
+    rows.append(Row(("Cash at end of month", context.text(end_cash.cells[0]), "", ""), 0, "total"))
+    table = Table(("", "This month", "Budget", "Year to date"), tuple(rows))
+    notes = ()
+    if any(len(c) > 1 or (c and c[0].commodity != commodity) for c in revenue.cells + expenses.cells):
+        notes = (f"The chart shows amounts in {commodity} only; value everything in one commodity with -X.",)
+    return PackSection("summary", "At a glance", (table,), (chart,), notes)
+
+
+def _budget_totals(context: _Context) -> tuple[Balance, Balance, Balance]:
+    """The month's budgeted revenue, expenses and net income (display signs)."""
+    _, goals = _income_sums(context, (context.month,))
+    revenue: Sums = {}
+    expenses: Sums = {}
+    for account, cells in goals.items():
+        if context.types.type_of(account) is AccountType.REVENUE:
+            add_into(revenue, cells[0], -1)
+        else:
+            add_into(expenses, cells[0])
+    net = dict(revenue)
+    add_into(net, expenses, -1)
+    return balance_of(revenue), balance_of(expenses), balance_of(net)
+
+
+def _balance(context: _Context) -> PackSection:
+    """The balance sheet at the month's end, next to the previous month's end."""
+    previous_start = advance(context.month.start, Interval("month"), -1)
+    previous = Period(previous_start, context.month.start, label(previous_start, context.month.start))
+    statement = balance_sheet(context.journal, (previous, context.month), context.statement_options(), context.types)
+    table = statement_table(statement, context.styles, ZERO)
+    rows = []
+    for row, line in zip(table.rows, _statement_lines(statement)):
+        if line is None:
+            rows.append(Row(row.cells + ("",), row.depth, row.kind))
+            continue
+        change = {a.commodity: a.quantity for a in line.cells[1]}
+        add_into(change, {a.commodity: a.quantity for a in line.cells[0]}, -1)
+        rows.append(Row(row.cells + (context.text(balance_of(change)),), row.depth, row.kind))
+    headers = ("", context.month.last_day.isoformat(), previous.last_day.isoformat(), "Change")
+    # this month first: swap the two balance columns
+    rows = [Row((r.cells[0], r.cells[2], r.cells[1], r.cells[3]), r.depth, r.kind) for r in rows]
+    return PackSection("balance-sheet", f"Balance sheet at {context.month.last_day.isoformat()}",
+                       (Table(headers, tuple(rows)),), (), statement.notes)
+
+
+def _statement_lines(statement: Statement) -> list[Line | None]:
+    """The statement's lines in the order statement_table writes its rows (None for headings)."""
+    lines: list[Line | None] = []
+    for section in statement.sections:
+        lines += [None] + list(section.lines) + [section.total]
+    return lines + ([None] if len(statement.summary) > 1 else []) + list(statement.summary)
+
+
+def _cash(context: _Context) -> PackSection:
+    """Where cash came from and went, this month and in the year to date."""
+    options = attrs.evolve(context.statement_options(), depth=context.options.depth or 2)
+    statement = cash_flow(context.journal, (context.month, context.year_to_date), options, context.types)
+    table = statement_table(statement, context.styles, ZERO)
+    table = attrs.evolve(table, headers=("", "This month", "Year to date"))
+    return PackSection("cash-flow", f"Cash flow, {context.month.label}", (table,), (), statement.notes)
+
+
+# ---------------------------------------------------------------- text and Markdown
+
+
+def table_text(table: Table) -> str:
+    """An aligned text table; a blank line before each section heading but the first."""
+    rows = []
+    for row in table.rows:
+        if row.kind == "spacer" or (row.kind == "heading" and rows):
+            rows.append([" "] + [""] * (len(row.cells) - 1))  # a space: tabulate drops empty multi-line rows
+        if row.kind == "spacer":
+            continue
+        rows.append(["  " * row.depth + row.cells[0]] + list(row.cells[1:]))
+    align = ("left",) + ("right",) * (len(table.headers) - 1)
+    return render.text_table(rows, list(table.headers), colalign=align)
+
+
+def chart_text(chart: BarChart, width: int = 40) -> str:
+    """A bar chart drawn with block characters, one bar per series and label."""
+    peak = max((abs(v) for s in chart.series for v in s.values), default=Decimal(0))
+    name_width = max((len(s.name) for s in chart.series), default=0)
+    label_width = max((len(text) for text in chart.labels), default=0)
+    lines = [chart.title]
+    for index, text in enumerate(chart.labels):
+        for number, series in enumerate(chart.series):
+            value = series.values[index]
+            length = int((abs(value) * width / peak).to_integral_value()) if peak else 0
+            bar = ("█" if value >= 0 else "░") * length
+            head = text if number == 0 else ""
+            lines.append(f"{head:<{label_width}}  {series.name:<{name_width}}  {bar:<{width}}  {value:,.2f}")
+    return "\n".join(lines) + "\n"
+
+
+def pack_text(pack: Pack) -> str:
+    out = [pack.title, pack.subtitle, ""]
+    for section in pack.sections:
+        out += [section.title, "=" * len(section.title), ""]
+        for table in section.tables:
+            if table.title:
+                out.append(table.title)
+            out.append(table_text(table))
+        for chart in section.charts:
+            out.append(chart_text(chart))
+        out += [f"Note: {note}" for note in section.notes]
+        if section.notes:
+            out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _markdown_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def table_markdown(table: Table) -> str:
+    lines = ["| " + " | ".join(_markdown_cell(h) for h in table.headers) + " |",
+             "|" + "|".join([":---"] + ["---:"] * (len(table.headers) - 1)) + "|"]
+    for row in table.rows:
+        if row.kind == "spacer":
+            continue
+        label_text = "\u00a0\u00a0" * row.depth + _markdown_cell(row.cells[0])
+        cells = [label_text] + [_markdown_cell(c) for c in row.cells[1:]]
+        if row.kind in ("heading", "total") and label_text:
+            cells = [f"**{c}**" if c else c for c in cells]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def pack_markdown(pack: Pack) -> str:
+    out = [f"# {pack.title}", "", pack.subtitle, ""]
+    for section in pack.sections:
+        out += [f"## {section.title}", ""]
+        for table in section.tables:
+            if table.title:
+                out += [f"### {table.title}", ""]
+            out.append(table_markdown(table))
+        for chart in section.charts:
+            out += ["```text", chart_text(chart).rstrip("\n"), "```", ""]
+        out += [f"> {note}" for note in section.notes]
+        if section.notes:
+            out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
