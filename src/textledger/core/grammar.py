@@ -18,12 +18,13 @@ import lark
 GRAMMAR_NAME = "journal.lark"
 
 
-def grammar_path() -> Path:
-    """The journal grammar: inside the installed package, else in the source tree."""
+def grammar_path(name: str = GRAMMAR_NAME) -> Path:
+    """A grammar file (by default the journal's): inside the installed package, else in the
+    source tree."""
     package_dir = Path(__file__).resolve().parent.parent
     candidates = (
-        package_dir / "grammar" / GRAMMAR_NAME,
-        package_dir.parent.parent / "grammar" / GRAMMAR_NAME,
+        package_dir / "grammar" / name,
+        package_dir.parent.parent / "grammar" / name,
     )
     for candidate in candidates:
         if candidate.is_file():
@@ -33,8 +34,8 @@ def grammar_path() -> Path:
     )
 
 
-def grammar_text() -> str:
-    return grammar_path().read_text(encoding="utf-8")
+def grammar_text(name: str = GRAMMAR_NAME) -> str:
+    return grammar_path(name).read_text(encoding="utf-8")
 
 
 def _cache_file(text: str) -> str | bool:
@@ -52,14 +53,17 @@ def _cache_file(text: str) -> str | bool:
 
 
 @functools.cache
-def build_parser(transformer: lark.Transformer | None = None) -> lark.Lark:
-    """An LALR parser that, given a transformer, builds records with no tree in between."""
-    text = grammar_text()
+def build_parser(transformer: lark.Transformer | None = None, name: str = GRAMMAR_NAME,
+                 start: str | tuple[str, ...] = "start") -> lark.Lark:
+    """An LALR parser for grammar/NAME that, given a transformer, builds records with no
+    tree in between. `start` may name several rules (Lark's `start=[...]`)."""
+    text = grammar_text(name)
     return lark.Lark(
         text,
         parser="lalr",
         lexer="contextual",
         transformer=transformer,
         maybe_placeholders=False,
-        cache=_cache_file(text),
+        start=list(start) if isinstance(start, tuple) else start,
+        cache=_cache_file(f"{start}\n{text}"),
     )

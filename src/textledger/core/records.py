@@ -195,6 +195,18 @@ class Price:
     source: Source | None = _source
 
 
+@attrs.frozen
+class Directive:
+    """A block directive that a feature package reads, not core (payroll's `deduction` and
+    `employee`): its keyword, its first line and its indented lines, each with its number.
+    The feature's own grammar (grammar/*.lark) reads their inside."""
+
+    keyword: str
+    head: str
+    lines: tuple[tuple[int, str], ...]
+    source: Source
+
+
 @attrs.frozen(kw_only=True)
 class Journal:
     """A loaded, balanced journal. Transactions are in date order, file order within a date."""
