@@ -133,7 +133,8 @@ def _format_entry(token: str, dated: bool, styles: Mapping[str, Style], column: 
         if text.startswith(";"):
             out.append((INDENT + INDENT if seen_posting else INDENT) + text)
             continue
-        posting = _posting_line(line, styles)
+        # a line of only invisible characters is an error the loader reports: left as written
+        posting = _posting_line(line, styles) if line.strip() else None
         out.append(line.rstrip(_BLANK) if posting is None else posting)
         seen_posting = True
     end = max((_width(item.head) + 2 + _width(item.amount)

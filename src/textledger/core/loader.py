@@ -24,12 +24,11 @@ import attrs
 from textledger.inventory.costing import relieve
 from textledger.core.amounts import format_amount
 from textledger.core.parser import Include, ParseState, parse_text
-from textledger.payroll.rules import check_rules
+from textledger.payroll import rules as payroll_rules
 from textledger.core.records import (
     Amount,
     CommodityDeclaration,
-    DeductionRule,
-    Employee,
+    Directive,
     Journal,
     JournalError,
     PeriodicTransaction,
@@ -179,7 +178,7 @@ def _build(loading: _Loading) -> Journal:
     entries: list[Transaction] = []
     periodic: list[PeriodicTransaction] = []
     accounts, commodities, prices = [], [], []
-    deductions, employees = [], []
+    directives: list[Directive] = []
     for item in loading.items:
         if isinstance(item, Transaction):
             entries.append(item)
@@ -193,11 +192,13 @@ def _build(loading: _Loading) -> Journal:
             commodities.append(item)
         elif isinstance(item, Price):
             prices.append(item)
-        elif isinstance(item, DeductionRule):
-            deductions.append(item)
-        elif isinstance(item, Employee):
-            employees.append(item)
-    state.problems.extend(check_rules(deductions, employees, loading.lines))
+        elif isinstance(item, Directive):
+            directives.append(item)
+    deductions, employees, payroll_problems = payroll_rules.read(directives, state.decimal_marks)
+    for problem in payroll_problems:
+        lines = loading.lines.get(problem.file, [])
+        context = lines[problem.line - 1] if 0 < problem.line <= len(lines) else ""
+        state.problems.append(attrs.evolve(problem, context=context))
     entries = _relieve_costs(loading, entries, accounts, commodities)
     transactions: list[Transaction] = []
     for entry in entries:
@@ -215,7 +216,7 @@ def _build(loading: _Loading) -> Journal:
         transactions=tuple(transactions), accounts=tuple(accounts), commodities=tuple(commodities),
         prices=tuple(prices), periodic=tuple(periodic), styles=tuple(sorted(styles.items())),
         files=tuple(loading.files), warnings=tuple(p for p in problems if p.warning),
-        deductions=tuple(deductions), employees=tuple(employees),
+        deductions=deductions, employees=employees,
     )
 
 

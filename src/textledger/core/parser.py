@@ -15,11 +15,11 @@ import attrs
 import lark
 
 from textledger.core import grammar
-from textledger.payroll import rules as payroll_rules
 from textledger.core.lines import LineError, ParsedAmount, parse_amount, parse_date, parse_header, parse_posting, parse_tags
 from textledger.core.records import (
     AccountDeclaration,
     CommodityDeclaration,
+    Directive,
     Posting,
     PeriodicTransaction,
     Price,
@@ -282,20 +282,10 @@ class _Builder(lark.Transformer):
         return _include(token, token.index("include") + len("include"))
 
     def deduction(self, children):
-        state = _STATE.get()
-        lines = _entry_lines(children[0])
-        line, head = lines[0]
-        name, comment = _split_name_comment(head[len("deduction"):])
-        comment, subs = _sub_directives(state, "deduction", lines[1:], comment, payroll_rules.DEDUCTION_WORDS)
-        return payroll_rules.deduction_rule(state, line, head, name, comment, subs)
+        return _feature_directive("deduction", children[0])
 
     def employee(self, children):
-        state = _STATE.get()
-        lines = _entry_lines(children[0])
-        line, head = lines[0]
-        text, _, comment = head[len("employee"):].partition(";")
-        comment, subs = _sub_directives(state, "employee", lines[1:], comment.strip(), payroll_rules.EMPLOYEE_WORDS)
-        return payroll_rules.employee(state, line, head, text, comment, subs)
+        return _feature_directive("employee", children[0])
 
     def directive(self, children):
         state = _STATE.get()
@@ -356,6 +346,13 @@ def _posting_date(state: ParseState, line: int, comment: str, tags) -> dt.date |
         column = state.lines[line - 1].find(text) if 0 < line <= len(state.lines) else 0
         state.problem(line, max(column, 0), f"posting date: {error.message}")
         return None
+
+
+def _feature_directive(keyword: str, token) -> Directive:
+    """A block a feature package reads (payroll's): its lines, for its own grammar."""
+    lines = _entry_lines(token)
+    line, head = lines[0]
+    return Directive(keyword=keyword, head=head, lines=tuple(lines[1:]), source=Source(_STATE.get().file, line))
 
 
 def _sub_directives(state: ParseState, directive: str, lines: list[tuple[int, str]], comment: str,

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+
+import attrs
 
 from textledger.core.lines import LineError, parse_amount, parse_date
 from textledger.core.records import (
     Amount,
     Bracket,
     DeductionRule,
+    Directive,
     Employee,
     EmployeeDeduction,
     Journal,
@@ -140,13 +143,92 @@ def _no_value(value: str, column: int, word: str) -> None:
         raise LineError(column, f"`{word}` takes no value")
 
 
+# ---------------------------------------------------------------- reading the directives
+
+_INVISIBLE = ("this line holds only invisible characters (such as a non-breaking space):"
+              " delete them, or make the line truly blank")
+
+
+@attrs.define
+class _Reporter:
+    """Problems found while reading one file's directives, and the decimal marks it uses."""
+
+    file: str
+    decimal_marks: Mapping[str, str]
+    problems: list[Problem]
+
+    def problem(self, line: int, column: int, message: str) -> None:
+        """A problem at a 0-based column; the loader adds the line's text."""
+        self.problems.append(Problem(self.file, line, column + 1, message))
+
+
+def read(directives: Iterable[Directive], decimal_marks: Mapping[str, str]
+         ) -> tuple[tuple[DeductionRule, ...], tuple[Employee, ...], list[Problem]]:
+    """The `deduction` and `employee` blocks as records, with every problem in them and
+    across them (`check_rules`). This is payroll's step in the loading table."""
+    deductions: list[DeductionRule] = []
+    employees: list[Employee] = []
+    problems: list[Problem] = []
+    for directive in directives:
+        state = _Reporter(directive.source.file, decimal_marks, problems)
+        line, head = directive.source.line, directive.head
+        if directive.keyword == "deduction":
+            name, comment = _split_name_comment(head[len("deduction"):])
+            comment, subs = _sub_directives(state, "deduction", directive.lines, comment, DEDUCTION_WORDS)
+            rule = _deduction_rule(state, line, head, name, comment, subs)
+            if rule is not None:
+                deductions.append(rule)
+        else:
+            text, _, comment = head[len("employee"):].partition(";")
+            comment, subs = _sub_directives(state, "employee", directive.lines, comment.strip(), EMPLOYEE_WORDS)
+            person = _employee(state, line, head, text, comment, subs)
+            if person is not None:
+                employees.append(person)
+    problems.extend(check_rules(deductions, employees))
+    return tuple(deductions), tuple(employees), problems
+
+
+def _split_name_comment(text: str) -> tuple[str, str]:
+    """`NAME  ; comment` → (NAME, comment); the name ends at two spaces, a tab or `;`."""
+    comment = ""
+    semicolon = text.find(";")
+    if semicolon >= 0:
+        text, comment = text[:semicolon], text[semicolon + 1:].strip()
+    cut = [i for i in (text.find("  "), text.find("\t")) if i >= 0]
+    if cut:
+        text = text[:min(cut)]
+    return text.strip(), comment
+
+
+def _sub_directives(state: _Reporter, directive: str, lines: Iterable[tuple[int, str]], comment: str,
+                    known: frozenset[str]) -> tuple[str, list[Sub]]:
+    """The indented lines under a directive: its whole comment, and the sub-directives
+    it knows as (line, keyword, text); any other keyword is reported at its line."""
+    comments = [comment] if comment else []
+    subs = []
+    for line, text in lines:
+        indent = len(text) - len(text.lstrip(" \t"))
+        if not text.strip():
+            state.problem(line, indent, _INVISIBLE)
+            continue
+        word = text.split()[0]
+        if word.startswith(";"):
+            if text.strip()[1:].strip():
+                comments.append(text.strip()[1:].strip())
+        elif word in known:
+            subs.append((line, word, text))
+        else:
+            state.problem(line, indent, f"{directive} sub-directive {word!r} is not supported yet")
+    return "\n".join(comments), subs
+
+
 # ---------------------------------------------------------------- the directives
 
 
 class _Reader:
     """Reads one directive's sub-lines, reporting each bad one and carrying on."""
 
-    def __init__(self, state, kind: str, subs: list[Sub], repeatable: frozenset[str] = frozenset()):
+    def __init__(self, state: _Reporter, kind: str, subs: list[Sub], repeatable: frozenset[str] = frozenset()):
         self.state, self.kind, self.ok = state, kind, True
         self.values: dict[str, tuple[int, str, int]] = {}
         self.lists: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
@@ -185,7 +267,7 @@ class _Reader:
         return tuple(sorted(found, key=lambda item: item[1]))
 
 
-def deduction_rule(state, line: int, head: str, name: str, comment: str, subs: list[Sub]) -> DeductionRule | None:
+def _deduction_rule(state: _Reporter, line: int, head: str, name: str, comment: str, subs: list[Sub]) -> DeductionRule | None:
     """A `deduction NAME` block as a record, or None after reporting what is wrong with it."""
     if not _NAME_RE.fullmatch(name) or name in ("gross", ALL_PRETAX):
         where = head.find(name, len("deduction")) if name else len("deduction")
@@ -274,7 +356,7 @@ def _check_deduction(reader: _Reader, line: int, head: str, rule: dict) -> None:
                                    " line: where the employer's cost is booked")
 
 
-def employee(state, line: int, head: str, text: str, comment: str, subs: list[Sub]) -> Employee | None:
+def _employee(state: _Reporter, line: int, head: str, text: str, comment: str, subs: list[Sub]) -> Employee | None:
     """An `employee ID "Name"` block as a record, or None after reporting what is wrong with it."""
     words = text.strip().split(None, 1)
     keyword = len("employee")
@@ -396,16 +478,13 @@ def _check_employee(reader: _Reader, line: int, record: dict) -> None:
 # ---------------------------------------------------------------- across directives
 
 
-def check_rules(deductions: Iterable[DeductionRule], employees: Iterable[Employee],
-                lines: dict[str, list[str]]) -> list[Problem]:
+def check_rules(deductions: Iterable[DeductionRule], employees: Iterable[Employee]) -> list[Problem]:
     """What the payroll directives must say together, as problems at their lines."""
     deductions, employees = tuple(deductions), tuple(employees)
     problems: list[Problem] = []
 
     def problem(source: Source, line: int, column: int, message: str) -> None:
-        text = lines.get(source.file, [])
-        context = text[line - 1] if 0 < line <= len(text) else ""
-        problems.append(Problem(source.file, line, column, message, context))
+        problems.append(Problem(source.file, line, column, message))
 
     versions: dict[str, list[DeductionRule]] = defaultdict(list)
     for rule in deductions:
