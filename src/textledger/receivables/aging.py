@@ -9,6 +9,7 @@ oldest first) and days sales outstanding.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
@@ -37,7 +38,7 @@ class Buckets:
             edges = tuple(int(part) for part in text.split(","))
         except ValueError:
             raise ValueError(f"bad buckets {text!r}: write increasing whole days, e.g. 30,60,90") from None
-        if not edges or edges[0] < 1 or any(b <= a for a, b in zip(edges, edges[1:])):
+        if not edges or edges[0] < 1 or any(b <= a for a, b in itertools.pairwise(edges)):
             raise ValueError(f"bad buckets {text!r}: write increasing whole days from 1, e.g. 15,30,60,90")
         return cls(edges, by_invoice_date)
 
@@ -103,7 +104,7 @@ def aging(items: OpenItems, buckets: Buckets = Buckets(), detail: bool = False,
     credits = [_credit_row(credit.party, credit.commodity, credit.amount, buckets)
                for credit in items.credits if party is None or party.search(credit.party)]
     if detail:
-        lines.sort(key=lambda row: (-row.days, -row.total, row.party, row.item.reference))
+        lines.sort(key=lambda row: (-(row.days or 0), -row.total, row.party, _reference(row)))
         rows = lines + sorted(credits, key=lambda row: (row.party, row.commodity))
     else:
         rows = _per_party(lines, credits, len(buckets.labels))
@@ -113,8 +114,8 @@ def aging(items: OpenItems, buckets: Buckets = Buckets(), detail: bool = False,
 def collections(items: OpenItems, buckets: Buckets = Buckets(), party: re.Pattern | None = None) -> AgingReport:
     """The collections list: each past-due item, biggest first, then the oldest."""
     due = Buckets(buckets.edges)
-    lines = [row for row in _item_rows(items, due, party) if row.days > 0]
-    lines.sort(key=lambda row: (row.commodity, -row.total, -row.days, row.party, row.item.reference))
+    lines = [row for row in _item_rows(items, due, party) if (row.days or 0) > 0]
+    lines.sort(key=lambda row: (row.commodity, -row.total, -(row.days or 0), row.party, _reference(row)))
     return AgingReport(side=items.side, as_of=items.as_of, buckets=due, rows=tuple(lines), totals=_totals(lines))
 
 
@@ -130,6 +131,11 @@ def _item_rows(items: OpenItems, buckets: Buckets, party: re.Pattern | None) -> 
         rows.append(AgingRow(party=item.party, commodity=item.commodity, amounts=tuple(amounts),
                              item=item, days=days))
     return rows
+
+
+def _reference(row: AgingRow) -> str:
+    """The invoice of a detail row ("" for a credit row, which has none)."""
+    return row.item.reference if row.item is not None else ""
 
 
 def _credit_row(party: str, commodity: str, amount: Decimal, buckets: Buckets) -> AgingRow:

@@ -112,6 +112,7 @@ class SidePosting:
     party: str
     owed: Decimal
     reference: str | None   # the `invoice:`/`bill:` tag, if any
+    commodity: str          # the posting's (only postings with an amount are on a side)
 
 
 # ---------------------------------------------------------------- which accounts, which customer
@@ -199,7 +200,7 @@ def side_postings(journal: Journal, side: Side, until: dt.date | None = None,
                 elif key == item_tag:
                     reference = value
             yield SidePosting(transaction, posting, party or default, amount.quantity * sign,
-                              reference.strip() or None if reference else None)
+                              reference.strip() or None if reference else None, amount.commodity)
 
 
 def parties(journal: Journal, side: Side) -> tuple[str, ...]:
@@ -341,13 +342,13 @@ def _apply_day(day: list[SidePosting], accounts: dict[tuple[str, str], _Account]
     issued: dict[tuple[int, str, str, str], _Item] = {}   # (transaction, party, commodity, ID) -> item
     for entry in day:
         if entry.owed > 0:
-            key = (entry.party, entry.posting.amount.commodity)
+            key = (entry.party, entry.commodity)
             account = touched[key] = accounts[key]
             _issue(entry, account, items, issued, conventions)
     for named in (True, False):
         for entry in day:
             if entry.owed < 0 and (entry.reference is not None) is named:
-                key = (entry.party, entry.posting.amount.commodity)
+                key = (entry.party, entry.commodity)
                 account = touched[key] = accounts[key]
                 _pay(entry, account)
     for account in touched.values():
@@ -356,7 +357,7 @@ def _apply_day(day: list[SidePosting], accounts: dict[tuple[str, str], _Account]
 
 def _issue(entry: SidePosting, account: _Account, items: list[_Item],
            issued: dict[tuple[int, str, str, str], _Item], conventions: Conventions) -> None:
-    commodity = entry.posting.amount.commodity
+    commodity = entry.commodity
     source = entry.posting.source or entry.transaction.source
     if entry.reference is not None:
         same = (id(entry.transaction), entry.party, commodity, entry.reference)
@@ -395,6 +396,9 @@ def _pay(entry: SidePosting, account: _Account) -> None:
 
 # ---------------------------------------------------------------- errors a user can make
 
+# an issued invoice: the transaction it is in (by id), its commodities, where it is written
+_Issued = tuple[int, set[str], Source | None]
+
 
 def problems(journal: Journal, side: Side = RECEIVABLES) -> tuple[Problem, ...]:
     """Every error in the receivables (payables) of the whole journal, in journal order:
@@ -408,7 +412,7 @@ def problems(journal: Journal, side: Side = RECEIVABLES) -> tuple[Problem, ...]:
         if terms is not None and terms_days(terms) is None and (
                 declaration.tag(side.party) or conventions.party_of_account(declaration.name) is not None):
             found.append((declaration.source, _bad_terms(terms)))
-    issued: dict[tuple[str, str], tuple[int, set[str], Source | None]] = {}
+    issued: dict[tuple[str, str], _Issued] = {}
     payments: list[SidePosting] = []
     for entry in side_postings(journal, side, conventions=conventions):
         if entry.owed < 0:
@@ -422,9 +426,9 @@ def problems(journal: Journal, side: Side = RECEIVABLES) -> tuple[Problem, ...]:
         source = _source(entry)
         earlier = issued.get(key)
         if earlier is None:
-            issued[key] = (id(entry.transaction), {entry.posting.amount.commodity}, source)
+            issued[key] = (id(entry.transaction), {entry.commodity}, source)
         elif earlier[0] == id(entry.transaction):
-            earlier[1].add(entry.posting.amount.commodity)
+            earlier[1].add(entry.commodity)
         else:
             where = f" at {earlier[2].file}:{earlier[2].line}" if earlier[2] else ""
             found.append((source, f"duplicate {side.item} {entry.reference} for {entry.party}: it was already"
@@ -473,21 +477,24 @@ def _date_problems(entry: SidePosting, side: Side) -> list[tuple[Source | None, 
     return found
 
 
-def _reference_problems(entry: SidePosting, issued: dict, issuers: dict[str, list[str]],
+def _reference_problems(entry: SidePosting, issued: dict[tuple[str, str], _Issued], issuers: dict[str, list[str]],
                         side: Side) -> list[tuple[Source | None, str]]:
-    known = issued.get((entry.party, entry.reference))
-    commodity = entry.posting.amount.commodity
+    reference = entry.reference
+    if reference is None:  # a payment that names no invoice has nothing to check
+        return []
+    known = issued.get((entry.party, reference))
+    commodity = entry.commodity
     if known is None:
-        others = sorted(issuers.get(entry.reference, ()))
+        others = sorted(issuers.get(reference, ()))
         article = "an" if side.item[0] in "aeiou" else "a"
-        hint = f" ({entry.reference} is {article} {side.item} of {', '.join(others)})" if others else ""
+        hint = f" ({reference} is {article} {side.item} of {', '.join(others)})" if others else ""
         return [(_tag_source(entry, side.item),
                  f"this payment names {side.item}"
-                 f" {entry.reference}, but {entry.party} has no {side.item} {entry.reference}{hint}")]
+                 f" {reference}, but {entry.party} has no {side.item} {reference}{hint}")]
     if commodity not in known[1]:
         shown = ", ".join(sorted(repr(c) for c in known[1]))
         return [(_source(entry),
-                 f"{side.item} {entry.reference} of {entry.party} is in {shown}, not {commodity!r}:"
+                 f"{side.item} {reference} of {entry.party} is in {shown}, not {commodity!r}:"
                  " commodities are never converted; record the payment in the invoice's commodity"
                  " (with @ for the rate)")]
     return []

@@ -12,20 +12,15 @@ from decimal import Decimal
 
 import attrs
 
-from textledger.receivables.aging import AgingReport, AgingRow, Buckets, DaysOutstanding, aging, collections, days_outstanding
+from textledger.core.records import Amount, Journal, Source
+from textledger.receivables.aging import AgingReport, Buckets, aging
 from textledger.receivables.openitems import (
     PAYABLES,
     RECEIVABLES,
-    Credit,
-    OpenItem,
-    OpenItems,
     Side,
     open_items,
-    parties,
-    problems,
     side_postings,
 )
-from textledger.core.records import Amount, Journal, Source
 
 # Accounts whose postings, next to a decrease of what is owed, make it a credit note rather
 # than a payment: sales given back (receivables) or costs taken back (payables).
@@ -66,7 +61,7 @@ def statement(journal: Journal, party: str, end: dt.date, begin: dt.date | None 
     for entry in side_postings(journal, side, until=end):
         if entry.party != party:
             continue
-        commodity = entry.posting.amount.commodity
+        commodity = entry.commodity
         balance[commodity] = balance.get(commodity, Decimal(0)) + entry.owed
         if begin is not None and entry.transaction.date < begin:
             opening[commodity] = balance[commodity]

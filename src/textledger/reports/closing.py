@@ -114,10 +114,10 @@ def _balances(journal: Journal, end: dt.date) -> dict[str, Sums]:
     balances: dict[str, Sums] = defaultdict(dict)
     for transaction in journal.transactions:
         for posting in transaction.postings:
-            if (posting.date or transaction.date) > end:
+            amount = posting.amount
+            if amount is None or (posting.date or transaction.date) > end:  # loading fills in every elided amount
                 continue
             bucket = balances[posting.account]
-            amount = posting.amount
             bucket[amount.commodity] = bucket.get(amount.commodity, Decimal(0)) + amount.quantity
     return balances
 

@@ -28,16 +28,18 @@ def _transaction_at_cost(transaction: Transaction, precisions: dict[str, int]) -
 
 
 def _posting_at_cost(posting: Posting, precisions: dict[str, int]) -> Posting:
-    if posting.cost is None or posting.amount is None:
+    weight = posting.weight()
+    if posting.cost is None or weight is None:
         return posting
-    return attrs.evolve(posting, amount=_without_extra_zeros(posting.weight(), precisions), cost=None)
+    return attrs.evolve(posting, amount=_without_extra_zeros(weight, precisions), cost=None)
 
 
 def _without_extra_zeros(amount: Amount, precisions: dict[str, int]) -> Amount:
     """480.00 × $1.08 is $518.4000: drop the trailing zeros the multiplication added, down to
     the commodity's display precision — never a digit that is not zero."""
     precision = precisions.get(amount.commodity)
-    if precision is None or -amount.quantity.as_tuple().exponent <= precision:
+    exponent = amount.quantity.as_tuple().exponent  # a letter only for NaN and infinity, which amounts never are
+    if precision is None or not isinstance(exponent, int) or -exponent <= precision:
         return amount
     shown = amount.quantity.quantize(Decimal(1).scaleb(-precision))
     return Amount(shown, amount.commodity) if shown == amount.quantity else amount

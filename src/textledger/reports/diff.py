@@ -18,10 +18,10 @@ from decimal import Decimal
 
 import attrs
 
-from textledger.reports.balances import account_sums
 from textledger.core.loader import load
 from textledger.core.query import Query
 from textledger.core.records import Journal, JournalError
+from textledger.reports.balances import account_sums
 
 WORKING_TREE = "working tree"
 
@@ -98,7 +98,10 @@ def load_at_revision(path: str, revision: str) -> Journal:
     with tempfile.TemporaryDirectory(prefix="textledger-diff-") as tree:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             # the "data" filter refuses links and paths that leave the folder (Python >= 3.11.4)
-            tar.extractall(tree, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(tree, filter="data")
+            else:
+                tar.extractall(tree)
         try:
             return load(os.path.join(tree, relative))
         except JournalError as error:

@@ -21,12 +21,12 @@ from decimal import Decimal
 
 import attrs
 
-from textledger.render import tables as render
 from textledger.core.accounts import AccountType, AccountTypes
-from textledger.reports.budget import budget_goals
 from textledger.core.amounts import format_amount
 from textledger.core.periods import Interval, Period, advance, label, split, start_of
 from textledger.core.records import Journal, Style
+from textledger.render import tables as render
+from textledger.reports.budget import budget_goals
 from textledger.reports.statements import (
     Balance,
     Line,
@@ -279,7 +279,7 @@ def _income(context: _Context) -> PackSection:
             rows.append(_income_row(context, line.label, line.depth, "account",
                                     [{a.commodity: a.quantity for a in c} for c in line.cells], kind, show_last_year))
         rows.append(_income_row(context, f"Total {title.lower()}", 0, "total", total, kind, show_last_year))
-    net = [{} for _ in range(5)]
+    net: list[Sums] = [{} for _ in range(5)]
     for index in range(5):
         add_into(net[index], totals[AccountType.REVENUE][index])
         add_into(net[index], totals[AccountType.EXPENSE][index], -1)
@@ -319,7 +319,7 @@ def _tone(variance: Sums, favourable: int) -> str:
 def _main_commodity(journal: Journal, options: PackOptions) -> str:
     if options.value_in:
         return options.value_in
-    counts = Counter(p.amount.commodity for t in journal.transactions for p in t.postings)
+    counts = Counter(p.amount.commodity for t in journal.transactions for p in t.postings if p.amount is not None)
     return counts.most_common(1)[0][0] if counts else ""
 
 
@@ -343,7 +343,7 @@ def _summary(context: _Context) -> PackSection:
                       Series("Expenses", tuple(value(c) for c in expenses.cells))), commodity)
     figures = income_statement(journal, (month, context.year_to_date), context.statement_options(), context.types)
     cash = cash_flow(journal, (month,), context.statement_options(), context.types)
-    start_cash, change, end_cash = cash.summary
+    start_cash, _change, end_cash = cash.summary
     goals = _budget_totals(context)
     rows = []
     for line, goal in ((figures.sections[0].total, goals[0]), (figures.sections[1].total, goals[1]),
@@ -354,7 +354,7 @@ def _summary(context: _Context) -> PackSection:
     rows.append(Row(("Cash at start of month", context.text(start_cash.cells[0]), "", "")))
     rows.append(Row(("Cash at end of month", context.text(end_cash.cells[0]), "", ""), 0, "total"))
     table = Table(("", "This month", "Budget", "Year to date"), tuple(rows))
-    notes = ()
+    notes: tuple[str, ...] = ()
     if any(len(c) > 1 or (c and c[0].commodity != commodity) for c in revenue.cells + expenses.cells):
         notes = (f"The chart shows amounts in {commodity} only; value everything in one commodity with -X.",)
     return PackSection("summary", "At a glance", (table,), (chart,), notes)
@@ -418,7 +418,7 @@ def _cash(context: _Context) -> PackSection:
 
 def table_text(table: Table) -> str:
     """An aligned text table; a blank line before each section heading but the first."""
-    rows = []
+    rows: list[list[str]] = []
     for row in table.rows:
         if row.kind == "spacer" or (row.kind == "heading" and rows):
             rows.append([" "] + [""] * (len(row.cells) - 1))  # a space: tabulate drops empty multi-line rows

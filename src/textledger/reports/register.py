@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import attrs
 
-from textledger.reports.balances import clip
 from textledger.core.query import Query
 from textledger.core.records import Amount, Journal, Source
+from textledger.reports.balances import clip
 
 
 @attrs.frozen

@@ -21,18 +21,19 @@ from __future__ import annotations
 
 import bisect
 import decimal
+import itertools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import attrs
 
 from textledger.core.accounts import AccountType, AccountTypes
-from textledger.reports.balances import clip
-from textledger.inventory.costing import InventoryAccounts
 from textledger.core.periods import Period
 from textledger.core.query import Query
 from textledger.core.records import Amount, Journal, PostingKind
+from textledger.inventory.costing import InventoryAccounts
+from textledger.reports.balances import clip
 from textledger.reports.valuation import PriceTable
 
 Sums = dict[str, Decimal]
@@ -98,7 +99,7 @@ class Options:
 
 
 def _contiguous(periods: tuple[Period, ...]) -> bool:
-    return all(a.end == b.start for a, b in zip(periods, periods[1:]))
+    return all(a.end == b.start for a, b in itertools.pairwise(periods))
 
 
 def column_sums(journal: Journal, periods: tuple[Period, ...], query: Query = Query(),
@@ -192,15 +193,15 @@ def account_lines(sums: dict[str, list[Sums]], width: int, sign: int, options: O
         parts = account.split(":")
         if len(parts) <= skip:
             continue
-        cells = _cells(inclusive[account], sign)
-        if not options.empty and not any(cells):
+        shown = _cells(inclusive[account], sign)
+        if not options.empty and not any(shown):
             continue
-        lines.append(Line(parts[-1], account, len(parts) - skip, cells))
+        lines.append(Line(parts[-1], account, len(parts) - skip, shown))
     return lines
 
 
 def _section(title: str, total_label: str, sums: dict[str, list[Sums]], width: int, sign: int,
-             options: Options, extra: list[Line] = ()) -> Section:
+             options: Options, extra: Sequence[Line] = ()) -> Section:
     lines = account_lines(clipped(sums, options.depth, width), width, sign, options) + list(extra)
     total = _total(list(sums.values()), width, sign)
     for line in extra:  # computed lines are already signed for display
@@ -322,7 +323,7 @@ def cash_flow(journal: Journal, periods: tuple[Period, ...], options: Options = 
         sources = _section("Cash flows by account", "Net change in cash", flows, width, 1, options, extra)
         accounts = _section("Cash accounts", "Net change in cash", changes, width, 1, options)
         end = _total(list(closing.values()), width)
-        start = [{} for _ in range(width)]
+        start: list[Sums] = [{} for _ in range(width)]
         for index in range(width):
             add_into(start[index], end[index])
             add_into(start[index], _line_sum(accounts.total, index), -1)

@@ -96,4 +96,5 @@ class PriceTable:
 def _trimmed(quantity: Decimal) -> Decimal:
     """The same number without trailing zeros after the point ($523.2000 is $523.20 once styled)."""
     normal = quantity.normalize(EXACT)
-    return normal if normal.as_tuple().exponent <= 0 else normal.quantize(Decimal(1))
+    exponent = normal.as_tuple().exponent  # a letter only for NaN and infinity, which amounts never are
+    return normal if not isinstance(exponent, int) or exponent <= 0 else normal.quantize(Decimal(1))
