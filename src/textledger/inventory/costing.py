@@ -278,7 +278,8 @@ def _precisions(transactions: Sequence[Transaction], commodities: Iterable[Commo
         for posting in transaction.postings:
             cost = posting.cost
             if cost is not None and not cost.inferred:
-                decimals = max(-cost.amount.quantity.as_tuple().exponent, 0)
+                exponent = cost.amount.quantity.as_tuple().exponent  # a letter only for NaN and infinity
+                decimals = max(-exponent, 0) if isinstance(exponent, int) else 0
                 if decimals > widest.get(cost.amount.commodity, -1):
                     widest[cost.amount.commodity] = decimals
     widest.update((d.symbol, d.style.precision) for d in commodities if d.style is not None)
@@ -316,36 +317,39 @@ class _Books:
         self.issues.append(Issue(posting, message, warning=warning))
 
     def transaction(self, transaction: Transaction) -> Transaction:
-        moves = [(index, posting) for index, posting in enumerate(transaction.postings)
+        moves = [(index, posting, posting.amount) for index, posting in enumerate(transaction.postings)
                  if posting.kind is PostingKind.REAL and posting.amount is not None and posting.amount.quantity
                  and posting.amount.commodity in self.items and posting.account in self.inventory]
         if not moves:
             return transaction
         postings = list(transaction.postings)
         moved: dict[str, list[Piece]] = defaultdict(list)  # relieved here: what a transfer moves
-        for index, posting in moves:
-            if posting.amount.quantity < 0:
-                postings[index] = self.reduce(transaction, posting, moved)
-        for index, posting in moves:
-            if posting.amount.quantity > 0:
-                postings[index] = self.increase(transaction, posting, moved, len(moves) == 1)
+        for index, posting, amount in moves:
+            if amount.quantity < 0:
+                postings[index] = self.reduce(transaction, posting, amount, moved)
+        for index, posting, amount in moves:
+            if amount.quantity > 0:
+                postings[index] = self.increase(transaction, posting, amount, moved, len(moves) == 1)
         return attrs.evolve(transaction, postings=tuple(postings))
 
     # ------------------------------------------------------------ stock leaving
 
-    def reduce(self, transaction: Transaction, posting: Posting, moved: dict[str, list[Piece]]) -> Posting:
-        item, account = posting.amount.commodity, posting.account
+    def reduce(self, transaction: Transaction, posting: Posting, amount: Amount,
+               moved: dict[str, list[Piece]]) -> Posting:
+        """`amount`: the posting's (it moves stock, so it has one)."""
+        item, account = amount.commodity, posting.account
         pool = self.pool(item, account)
-        wanted = -posting.amount.quantity
+        wanted = -amount.quantity
         on_hand = pool.on_hand()
         if wanted > on_hand and posting.tag(NEGATIVE_STOCK) is None:
             left = max(on_hand, Decimal(0))
-            self.problem(posting, f"taking {self.show(wanted, item)} from {account}, but only {format_number(left, self.styles.get(item, DEFAULT_STYLE))}"
+            self.problem(posting, f"taking {self.show(wanted, item)} from {account},"
+                                  f" but only {format_number(left, self.styles.get(item, DEFAULT_STYLE))}"
                                   f" {'is' if left == 1 else 'are'} on hand on {transaction.date.isoformat()}"
                                   f" (tag the posting `{NEGATIVE_STOCK}:` to allow it)")
         pieces, short = pool.take(wanted, self.rounding(pool.currency))
         if short:
-            known = self.shortfall_unit(posting, pool)
+            known = self.shortfall_unit(posting, amount, pool)
             if known is None:
                 self.problem(posting, f"no cost is known for {item} in {account} on {transaction.date.isoformat()}:"
                                       f" write this posting's cost (`@ …`)")
@@ -357,6 +361,8 @@ class _Books:
         _, value = _total(pieces)
         if posting.cost is not None:
             return self.named_reduction(posting, pool, pieces, value, moved)
+        if pool.currency is None:  # never: what was taken came from lots or a shortfall, both priced
+            return posting
         moved[item].extend(pieces)
         return attrs.evolve(posting, cost=Cost(Amount(value, pool.currency), total=True, inferred=True))
 
@@ -367,7 +373,7 @@ class _Books:
         unless tagged `keep-cost:` and some units are left to carry the difference."""
         item = posting.amount.commodity
         named = posting.cost.convert(posting.amount.quantity)
-        if not self.same_currency(posting, pool, named.commodity):
+        if not self.same_currency(posting, item, pool, named.commodity):
             return posting
         written = -named.quantity
         if written == value:
@@ -387,37 +393,38 @@ class _Books:
             pool.revalue(value - written)
         return posting
 
-    def shortfall_unit(self, posting: Posting, pool: _Pool) -> tuple[Decimal, str] | None:
+    def shortfall_unit(self, posting: Posting, amount: Amount, pool: _Pool) -> tuple[Decimal, str] | None:
         """(unit cost, currency) for units taken beyond what is on hand: the cost written on
         the posting, else the last unit relieved here, else in any location of the item."""
         if posting.cost is not None:
-            named = posting.cost.convert(posting.amount.quantity)
-            return named.quantity / posting.amount.quantity, named.commodity
+            named = posting.cost.convert(amount.quantity)
+            return named.quantity / amount.quantity, named.commodity
         if pool.last_unit is not None and pool.currency is not None:
             return pool.last_unit, pool.currency
-        item = posting.amount.commodity
+        item = amount.commodity
         for (symbol, _), other in reversed(self.pools.items()):
             if symbol == item and other.last_unit is not None and other.currency is not None:
                 return other.last_unit, other.currency
         return None
 
-    def same_currency(self, posting: Posting, pool: _Pool, currency: str) -> bool:
+    def same_currency(self, posting: Posting, item: str, pool: _Pool, currency: str) -> bool:
         if pool.currency is None:
             pool.currency = currency
             return True
         if pool.currency == currency:
             return True
-        self.problem(posting, f"{posting.amount.commodity} in {posting.account} is kept at cost in"
+        self.problem(posting, f"{item} in {posting.account} is kept at cost in"
                               f" {pool.currency!r}, but this cost is in {currency!r}: write it in {pool.currency!r}")
         return False
 
     # ------------------------------------------------------------ stock coming in
 
-    def increase(self, transaction: Transaction, posting: Posting, moved: dict[str, list[Piece]],
+    def increase(self, transaction: Transaction, posting: Posting, amount: Amount, moved: dict[str, list[Piece]],
                  alone: bool) -> Posting:
-        item, account = posting.amount.commodity, posting.account
+        """`amount`: the posting's (it moves stock, so it has one)."""
+        item, account = amount.commodity, posting.account
         pool = self.pool(item, account)
-        wanted = posting.amount.quantity
+        wanted = amount.quantity
         queue = moved.get(item)
         if queue:
             taken, rest = _split(queue, wanted, self.rounding(pool.currency))
@@ -425,19 +432,20 @@ class _Books:
             written = posting.cost.convert(wanted).quantity if posting.cost is not None else None
             if quantity == wanted and written in (None, value):
                 moved[item] = rest
-                if not self.same_currency(posting, pool, self.currency_of(item, transaction, posting)):
+                currency = self.currency_of(item, transaction, posting)
+                if not self.same_currency(posting, item, pool, currency):
                     return posting
                 for piece in taken:
                     pool.add(piece.quantity, piece.value, piece.date)
-                return posting if written is not None else self.inferred(posting, value, pool.currency)
+                return posting if written is not None else self.inferred(posting, value, currency)
         if posting.cost is not None:
             named = posting.cost.convert(wanted)
-            if self.same_currency(posting, pool, named.commodity):
+            if self.same_currency(posting, item, pool, named.commodity):
                 pool.add(wanted, named.quantity, transaction.date)
             return posting
-        implied = _implied_cost(transaction, posting) if alone else None
+        implied = _implied_cost(transaction, posting, item) if alone else None
         if implied is not None:
-            if self.same_currency(posting, pool, implied.commodity):
+            if self.same_currency(posting, item, pool, implied.commodity):
                 pool.add(wanted, implied.quantity, transaction.date)
                 return self.inferred(posting, implied.quantity, implied.commodity)
             return posting
@@ -465,7 +473,7 @@ class _Books:
         return attrs.evolve(posting, cost=Cost(Amount(value, currency), total=True, inferred=True))
 
 
-def _implied_cost(transaction: Transaction, posting: Posting) -> Amount | None:
+def _implied_cost(transaction: Transaction, posting: Posting, item: str) -> Amount | None:
     """What the rest of a fully written transaction pays for this increase, when it is all in
     one other commodity (`24 PRINTS` against `$-156.00`: $156.00), else None."""
     sums: dict[str, Decimal] = {}
@@ -477,6 +485,6 @@ def _implied_cost(transaction: Transaction, posting: Posting) -> Amount | None:
             return None
         sums[weight.commodity] = sums.get(weight.commodity, Decimal(0)) + weight.quantity
     left = [(commodity, quantity) for commodity, quantity in sums.items() if quantity]
-    if len(left) != 1 or left[0][0] == posting.amount.commodity or left[0][1] > 0:
+    if len(left) != 1 or left[0][0] == item or left[0][1] > 0:
         return None
     return Amount(-left[0][1], left[0][0])

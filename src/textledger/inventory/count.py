@@ -27,9 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
-from textledger.inventory.costing import InventoryAccounts, relieve
 from textledger.core.amounts import decimal_string
-from textledger.inventory.stock import StockPosition, items, stock_positions
 from textledger.core.records import (
     Amount,
     Cost,
@@ -40,6 +38,8 @@ from textledger.core.records import (
     Transaction,
     tag_value,
 )
+from textledger.inventory.costing import InventoryAccounts, relieve
+from textledger.inventory.stock import StockPosition, items, stock_positions
 
 __all__ = ["CountRow", "StockCheck", "Variance", "DEFAULT_ACCOUNT", "read_count", "stock_check", "TAG"]
 
@@ -47,6 +47,8 @@ DEFAULT_ACCOUNT = "Expenses:Inventory Shrinkage"
 TAG = "stockcheck"
 HEADER = ("item", "location", "counted")
 _ZERO = Decimal(0)
+# a (item, location) to bring to a counted quantity, with the count row it comes from (None: not counted)
+_Wanted = tuple[tuple[str, str], Decimal, Source | None]
 
 
 @attrs.frozen(kw_only=True)
@@ -211,7 +213,7 @@ def stock_check(journal: Journal, rows: list[CountRow], date: dt.date, count: st
                                               " add the counts into one row"))
             continue
         counted[(row.item, place)] = row
-    wanted = [(key, row.counted, row.source) for key, row in counted.items()]
+    wanted: list[_Wanted] = [(key, row.counted, row.source) for key, row in counted.items()]
     missing = [p for key, p in books.items() if key not in counted and p.quantity]
     if missing_as_zero:
         wanted += [((p.item, p.location), _ZERO, None) for p in missing]
@@ -275,7 +277,7 @@ def _currency(books: dict[tuple[str, str], StockPosition], item: str) -> str:
     return ""
 
 
-def _adjustment(journal: Journal, differing, books, date: dt.date, count: str, account: str
+def _adjustment(journal: Journal, differing: list[_Wanted], books, date: dt.date, count: str, account: str
                 ) -> tuple[Transaction | None, dict[tuple[str, str], Amount], list[Problem]]:
     """The entry that brings the books to the count, each difference's value, and a problem
     for each difference no cost is known for."""
@@ -301,16 +303,21 @@ def _adjustment(journal: Journal, differing, books, date: dt.date, count: str, a
     # the loader's own cost relief, run over the books with this entry last on its date
     relieved, _ = relieve(list(journal.transactions) + [transaction], journal.accounts, journal.commodities, styles)
     costed = relieved[-1].postings
-    found = [Problem(source.file, source.line, 1, f"no cost is known for {posting.amount.commodity} in"
+    # one posting per difference, in order: its item and place are the difference's
+    found = [Problem(source.file, source.line, 1, f"no cost is known for {item} in"
                                                   f" {posting.account}: none is on hand or has left it;"
                                                   " record this difference by hand, with its cost")
-             for posting, (_, _, source) in zip(costed, differing) if posting.cost is None and source is not None]
+             for posting, ((item, _), _, source) in zip(costed, differing) if posting.cost is None and source is not None]
     if any(posting.cost is None for posting in costed):
         return None, {}, found
-    values = {(posting.amount.commodity, posting.account): posting.weight() for posting in costed}
+    values: dict[tuple[str, str], Amount] = {}
+    for posting, ((item, _), _, _) in zip(costed, differing):
+        weight = posting.weight()
+        if weight is not None:  # always: each posting has its amount and, here, its cost
+            values[(item, posting.account)] = weight
     total: dict[str, Decimal] = {}
-    for value in values.values():
-        total[value.commodity] = total.get(value.commodity, _ZERO) + value.quantity
+    for weight in values.values():
+        total[weight.commodity] = total.get(weight.commodity, _ZERO) + weight.quantity
     offsets = tuple(Posting(account=account, amount=Amount(-quantity, commodity), tags=tags)
                     for commodity, quantity in sorted(total.items()))
     return attrs.evolve(transaction, postings=tuple(costed) + offsets), values, []

@@ -33,10 +33,10 @@ from decimal import Decimal
 
 import attrs
 
-from textledger.inventory.stock import is_inventory_account, items
 from textledger.core.lines import LineError, parse_amount
-from textledger.receivables.openitems import PAYABLES, Conventions
 from textledger.core.records import Amount, Journal, Posting, Problem, Source, Transaction
+from textledger.inventory.stock import is_inventory_account, items
+from textledger.receivables.openitems import PAYABLES, Conventions
 
 __all__ = [
     "COMPLETE", "OPEN", "PARTLY_RECEIVED", "RECEIVED_NOT_BILLED", "BILLED_NOT_RECEIVED", "STATES",
@@ -113,7 +113,7 @@ class _Where:
     """Where a finding points: an entry (transaction or posting) and, for an `order:` or
     `billed:` comment line, its place among the entry's item lines and the column in it."""
 
-    source: Source
+    source: Source | None
     item_line: int | None = None
     column: int = 1   # 1-based, within the comment text of an item line
 
@@ -157,11 +157,11 @@ def _read(journal: Journal) -> _Books:
     return books
 
 
-def _item_lines(transaction: Transaction) -> list[tuple[str, Source, str]]:
+def _item_lines(transaction: Transaction) -> list[tuple[str, Source | None, str | None]]:
     """The `order:`/`billed:` comment lines of a transaction, in file order, each with the
     `po:` number that applies to it and the source of the entry it belongs to."""
     found = []
-    owners: list[tuple[str, str | None, Source]] = [(transaction.comment, transaction.tag("po"), transaction.source)]
+    owners: list[tuple[str, str | None, Source | None]] = [(transaction.comment, transaction.tag("po"), transaction.source)]
     seen = set()
     for posting in transaction.postings:
         key = posting.source.line if posting.source else id(posting)
@@ -180,6 +180,8 @@ def _parse_item_line(text: str, marks: dict[str, str]) -> tuple[str, Amount, Amo
     """`order: 40 PRINTA2 @ $6.50` → (kind, Amount(40, PRINTA2), total cost, column of the
     quantity); LineError (column 0-based in `text`) when it is not written that way."""
     head = _ITEM_LINE_RE.match(text)
+    if head is None:  # never: _item_lines passes only the lines that match
+        raise LineError(0, "not an `order:` or `billed:` line")
     start = head.end()
     rest = text[start:]
     at = _COST_RE.search(rest)
@@ -213,8 +215,9 @@ def _read_order(books: _Books, transaction: Transaction, known_items: set[str], 
         return
     if number in books.orders:
         first = books.orders[number].source
-        books.findings.append(_Finding(where, f"purchase order {number} is declared twice"
-                                              f" (first at {first.file}:{first.line}): give this one its own number"))
+        at = f" (first at {first.file}:{first.line})" if first is not None else ""
+        books.findings.append(_Finding(where, f"purchase order {number} is declared twice{at}:"
+                                              " give this one its own number"))
         return
     lines: list[OrderLine] = []
     for kind, quantity, total, spot, source, _ in _read_item_lines(books, transaction, marks):
@@ -274,13 +277,13 @@ def _read_movements(books: _Books, transaction: Transaction, is_receipt, payable
     """The receipts and bills of one transaction with postings."""
     receipts = []
     for posting in transaction.postings:
-        number = posting.tag("po")
-        if is_receipt(posting):
-            receipts.append(_Movement("received", number, posting.amount.commodity, posting.amount.quantity,
+        number, amount = posting.tag("po"), posting.amount
+        if number is not None and amount is not None and is_receipt(posting):  # a receipt has both
+            receipts.append(_Movement("received", number, amount.commodity, amount.quantity,
                                       _value(posting), transaction.date, _Where(posting.source or transaction.source)))
     books.movements.extend(receipts)
     billed = []
-    for kind, quantity, total, spot, source, number in _read_item_lines(books, transaction, marks):
+    for kind, quantity, total, spot, _, number in _read_item_lines(books, transaction, marks):
         if kind == "order":
             books.findings.append(_Finding(spot, "an `order:` line belongs to a purchase order, an entry tagged"
                                                  " `po:` with no postings; this entry has postings"))
@@ -414,6 +417,8 @@ def problems(journal: Journal, lines: Mapping[str, Sequence[str]] | None = None)
 def _problem(finding: _Finding, journal: Journal, lines: Mapping[str, Sequence[str]] | None) -> Problem:
     where = finding.where
     source = where.source
+    if source is None:  # an entry built in code, not read from a file
+        return Problem("<unknown>", 0, 0, finding.message)
     text = list(lines.get(source.file, ())) if lines else []
     number, column = source.line, 1
     if where.item_line is not None and text:

@@ -16,8 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import attrs
 
 from textledger.core.accounts import AccountType, AccountTypes
-from textledger.inventory.costing import DEFAULT_METHOD, InventoryAccounts, costing_of, is_item_declaration
 from textledger.core.records import Amount, Journal, Posting, PostingKind, Transaction, tag_value
+from textledger.inventory.costing import DEFAULT_METHOD, InventoryAccounts, costing_of, is_item_declaration
 
 ZERO = Decimal(0)
 
@@ -212,11 +212,13 @@ def _attributed(transaction: Transaction, income: list[Posting], sold: dict[str,
     shares: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     untagged: dict[str, Decimal] = defaultdict(Decimal)
     for posting in income:
-        tagged = posting.tag("item")
+        written, tagged = posting.amount, posting.tag("item")
+        if written is None:  # never: the income postings are those with an amount
+            continue
         if tagged:
-            shares[(tagged.strip(), posting.amount.commodity)] -= posting.amount.quantity
+            shares[(tagged.strip(), written.commodity)] -= written.quantity
         else:
-            untagged[posting.amount.commodity] -= posting.amount.quantity
+            untagged[written.commodity] -= written.quantity
     basis = sold if any(sold.values()) else sold_units
     total = sum(basis.values(), ZERO)
     symbols = sorted(basis)
