@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from textledger.receivables.aging import Buckets, aging, days_outstanding
 from textledger.core.amounts import format_amount
-from textledger.reports.monthend import ZERO, PackSection, Row, Table
-from textledger.receivables.openitems import PAYABLES, RECEIVABLES, open_items
-from textledger.payroll.slips import PayrollRules
-from textledger.payroll.reports import liabilities, register
 from textledger.core.periods import Period
 from textledger.core.records import Amount, Journal, Style
+from textledger.payroll.reports import liabilities, register
+from textledger.payroll.slips import PayrollRules
+from textledger.receivables.aging import Buckets, aging, days_outstanding
+from textledger.receivables.openitems import PAYABLES, RECEIVABLES, open_items
+from textledger.reports.monthend import ZERO, PackSection, Row, Table
 
 _SHOWN_PARTIES = 8  # the biggest balances; the rest are summed into one row
 _DSO_DAYS = 90      # DSO over the last quarter: long enough to be steady, short enough to move

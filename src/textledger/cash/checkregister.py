@@ -22,8 +22,8 @@ from decimal import Decimal
 
 import attrs
 
-from textledger.core import records
 from textledger.cash.matching import effective_date
+from textledger.core import records
 
 VOIDED, CLEARED, OUTSTANDING, ISSUED = "voided", "cleared", "outstanding", "issued"
 STATES = (CLEARED, OUTSTANDING, ISSUED, VOIDED)

@@ -20,11 +20,11 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
+from textledger.cash.matching import account_postings
+from textledger.cash.reconcile import Reconciliation
 from textledger.core import records
 from textledger.core.amounts import format_amount
-from textledger.cash.matching import account_postings
 from textledger.core.printer import format_entry
-from textledger.cash.reconcile import Reconciliation
 
 # the account name (single spaces inside it), then the gap before the amount or comment
 _ACCOUNT_AND_GAP = re.compile(r"((?:[^ \t]| (?=[^ \t]))+)( +)(?=\S)")

@@ -35,8 +35,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import attrs
 
 from textledger.core.accounts import AccountType, AccountTypes
-from textledger.reports.budget import period_problem
-from textledger.receivables.openitems import PAYABLES, RECEIVABLES, Conventions, open_items, side_postings
+from textledger.core.periods import PeriodExpressionError, parse_schedule
+from textledger.core.query import Query
+from textledger.core.records import Amount, Journal, JournalError, Problem
 from textledger.payroll.slips import (
     PayrollError,
     PayrollRules,
@@ -46,9 +47,8 @@ from textledger.payroll.slips import (
     pay_dates,
     recorded_runs,
 )
-from textledger.core.periods import PeriodExpressionError, parse_schedule
-from textledger.core.query import Query
-from textledger.core.records import Amount, Journal, JournalError, Problem
+from textledger.receivables.openitems import PAYABLES, RECEIVABLES, Conventions, open_items, side_postings
+from textledger.reports.budget import period_problem
 
 ZERO = Decimal(0)
 WEEK = dt.timedelta(days=7)

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import attrs
 
 from textledger.cash.bankcsv import StatementLine
-from textledger.core.lines import parse_tags
 from textledger.cash.matching import Match, match_statement
+from textledger.core.lines import parse_tags
 from textledger.core.records import Journal, Posting, Style, Transaction
 
 FINGERPRINT_TAG = "fingerprint"

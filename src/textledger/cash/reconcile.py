@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from textledger.core import records
 from textledger.cash.matching import Match, Matching, account_postings, effective_date, match_statement
+from textledger.core import records
 
 if TYPE_CHECKING:
     from textledger.cash.bankcsv import StatementLine

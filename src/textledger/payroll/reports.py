@@ -14,6 +14,7 @@ from decimal import Decimal
 import attrs
 
 from textledger.core.amounts import format_amount
+from textledger.core.records import Amount, Journal, Posting, Problem, Transaction
 from textledger.payroll.slips import (
     CENT,
     PayrollError,
@@ -24,7 +25,6 @@ from textledger.payroll.slips import (
     recorded_runs,
     slip_transaction,
 )
-from textledger.core.records import Amount, Journal, Posting, Problem, Transaction
 
 _ZERO = Decimal(0)
 

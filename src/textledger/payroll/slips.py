@@ -19,7 +19,6 @@ import attrs
 
 from textledger.core.amounts import decimal_string
 from textledger.core.lines import parse_tags
-from textledger.payroll.rules import ALL_PRETAX
 from textledger.core.records import (
     Amount,
     Bracket,
@@ -30,6 +29,7 @@ from textledger.core.records import (
     Posting,
     Transaction,
 )
+from textledger.payroll.rules import ALL_PRETAX
 
 PERIODS_PER_YEAR = {"weekly": 52, "biweekly": 26, "semimonthly": 24, "monthly": 12}
 _PERIOD_DAYS = {"weekly": 7, "biweekly": 14}
