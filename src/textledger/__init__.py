@@ -1,10 +1,10 @@
 """textledger: plain-text double-entry bookkeeping for small businesses.
 
 Load a journal with `load(path)` or `loads(text)`; the engine functions take the
-resulting `Journal` (a frozen value) and return plain data.
+resulting `Journal` (a frozen value) and return plain data. `check(journal_or_path)`
+returns every problem `textledger check` reports. docs/architecture.md maps the packages.
 """
 
-from textledger.core.loader import load, loads
 from textledger.core.records import (
     AccountDeclaration,
     Amount,
@@ -22,9 +22,10 @@ from textledger.core.records import (
     Style,
     Transaction,
 )
+from textledger.pipeline import check, load, loads
 
 __all__ = [
     "AccountDeclaration", "Amount", "Assertion", "CommodityDeclaration", "Cost", "Journal",
     "JournalError", "PeriodicTransaction", "Posting", "PostingKind", "Price", "Problem",
-    "Source", "Style", "Transaction", "load", "loads",
+    "Source", "Style", "Transaction", "check", "load", "loads",
 ]

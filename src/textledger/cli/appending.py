@@ -14,7 +14,7 @@ from collections.abc import Callable
 import attrs
 
 from textledger.io.atomic import write_atomic
-from textledger.core.loader import load
+from textledger.pipeline import load
 from textledger.core.records import Journal, JournalError, Problem
 from textledger.io.rewrite import trial_load
 from textledger.cli.base import UsageError

@@ -21,7 +21,7 @@ from textledger.cash.checkregister import STATES, CheckRegister, check_register,
 from textledger.cash.clearing import ClearingError, assertion_file, changes
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.lines import LineError, parse_amount
-from textledger.core.loader import STDIN
+from textledger.core.expand import STDIN
 from textledger.core.query import QueryError, parse_date_bound
 from textledger.cash.reconcile import BookItem, Reconciliation, account_commodities, reconcile
 from textledger.core.records import Amount, Journal

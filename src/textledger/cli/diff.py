@@ -6,8 +6,10 @@ from decimal import Decimal
 
 from textledger.render import tables as render
 from textledger.core.amounts import decimal_string, format_amount
-from textledger.reports.diff import WORKING_TREE, GitError, journal_diff, load_at_revision
-from textledger.core.loader import STDIN, load
+from textledger.io.git import WORKING_TREE, GitError, load_at_revision
+from textledger.reports.diff import journal_diff
+from textledger.core.expand import STDIN
+from textledger.pipeline import load
 from textledger.core.records import Amount
 from textledger.cli.base import Command, UsageError, journal_files, query_from_args
 

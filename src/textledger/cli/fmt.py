@@ -11,7 +11,8 @@ import attrs
 
 from textledger.io.atomic import write_atomic
 from textledger.core.fmt import AMOUNT_COLUMN, declared_styles, format_text, same_meaning
-from textledger.core.loader import STDIN, load, loads
+from textledger.core.expand import STDIN
+from textledger.pipeline import load, loads
 from textledger.core.records import Journal, JournalError, Problem, Style
 from textledger.cli.base import Command, UsageError, journal_files
 

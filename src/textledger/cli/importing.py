@@ -15,7 +15,8 @@ from textledger.cash.bankcsv import StatementLine, load_rules, read_statement, r
 from textledger.core.fmt import format_text
 from textledger.core.amounts import decimal_string
 from textledger.cash.importer import ImportPlan, default_styles, fingerprints, plan_import, statement_transaction
-from textledger.core.loader import STDIN, load
+from textledger.core.expand import STDIN
+from textledger.pipeline import load
 from textledger.core.printer import format_entry
 from textledger.core.records import Journal, Style
 from textledger.cli.appending import append_checked

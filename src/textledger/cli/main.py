@@ -13,7 +13,7 @@ import sys
 
 from textledger.cli import ALL
 from textledger.cli.base import Command, UsageError, journal_files, query_from_args
-from textledger.core.loader import load
+from textledger.pipeline import load
 from textledger.core.query import QueryError
 from textledger.core.records import JournalError
 

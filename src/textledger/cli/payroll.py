@@ -15,7 +15,7 @@ from decimal import Decimal
 from textledger.render import tables as render
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.lines import LineError, parse_date, parse_posting
-from textledger.core.loader import STDIN
+from textledger.core.expand import STDIN
 from textledger.payroll.slips import (
     CENT,
     PayrollError,

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from textledger.render import tables as render
 from textledger.core.amounts import decimal_string, format_amount
-from textledger.core.loader import STDIN
+from textledger.core.expand import STDIN
 from textledger.core.printer import format_entry
 from textledger.inventory.purchasing import COMPLETE, MatchLine, problems, three_way_match
 from textledger.core.query import QueryError, parse_date_bound

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
@@ -207,6 +208,26 @@ class Directive:
     source: Source
 
 
+@attrs.frozen
+class SourceMap:
+    """Each file's lines as the parser read them, so that a problem found at any stage
+    gets the text of its line from one place (nothing re-reads a file to show an error)."""
+
+    files: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def line(self, file: str, number: int) -> str:
+        """The text of 1-based line `number` of `file` ("" when there is no such line)."""
+        for name, lines in self.files:
+            if name == file:
+                return lines[number - 1] if 0 < number <= len(lines) else ""
+        return ""
+
+    def with_context(self, problems: Iterable[Problem]) -> list[Problem]:
+        """The problems, each that has no context given the text of its line."""
+        return [problem if problem.context else attrs.evolve(problem, context=self.line(problem.file, problem.line))
+                for problem in problems]
+
+
 @attrs.frozen(kw_only=True)
 class Journal:
     """A loaded, balanced journal. Transactions are in date order, file order within a date."""
@@ -223,6 +244,7 @@ class Journal:
     # readable by ledger and hledger), so they are left out of equality too.
     deductions: tuple[DeductionRule, ...] = attrs.field(default=(), eq=False)
     employees: tuple[Employee, ...] = attrs.field(default=(), eq=False)
+    sources: SourceMap = attrs.field(factory=SourceMap, eq=False, repr=False)
 
     def style_map(self) -> dict[str, Style]:
         """Display style per commodity: declared, else inferred from the amounts."""

@@ -40,6 +40,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import attrs
 
 from textledger.core.amounts import DEFAULT_STYLE, format_amount, format_number
+from textledger.core.book import Declarations
+from textledger.core.columns import amount_column, text_column
 from textledger.core.records import (
     AccountDeclaration,
     Amount,
@@ -47,6 +49,7 @@ from textledger.core.records import (
     Cost,
     Posting,
     PostingKind,
+    Problem,
     Style,
     Transaction,
     tag_value,
@@ -488,3 +491,16 @@ def _implied_cost(transaction: Transaction, posting: Posting, item: str) -> Amou
     if len(left) != 1 or left[0][0] == item or left[0][1] > 0:
         return None
     return Amount(-left[0][1], left[0][0])
+
+
+def booking_step(entries: list[Transaction], declarations: Declarations) -> tuple[list[Transaction], list[Problem]]:
+    """Inventory's step in booking: stock that leaves gets the cost its item's method says,
+    in date order, so that balancing can infer the cost of goods in money."""
+    relieved, issues = relieve(entries, declarations.accounts, declarations.commodities, dict(declarations.styles))
+    problems = []
+    for issue in issues:
+        source = issue.record.source
+        text = declarations.sources.line(source.file, source.line)
+        column = text_column(text, issue.point_at) if issue.point_at else amount_column(text, issue.record)
+        problems.append(Problem(source.file, source.line, column, issue.message, text, issue.warning))
+    return relieved, problems

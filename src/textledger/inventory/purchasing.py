@@ -455,3 +455,8 @@ def _item_line_position(text: list[str], first: int, index: int) -> tuple[int, i
             if seen == index:
                 return number, offset + 1
     return None
+
+
+def check(journal: Journal) -> list[Problem]:
+    """`problems` as a check, each `order:`/`billed:` problem at its own line."""
+    return problems(journal, dict(journal.sources.files))

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from textledger.core.loader import load
+from textledger.pipeline import load
 from textledger.core.records import Journal, JournalError
 from textledger.io.atomic import sync_folder
 

@@ -8,13 +8,15 @@ All read the `payroll: ID` transactions through `payroll.recorded_runs`; all are
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 import attrs
 
 from textledger.core.amounts import format_amount
+from textledger.core.columns import posting_amount_column
 from textledger.core.records import Amount, Journal, Posting, Problem, Transaction
+from textledger.payroll.rules import undeclared_accounts
 from textledger.payroll.slips import (
     CENT,
     PayrollError,
@@ -207,10 +209,12 @@ def reconcile(journal: Journal) -> list[Problem]:
     history: dict[tuple[str, int], list[RecordedRun]] = {}  # the year so far, per employee
     paid: dict[tuple[str, dt.date], Transaction] = {}
     for run in recorded_runs(journal.transactions):
-        earlier = paid.setdefault((run.employee, run.date), run.transaction)
-        if earlier is not run.transaction:
-            problems.append(_problem(run, None, f"{run.employee} is already paid on {run.date} at line"
-                                                f" {earlier.source.line}: a pay date is paid once"))
+        transaction = _recorded(run)
+        earlier = paid.setdefault((run.employee, run.date), transaction)
+        if earlier is not transaction:
+            at = f" at line {earlier.source.line}" if earlier.source is not None else ""
+            problems.append(_problem(run, None, f"{run.employee} is already paid on {run.date}{at}:"
+                                                " a pay date is paid once"))
             continue
         so_far = history.setdefault((run.employee, run.date.year), [])
         problems += _reconcile_run(journal, rules, run, so_far)
@@ -218,14 +222,22 @@ def reconcile(journal: Journal) -> list[Problem]:
     return problems
 
 
+def _recorded(run: RecordedRun) -> Transaction:
+    """The transaction of a run read from the journal (`recorded_run` always keeps it)."""
+    if run.transaction is None:
+        raise ValueError(f"the payroll run of {run.employee} on {run.date} was not read from a journal")
+    return run.transaction
+
+
 def _problem(run: RecordedRun, posting: Posting | None, message: str) -> Problem:
     """A problem at the posting's line, else at the transaction's first line."""
     where = f"payroll run for {run.employee} on {run.date}"
-    if posting is None:
-        source = run.transaction.source
-    else:
-        source = posting.source
-        where += f" (transaction at line {run.transaction.source.line})"
+    entry = _recorded(run).source
+    source = entry if posting is None else posting.source
+    if posting is not None and entry is not None:
+        where += f" (transaction at line {entry.line})"
+    if source is None:  # an entry built in code, not read from a file
+        return Problem("<unknown>", 0, 0, f"{where}: {message}")
     return Problem(source.file, source.line, 1, f"{where}: {message}")
 
 
@@ -233,7 +245,7 @@ def _reconcile_run(journal: Journal, rules: PayrollRules, run: RecordedRun,
                    so_far: list[RecordedRun]) -> list[Problem]:
     person = rules.employee(run.employee, run.date)
     if person is not None and person.hourly is not None and not run.hours:
-        written = run.transaction.tag("hours")
+        written = _recorded(run).tag("hours")
         what = f"its `hours: {written}` is not a number of hours" if written else "the transaction has no `hours:` tag"
         return [_problem(run, None, f"{run.employee} is paid by the hour, but {what}"
                                     f" (e.g. `; payroll: {run.employee}, hours: 44+41`)")]
@@ -247,7 +259,7 @@ def _reconcile_run(journal: Journal, rules: PayrollRules, run: RecordedRun,
     def show(quantity: Decimal) -> str:
         return format_amount(Amount(quantity, slip.commodity), styles)
 
-    expected, recorded = _lines(slip_transaction(slip)), _lines(run.transaction)
+    expected, recorded = _lines(slip_transaction(slip)), _lines(_recorded(run))
     problems = []
     for key in list(expected) + [key for key in recorded if key not in expected]:
         want = expected.get(key, (_ZERO, None))[0]
@@ -263,3 +275,21 @@ def _reconcile_run(journal: Journal, rules: PayrollRules, run: RecordedRun,
         else:
             problems.append(_problem(run, posting, f"{label} is {show(got)} here, the rules give {show(want)}"))
     return problems
+
+
+def check(journal: Journal) -> list[Problem]:
+    """`reconcile` as a check: each problem's caret under the amount that differs."""
+    return _at_columns(journal, reconcile(journal), posting_amount_column)
+
+
+def check_accounts(journal: Journal) -> list[Problem]:
+    """`--strict`: the accounts the payroll rules name are declared."""
+    return _at_columns(journal, undeclared_accounts(journal), posting_amount_column)
+
+
+def _at_columns(journal: Journal, problems: list[Problem], column: Callable[[str], int | None]) -> list[Problem]:
+    shown = []
+    for problem in problems:
+        better = column(journal.sources.line(problem.file, problem.line))
+        shown.append(attrs.evolve(problem, column=better) if better else problem)
+    return shown

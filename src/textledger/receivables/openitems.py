@@ -31,6 +31,7 @@ from decimal import Decimal
 
 import attrs
 
+from textledger.core.columns import first_word_column
 from textledger.core.records import Journal, Posting, Problem, Source, Tags, Transaction, tag_value
 
 DEFAULT_TERMS_DAYS = 30
@@ -504,3 +505,12 @@ def _problem(source: Source | None, message: str) -> Problem:
     if source is None:
         return Problem("<unknown>", 0, 0, message)
     return Problem(source.file, source.line, 1, message)
+
+
+def check(journal: Journal) -> list[Problem]:
+    """The receivables' and payables' problems, each with its caret under the line's first word."""
+    shown = []
+    for problem in (found for side in (RECEIVABLES, PAYABLES) for found in problems(journal, side)):
+        better = first_word_column(journal.sources.line(problem.file, problem.line))
+        shown.append(attrs.evolve(problem, column=better) if better else problem)
+    return shown

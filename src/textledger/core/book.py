@@ -1,0 +1,207 @@
+"""Stage 3 of loading, book: from parsed records to the transactions a report can sum.
+
+Sorts the expanded records by kind, lets each feature's booking step change the
+transactions first (inventory gives stock that leaves its cost, so that the cost of goods
+can be inferred), fills in each transaction's one elided amount and checks that it
+balances, then sorts by date (stable). Balancing is done where the amount is inferred, as
+hledger's `balanceTransaction` does: both need the same sums, and one pass is cheaper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import TypeVar
+
+import attrs
+
+from textledger.core.amounts import format_amount
+from textledger.core.columns import account_column, assertion_column
+from textledger.core.parser import ParseState
+from textledger.core.records import (
+    AccountDeclaration,
+    Amount,
+    CommodityDeclaration,
+    Directive,
+    PeriodicTransaction,
+    Posting,
+    PostingKind,
+    Price,
+    Problem,
+    SourceMap,
+    Style,
+    Transaction,
+)
+
+
+@attrs.frozen
+class Declarations:
+    """What a booking step may need besides the transactions."""
+
+    accounts: tuple[AccountDeclaration, ...]
+    commodities: tuple[CommodityDeclaration, ...]
+    styles: Mapping[str, Style]
+    sources: SourceMap
+
+
+BookingStep = Callable[[list[Transaction], Declarations], tuple[list[Transaction], list[Problem]]]
+"""A feature's change to the transactions before they are balanced (same order in and out)."""
+
+
+@attrs.define
+class Booked:
+    """The journal's parts once booked; `problems` holds every problem found so far."""
+
+    transactions: list[Transaction]
+    periodic: list[PeriodicTransaction]
+    accounts: tuple[AccountDeclaration, ...]
+    commodities: tuple[CommodityDeclaration, ...]
+    prices: list[Price]
+    directives: list[Directive]
+    styles: dict[str, Style]
+    problems: list[Problem]
+
+
+def book(items: Iterable[object], state: ParseState, sources: SourceMap, steps: Sequence[BookingStep]) -> Booked:
+    """The records of one expanded journal, booked (see the module docstring)."""
+    styles = _styles(state)
+    precisions = {symbol: style.precision for symbol, style in styles.items()}
+    problems = state.problems
+    entries: list[Transaction] = []
+    periodic: list[PeriodicTransaction] = []
+    accounts: list[AccountDeclaration] = []
+    commodities: list[CommodityDeclaration] = []
+    prices: list[Price] = []
+    directives: list[Directive] = []
+    for item in items:
+        if isinstance(item, Transaction):
+            entries.append(item)
+        elif isinstance(item, PeriodicTransaction):
+            balanced = _balance(item, precisions, styles, sources, problems)
+            if balanced is not None:
+                periodic.append(balanced)
+        elif isinstance(item, AccountDeclaration):
+            accounts.append(item)
+        elif isinstance(item, CommodityDeclaration):
+            commodities.append(item)
+        elif isinstance(item, Price):
+            prices.append(item)
+        elif isinstance(item, Directive):
+            directives.append(item)
+    declarations = Declarations(tuple(accounts), tuple(commodities), styles, sources)
+    for step in steps:
+        entries, found = step(entries, declarations)
+        problems.extend(found)
+    transactions: list[Transaction] = []
+    for entry in entries:
+        balanced = _balance(entry, precisions, styles, sources, problems)
+        if balanced is not None:
+            transactions.append(balanced)
+    transactions.sort(key=_date_key)
+    prices.sort(key=_date_key)
+    return Booked(transactions, periodic, tuple(accounts), tuple(commodities), prices, directives, styles, problems)
+
+
+def _date_key(record: Transaction | Price) -> object:
+    return record.date
+
+
+def _styles(state: ParseState) -> dict[str, Style]:
+    """Each commodity's display style: as declared, else its first use with the widest precision."""
+    styles = {symbol: attrs.evolve(style, precision=state.precision[symbol])
+              for symbol, style in state.first_style.items()}
+    styles.update(state.declared)
+    return styles
+
+
+Entry = TypeVar("Entry", Transaction, PeriodicTransaction)
+
+
+def _balance(
+        entry: Entry, precisions: dict[str, int], styles: Mapping[str, Style], sources: SourceMap,
+        problems: list[Problem]) -> Entry | None:
+    """The entry with its elided amount filled in, or None (and a problem) if it cannot balance."""
+    postings = entry.postings
+    elided = [p for p in postings if p.amount is None]
+    if not elided and not postings:
+        return entry
+
+    def problem(record: Posting | Entry, column: int, message: str) -> None:
+        assert record.source is not None
+        problems.append(Problem(record.source.file, record.source.line, column, message,
+                                sources.line(record.source.file, record.source.line)))
+
+    def line_of(posting: Posting) -> str:
+        assert posting.source is not None
+        return sources.line(posting.source.file, posting.source.line)
+
+    for posting in elided:
+        if posting.kind is PostingKind.VIRTUAL:
+            problem(posting, account_column(line_of(posting)),
+                    f"the virtual posting to ({posting.account}) needs an amount:"
+                    " parenthesised postings are not balanced, so nothing can be inferred")
+            return None
+        if posting.assertion is not None:
+            problem(posting, assertion_column(line_of(posting)),
+                    "balance assignments (an assertion on a posting with no amount) are not supported yet: write the amount")
+            return None
+    fills: dict[int, list[Posting]] = {}
+    for kind, label in ((PostingKind.REAL, "real"), (PostingKind.BALANCED_VIRTUAL, "balanced virtual [..]")):
+        group = [p for p in postings if p.kind is kind]
+        missing = [p for p in group if p.amount is None]
+        if len(missing) > 1:
+            first = missing[0].source
+            problem(missing[1], account_column(line_of(missing[1])),
+                    f"only one {label} posting in a transaction may leave out its amount;"
+                    f" line {first.line if first else 0} already does")
+            return None
+        sums = _sums(group)
+        if missing:
+            fills[id(missing[0])] = _fill(missing[0], sums)
+        elif not _is_balanced(group, sums, precisions):
+            shown = ", ".join(format_amount(Amount(q, c), styles) for c, q in sums.items() if _rounded(q, c, precisions))
+            problem(entry, 1, f"transaction does not balance: its {label} postings add up to {shown};"
+                              " they must add up to zero in each commodity")
+            return None
+    if not fills:
+        return entry
+    filled: list[Posting] = []
+    for posting in postings:
+        filled.extend(fills.get(id(posting), (posting,)))
+    return attrs.evolve(entry, postings=tuple(filled))
+
+
+def _sums(group: list[Posting]) -> dict[str, Decimal]:
+    sums: dict[str, Decimal] = {}
+    for posting in group:
+        weight = posting.weight()
+        if weight is not None:
+            sums[weight.commodity] = sums.get(weight.commodity, Decimal(0)) + weight.quantity
+    return sums
+
+
+def _fill(posting: Posting, sums: dict[str, Decimal]) -> list[Posting]:
+    """The elided posting, once per commodity left unbalanced (one zero amount if none is)."""
+    amounts = [Amount(-quantity, commodity) for commodity, quantity in sums.items() if quantity]
+    if not amounts:
+        amounts = [Amount(Decimal(0), "")]
+    return [attrs.evolve(posting, amount=amount, inferred=True) for amount in amounts]
+
+
+def _rounded(quantity: Decimal, commodity: str, precisions: dict[str, int]) -> Decimal:
+    """The quantity rounded to the commodity's display precision: hledger's balancing tolerance."""
+    precision = precisions.get(commodity)
+    if precision is None:
+        return quantity
+    exponent = quantity.as_tuple().exponent
+    return quantity.quantize(Decimal(1).scaleb(-precision)) if isinstance(exponent, int) and exponent < -precision else quantity
+
+
+def _is_balanced(group: list[Posting], sums: dict[str, Decimal], precisions: dict[str, int]) -> bool:
+    left = [(c, q) for c, q in sums.items() if _rounded(q, c, precisions)]
+    if not left:
+        return True
+    # Two commodities, one in and one out, with no cost written: an implied exchange, as in
+    # ledger and hledger (`10 EUR` against `$-11` means 1 EUR cost $1.10).
+    has_cost = any(p.cost is not None for p in group)
+    return not has_cost and len(left) == 2 and (left[0][1] > 0) != (left[1][1] > 0)

@@ -1,0 +1,141 @@
+"""Stage 2 of loading, expand: every file read, decoded, parsed, and its includes put in place.
+
+Reading is done through a `Reader` the caller passes in (io.files has the real one), so
+this stage is pure: given the same reader it gives the same records. Includes are
+expanded depth first where they stand, relative to the including file, with globs; a
+cycle, a missing file or a folder is a problem at the `include` line, and loading goes
+on to find the rest.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from typing import Protocol
+
+import attrs
+
+from textledger.core.parser import Include, ParseState, parse_text
+from textledger.core.records import Problem, Source
+
+STDIN = "-"
+TEXT = "<string>"
+
+
+class Reader(Protocol):
+    """What expanding needs of the file system."""
+
+    def read(self, path: str) -> bytes:
+        """The file's bytes (`-` is standard input); OSError when it cannot be read."""
+
+    def resolve(self, path: str) -> str:
+        """A key that is the same for every path to one file (for include cycles)."""
+
+    def expand_user(self, pattern: str) -> str:
+        """`~/books` with the user's home folder."""
+
+    def glob(self, pattern: str) -> list[str]:
+        """The paths matching a glob pattern, sorted."""
+
+    def exists(self, path: str) -> bool: ...
+
+    def is_dir(self, path: str) -> bool: ...
+
+    def display(self, path: str) -> str:
+        """The path as a message shows it (relative to the current folder)."""
+
+
+@attrs.define
+class Expanded:
+    """Everything read, in file order: the records, each file's lines, and the parse state
+    (problems so far, and how each commodity is written)."""
+
+    state: ParseState
+    items: list[object] = attrs.Factory(list)
+    files: list[str] = attrs.Factory(list)
+    lines: dict[str, list[str]] = attrs.Factory(dict)
+
+
+def expand_files(paths: tuple[str, ...], reader: Reader) -> Expanded:
+    """Read each root file (and what it includes) into one Expanded."""
+    expanded = Expanded(ParseState("", []))
+    for path in paths:
+        _read_file(expanded, reader, path, stack=(), include=None)
+    return expanded
+
+
+def expand_text(text: str, file: str, reader: Reader) -> Expanded:
+    """The same for journal text; its includes are relative to the current folder."""
+    expanded = Expanded(ParseState(file, []))
+    _parse_into(expanded, reader, text, file, stack=(file,))
+    return expanded
+
+
+def _read_file(expanded: Expanded, reader: Reader, path: str, stack: tuple[str, ...], include: Include | None) -> None:
+    try:
+        data = reader.read(path)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        if include is not None:
+            _include_problem(expanded, include, f"cannot read included file {path}: {reason}")
+        else:
+            expanded.state.problems.append(Problem(path, 0, 0, f"cannot read journal: {reason}"))
+        return
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        line = data.count(b"\n", 0, error.start) + 1
+        column = len(data[line_start:error.start].decode("utf-8", "replace")) + 1
+        line_end = data.find(b"\n", error.start)
+        context = data[line_start:line_end if line_end >= 0 else len(data)].decode("utf-8", "replace")
+        expanded.files.append(path)
+        expanded.state.problems.append(Problem(
+            path, line, column,
+            f"this file is not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8", context))
+        return
+    key = path if path == STDIN else reader.resolve(path)
+    _parse_into(expanded, reader, text, path, stack + (key,))
+
+
+def _parse_into(expanded: Expanded, reader: Reader, text: str, file: str, stack: tuple[str, ...]) -> None:
+    expanded.files.append(file)
+    items, state = parse_text(text, file, expanded.state)
+    expanded.lines[file] = state.lines
+    for item in items:
+        if isinstance(item, Include):
+            _expand_include(expanded, reader, item, stack)
+        else:
+            expanded.items.append(item)
+
+
+def _expand_include(expanded: Expanded, reader: Reader, include: Include, stack: tuple[str, ...]) -> None:
+    base = os.path.dirname(include.source.file) if include.source.file not in (STDIN, TEXT) else "."
+    pattern = os.path.join(base, reader.expand_user(include.pattern))
+    if glob.has_magic(pattern):
+        matches = reader.glob(pattern)
+        if not matches:
+            _include_problem(expanded, include, f"no file matches the include pattern {include.pattern!r}")
+            return
+    else:
+        if not reader.exists(pattern):
+            _include_problem(expanded, include, f"included file not found: {pattern}")
+            return
+        matches = [pattern]
+    for match in matches:
+        key = reader.resolve(match)
+        if key in stack:
+            chain = " -> ".join(reader.display(p) for p in stack[stack.index(key):] + (key,))
+            _include_problem(expanded, include, f"include cycle: {chain}")
+            continue
+        if reader.is_dir(match):
+            _include_problem(expanded, include, f"{match} is a folder; include files, e.g. {include.pattern}/*.journal")
+            continue
+        _read_file(expanded, reader, match, stack, include)
+
+
+def _include_problem(expanded: Expanded, include: Include, message: str) -> None:
+    source: Source = include.source
+    lines = expanded.lines.get(source.file, [])
+    context = lines[source.line - 1] if 0 < source.line <= len(lines) else ""
+    expanded.state.problems.append(Problem(source.file, source.line, include.column + 1, message, context))
