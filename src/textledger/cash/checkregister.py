@@ -18,11 +18,12 @@ reported as problems: each one is a check to look for.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 import attrs
 
-from textledger.cash.matching import effective_date
+from textledger.cash.matching import amount_of, effective_date
 from textledger.core import records
 
 VOIDED, CLEARED, OUTSTANDING, ISSUED = "voided", "cleared", "outstanding", "issued"
@@ -70,7 +71,7 @@ def check_register(journal: records.Journal, account: str, as_of: dt.date | None
         postings = [p for p in transaction.postings if p.account == account and p.amount is not None]
         if not postings:
             continue
-        paid = records.Amount(-sum((p.amount.quantity for p in postings), Decimal(0)), postings[0].amount.commodity)
+        paid = records.Amount(-sum((amount_of(p).quantity for p in postings), Decimal(0)), amount_of(postings[0]).commodity)
         checks.append(Check(int(code), transaction, paid, _state(transaction, postings, as_of, cutoff)))
     checks.sort(key=lambda check: (check.number, check.date))
     return CheckRegister(account=account, as_of=as_of, cutoff=cutoff, checks=tuple(checks),
@@ -104,7 +105,7 @@ def _duplicates(checks: list[Check]) -> tuple[tuple[int, tuple[Check, ...]], ...
 
 
 def _gaps(numbers: list[int]) -> tuple[tuple[int, int], ...]:
-    return tuple((low + 1, high - 1) for low, high in zip(numbers, numbers[1:]) if high - low > 1)
+    return tuple((low + 1, high - 1) for low, high in itertools.pairwise(numbers) if high - low > 1)
 
 
 def problems(register: CheckRegister) -> list[records.Problem]:

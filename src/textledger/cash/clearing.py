@@ -53,9 +53,12 @@ def mark_cleared(text: str, postings: list[records.Posting]) -> str:
     """The file's text with each of `postings` (all from this file) marked cleared."""
     lines = text.split("\n")
     for posting in postings:
-        number = posting.source.line
+        source = posting.source
+        if source is None:
+            raise ClearingError(f"the posting to {posting.account} was not read from a file: there is no line to mark")
+        number = source.line
         if not 0 < number <= len(lines) or posting.account not in lines[number - 1]:
-            raise ClearingError(f"{posting.source.file}:{number}: this line is no longer the posting to"
+            raise ClearingError(f"{source.file}:{number}: this line is no longer the posting to"
                                 f" {posting.account}; the file changed after it was read")
         lines[number - 1] = cleared_line(lines[number - 1])
     return "\n".join(lines)
@@ -104,7 +107,10 @@ def changes(journal: records.Journal, reconciliation: Reconciliation, texts: Map
     every file involved (those with postings to clear, and the assertion's file)."""
     by_file: dict[str, list[records.Posting]] = {}
     for match in reconciliation.to_clear:
-        by_file.setdefault(match.posting.source.file, []).append(match.posting)
+        source = match.posting.source
+        if source is None:
+            raise ClearingError(f"the posting to {match.posting.account} was not read from a file: there is no line to mark")
+        by_file.setdefault(source.file, []).append(match.posting)
     new = {file: mark_cleared(texts[file], postings) for file, postings in by_file.items()}
     target = target or assertion_file(journal, reconciliation)
     entry = assertion_entry(reconciliation, statement_name, journal.style_map())

@@ -333,6 +333,8 @@ def _payroll_expectations(journal: Journal, as_of: dt.date, start: dt.date, end:
     for day in sorted({day for person in rules.employees for day in pay_dates(person, start, end)}):
         for ident in rules.due_on(day):
             person = rules.employee(ident, day)
+            if person is None:  # never: due_on gives only the employees in force that day
+                continue
             if person.commodity != commodity:
                 leave_out(ident, f"paid in {person.commodity or 'no commodity'}")
                 continue
@@ -417,7 +419,9 @@ def _periodic_expectations(journal: Journal, as_of: dt.date, start: dt.date, end
     recurring payment (`recurring_accounts`) leaves the line's account out."""
     cash = set(accounts)
     coverage = recurring_accounts | periodic_coverage(journal, as_of, accounts)
-    found, problems, skipped = [], [], {}
+    found: list[ExpectedItem] = []
+    problems: list[Problem] = []
+    skipped: dict[str, str] = {}
     for rule in journal.periodic:
         if not any(posting.account in cash for posting in rule.postings):
             continue

@@ -65,6 +65,13 @@ def effective_date(transaction: records.Transaction, posting: records.Posting) -
     return posting.date or transaction.date
 
 
+def amount_of(posting: records.Posting) -> records.Amount:
+    """The amount of a posting that `account_postings` gives (it leaves out those with none)."""
+    if posting.amount is None:
+        raise ValueError(f"the posting to {posting.account} has no amount")
+    return posting.amount
+
+
 def account_postings(journal: records.Journal, account: str,
                      until: dt.date | None = None) -> list[tuple[records.Transaction, records.Posting]]:
     """The postings to `account` (effective on or before `until`), in journal order."""

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from textledger.cash.matching import Match, Matching, account_postings, effective_date, match_statement
+from textledger.cash.matching import Match, Matching, account_postings, amount_of, effective_date, match_statement
 from textledger.core import records
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class BookItem:
 
     @property
     def amount(self) -> records.Amount:
-        return self.posting.amount
+        return amount_of(self.posting)
 
     @property
     def status(self) -> str:
@@ -109,7 +109,7 @@ def reconcile(journal: records.Journal, account: str, date: dt.date, statement_b
     statement's `lines`, matched postings count as cleared (see `Reconciliation`)."""
     commodity = statement_balance.commodity
     items = [BookItem(transaction, posting) for transaction, posting in account_postings(journal, account, date)
-             if posting.amount.commodity == commodity and posting.amount.quantity]  # a voided check moves nothing
+             if amount_of(posting).commodity == commodity and amount_of(posting).quantity]  # a voided check moves nothing
     matching = None
     books_only: tuple[BookItem, ...] = ()
     if lines is not None:
@@ -119,7 +119,7 @@ def reconcile(journal: records.Journal, account: str, date: dt.date, statement_b
         cleared = [item for item in items if item.cleared or id(item.posting) in matched]
         period_start = min((line.date for line in lines), default=date)
         books_only = tuple(BookItem(t, p) for t, p in matching.unmatched_postings
-                           if p.amount.commodity == commodity and p.amount.quantity
+                           if amount_of(p).commodity == commodity and amount_of(p).quantity
                            and (not BookItem(t, p).cleared or effective_date(t, p) >= period_start))
     else:
         cleared = [item for item in items if item.cleared]
@@ -140,5 +140,5 @@ def account_commodities(journal: records.Journal, account: str) -> tuple[str, ..
     """The commodities the account's postings are in, in order of first use."""
     seen: dict[str, None] = {}
     for _, posting in account_postings(journal, account):
-        seen.setdefault(posting.amount.commodity, None)
+        seen.setdefault(amount_of(posting).commodity, None)
     return tuple(seen)

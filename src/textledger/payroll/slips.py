@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Protocol, TypeVar
 
 import attrs
 
@@ -85,8 +86,11 @@ def period_containing(person: Employee, day: dt.date) -> Period:
             start, end = day.replace(day=16), _month_end(day)
         return Period(start, end, _weekday_on_or_before(end))
     length = _PERIOD_DAYS[person.schedule]
-    ahead = -(-(day - person.anchor).days // length)  # whole periods from the anchor, rounded up
-    end = person.anchor + dt.timedelta(days=ahead * length)
+    anchor = person.anchor
+    if anchor is None:  # the `employee` directive requires it (payroll.rules)
+        raise PayrollError(f"{person.id} is paid {person.schedule}: the schedule needs a pay date (`on DATE`)")
+    ahead = -(-(day - anchor).days // length)  # whole periods from the anchor, rounded up
+    end = anchor + dt.timedelta(days=ahead * length)
     return Period(end - dt.timedelta(days=length - 1), end, end)
 
 
@@ -111,9 +115,17 @@ def _employed(person: Employee, period: Period) -> tuple[dt.date, dt.date] | Non
 # ---------------------------------------------------------------- the rules in force
 
 
-def _in_force(versions: Iterable, day: dt.date):
+class _Version(Protocol):
+    @property
+    def effective(self) -> dt.date | None: ...
+
+
+_V = TypeVar("_V", bound=_Version)
+
+
+def _in_force(versions: Iterable[_V], day: dt.date) -> _V | None:
     """The version with the latest `effective` date on or before `day` (None: from the start)."""
-    best = None
+    best: _V | None = None
     for version in versions:
         if version.effective is not None and version.effective > day:
             continue
@@ -129,8 +141,8 @@ class PayrollRules:
     deductions: tuple[DeductionRule, ...] = ()
     employees: tuple[Employee, ...] = ()
     # the versions of each rule and employee, by name: looked up for every run of every slip
-    _rules: dict = attrs.field(init=False, eq=False, repr=False)
-    _people: dict = attrs.field(init=False, eq=False, repr=False)
+    _rules: dict[str, list[DeductionRule]] = attrs.field(init=False, eq=False, repr=False)
+    _people: dict[str, list[Employee]] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         rules: dict[str, list[DeductionRule]] = {}
@@ -191,6 +203,9 @@ class SlipLine:
 
 @attrs.frozen(kw_only=True)
 class PaySlip:
+    """One employee's pay for one pay date: gross, each deduction, net, and for hourly
+    employees the hours it pays (regular and overtime) at what rate."""
+
     employee: str
     name: str
     date: dt.date
@@ -339,42 +354,57 @@ def compute_slip(rules: PayrollRules, ident: str, pay_date: dt.date, hours: Sequ
                            f" (start {person.start or '-'}, end {person.end or '-'})")
     earlier = [run for run in history
                if run.employee == ident and run.date.year == pay_date.year and run.date < pay_date]
-    slip = dict(employee=ident, name=person.name, date=pay_date, period=period, commodity=person.commodity,
-                expense=person.expense, pay_from=person.pay_from)
     if person.hourly is not None:
-        slip.update(_hourly_gross(person, period, hours, unit))
-    else:
+        worked = _hourly_pay(person, person.hourly.quantity, period, hours, unit)
+    elif person.salary is not None:
         first, last = employed
         days = (last - first).days + 1
         per_year = PERIODS_PER_YEAR[person.schedule]
         # a partial first or last period pays the calendar days employed, pro rata
-        slip["gross"] = _round(person.salary.quantity * days / (per_year * period.days), unit)
-    lines = _deductions(rules, person, pay_date, slip["gross"], earlier, unit)
-    net = slip["gross"] - sum((line.employee for line in lines), _ZERO)
-    return PaySlip(**slip, deductions=lines, net=net)
+        worked = _Worked(_round(person.salary.quantity * days / (per_year * period.days), unit))
+    else:  # the `employee` directive requires one of them (payroll.rules)
+        raise PayrollError(f"{ident} has neither a salary nor an hourly rate")
+    lines = _deductions(rules, person, pay_date, worked.gross, earlier, unit)
+    net = worked.gross - sum((line.employee for line in lines), _ZERO)
+    return PaySlip(employee=ident, name=person.name, date=pay_date, period=period, commodity=person.commodity,
+                   gross=worked.gross, deductions=lines, net=net, expense=person.expense, pay_from=person.pay_from,
+                   hours=worked.hours, regular_hours=worked.regular_hours, overtime_hours=worked.overtime_hours,
+                   rate=worked.rate, overtime_factor=worked.overtime_factor)
 
 
-def _hourly_gross(person: Employee, period: Period, hours: Sequence[Decimal] | None, unit: Decimal) -> dict:
+@attrs.frozen
+class _Worked:
+    """What a slip pays before deductions; the hours and rate only for hourly employees."""
+
+    gross: Decimal
+    hours: tuple[Decimal, ...] = ()
+    regular_hours: Decimal = _ZERO
+    overtime_hours: Decimal = _ZERO
+    rate: Decimal | None = None
+    overtime_factor: Decimal = Decimal(1)
+
+
+def _hourly_pay(person: Employee, rate: Decimal, period: Period, hours: Sequence[Decimal] | None,
+                unit: Decimal) -> _Worked:
     weeks = period.days // 7
     if hours is None:
         raise PayrollError(f"{person.id} is paid by the hour: give the hours, e.g. --hours {person.id}=80"
                            f" (or {person.id}=44+41, the hours of each week)")
-    hours = tuple(hours)
-    if len(hours) not in (1, weeks):
+    each = tuple(hours)
+    if len(each) not in (1, weeks):
         raise PayrollError(f"{person.id} is paid {person.schedule}: give the hours of the period (e.g. 80)"
-                           f" or of each of its {weeks} weeks (e.g. 44+41), not {len(hours)} figures")
+                           f" or of each of its {weeks} weeks (e.g. 44+41), not {len(each)} figures")
     # hours of each week over the threshold are overtime; a single total for a two-week
     # period is taken as evenly spread (threshold x 2)
-    threshold = person.overtime_after * (weeks if len(hours) == 1 else 1)
+    threshold = person.overtime_after * (weeks if len(each) == 1 else 1)
     if person.overtime is None:
-        regular, overtime = sum(hours, _ZERO), _ZERO
+        regular, overtime = sum(each, _ZERO), _ZERO
     else:
-        regular = sum((min(hour, threshold) for hour in hours), _ZERO)
-        overtime = sum((max(hour - threshold, _ZERO) for hour in hours), _ZERO)
-    rate = person.hourly.quantity
+        regular = sum((min(hour, threshold) for hour in each), _ZERO)
+        overtime = sum((max(hour - threshold, _ZERO) for hour in each), _ZERO)
     gross = _round(rate * regular + rate * (person.overtime or 1) * overtime, unit)
-    return dict(gross=gross, hours=hours, regular_hours=regular, overtime_hours=overtime, rate=rate,
-                overtime_factor=person.overtime or Decimal(1))
+    return _Worked(gross, hours=each, regular_hours=regular, overtime_hours=overtime, rate=rate,
+                   overtime_factor=person.overtime or Decimal(1))
 
 
 def _taken_off(rules: PayrollRules, rule: DeductionRule, day: dt.date, names: Iterable[str]) -> list[str]:
