@@ -22,9 +22,9 @@ from collections.abc import Mapping
 
 import attrs
 
-from textledger.pipeline import load
 from textledger.core.records import Journal, JournalError
 from textledger.io.atomic import sync_folder
+from textledger.pipeline import load
 
 
 def write_all_atomic(texts: Mapping[str, str]) -> None:

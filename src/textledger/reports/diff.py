@@ -15,6 +15,7 @@ from textledger.core.query import Query
 from textledger.core.records import Journal
 from textledger.reports.balances import account_sums
 
+
 @attrs.frozen
 class BalanceChange:
     """One account's balance in one commodity, before and after."""
