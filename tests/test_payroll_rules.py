@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 import textledger
 from textledger import Amount, JournalError
-from textledger.cli.payroll import payroll_problems
+from textledger.payroll.reports import check as payroll_check
+from textledger.payroll.reports import check_accounts as payroll_accounts_check
 from textledger.core.records import Bracket
 
 GOOD = """\
@@ -198,9 +199,9 @@ def test_versions_from_different_dates_are_fine():
 
 def test_strict_check_wants_payroll_accounts_declared():
     journal = loads(RULE + "account Liabilities:Tax\naccount A\n" + PERSON.format("deductions tax"))
-    found = [(p.line, p.column, p.message) for p in payroll_problems(journal, strict=True)]
+    found = [(p.line, p.column, p.message) for p in payroll_check(journal) + payroll_accounts_check(journal)]
     assert found == [(11, 13, "account 'E' is not declared: add `account E` (--strict)")]
-    assert payroll_problems(journal, strict=False) == []
+    assert payroll_check(journal) == []
 
 
 def test_textledger_include_is_a_comment_to_ledger_and_hledger(tmp_path):

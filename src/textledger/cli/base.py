@@ -11,7 +11,7 @@ import attrs
 
 from textledger.reports import cost as basis
 from textledger.core.query import Query, parse_date_bound, parse_period
-from textledger.core.records import Journal, Problem
+from textledger.core.records import Journal, Problem, SourceMap
 
 
 class UsageError(Exception):
@@ -72,21 +72,13 @@ def journal_files(args: argparse.Namespace, hint: str = "") -> list[str]:
     raise UsageError(f"no journal given: use -f FILE or set LEDGER_FILE{hint}")
 
 
-def with_context(problems: list[Problem], column: Callable[[str], int | None] | None = None) -> list[Problem]:
-    """Problems found after loading (by check's extra checks), each given the text of its
-    line to show under it, and optionally a better column computed from that text.
-    Each file is read once."""
-    texts: dict[str, list[str]] = {}
+def with_context(sources: SourceMap, problems: list[Problem],
+                 column: Callable[[str], int | None] | None = None) -> list[Problem]:
+    """Problems found after loading, each given the text of its line (from the journal's
+    SourceMap, or another file's) and optionally a better column computed from that text."""
     shown = []
     for problem in problems:
-        if problem.file not in texts:
-            try:
-                with open(problem.file, encoding="utf-8") as handle:
-                    texts[problem.file] = handle.read().split("\n")
-            except OSError:
-                texts[problem.file] = []
-        lines = texts[problem.file]
-        context = lines[problem.line - 1] if 0 < problem.line <= len(lines) else ""
+        context = problem.context or sources.line(problem.file, problem.line)
         better = column(context) if column is not None and context else None
         shown.append(attrs.evolve(problem, column=better or problem.column, context=context))
     return shown

@@ -6,24 +6,20 @@ import sys
 
 from textledger.reports import balances
 from textledger.render import tables as render
-from textledger.core.strict import strict_problems
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.printer import format_entry, print_journal
 from textledger.core.query import Query
+from textledger.core.validate import run_checks
+from textledger.pipeline import PIPELINE
 from textledger.reports.register import register
 from textledger.cli import statements as statement_commands
-from textledger.cli.receivables import problems_with_context as receivable_problems
 from textledger.cli.base import Command, UsageError, add_cost_option, add_query_argument, at_cost_when_asked, query_from_args
-from textledger.cli.payroll import payroll_problems
-from textledger.cli.purchasing import purchasing_problems
 
 
 def cmd_check(journal, args, out) -> int:
-    """Loading already checked the journal (its warnings are printed by the CLI); --strict adds more."""
-    problems = strict_problems(journal) if args.strict else []
-    problems += payroll_problems(journal, args.strict)  # recorded pay runs recomputed from the rules
-    problems += receivable_problems(journal)  # unknown invoices, duplicate IDs, bad terms and due dates
-    problems += purchasing_problems(journal)  # unknown orders and items, more received or billed than ordered
+    """Every check of `textledger.check()` on the loaded journal (the CLI has printed the
+    journal's warnings); --strict adds the stricter ones."""
+    problems = run_checks(journal, PIPELINE.checks, args.strict)
     for problem in problems:
         print(problem.render(), file=sys.stderr)
     return 1 if any(not p.warning for p in problems) else 0

@@ -26,7 +26,7 @@ from textledger.core.query import QueryError, parse_date_bound
 from textledger.cash.reconcile import BookItem, Reconciliation, account_commodities, reconcile
 from textledger.core.records import Amount, Journal
 from textledger.io.rewrite import trial_load, write_all_atomic
-from textledger.cli.base import Command, UsageError, journal_files, with_context
+from textledger.cli.base import Command, UsageError, journal_files
 
 # ---------------------------------------------------------------- shared options
 
@@ -339,7 +339,7 @@ def _configure_checks(parser: argparse.ArgumentParser) -> None:
 def cmd_checks(journal: Journal, args, out) -> int:
     account = find_account(journal, args.account)
     register = check_register(journal, account, args.as_of)
-    for problem in with_context(problems(register)):
+    for problem in journal.sources.with_context(problems(register)):
         print(problem.render(), file=sys.stderr)
     if register.gaps:
         print(f"textledger: warning: missing check numbers: {gap_text(register.gaps)}", file=sys.stderr)

@@ -34,7 +34,7 @@ from textledger.reports.monthend import BarChart, PackSection, Row, Series, Tabl
 from textledger.core.query import QueryError, parse_date_bound
 from textledger.core.records import Amount, JournalError
 from textledger.cli.base import Command, UsageError, query_from_args
-from textledger.cli.receivables import problems_with_context
+from textledger.receivables.openitems import check
 
 BELOW = "below floor"
 SOURCES = ((INVOICES, "Invoices"), (OTHER, "Other in"), (BILLS, "Bills"), (PAYROLL, "Payroll"),
@@ -87,7 +87,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_forecast(journal, args, out) -> int:
-    found = problems_with_context(journal)
+    found = journal.sources.with_context(check(journal))
     if found:
         raise JournalError(found)
     query = query_from_args(args)

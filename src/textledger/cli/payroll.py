@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from textledger.render import tables as render
 from textledger.core.amounts import decimal_string, format_amount
-from textledger.core.lines import LineError, parse_date, parse_posting
+from textledger.core.lines import LineError, parse_date
 from textledger.core.expand import STDIN
 from textledger.payroll.slips import (
     CENT,
@@ -30,36 +30,17 @@ from textledger.payroll.slips import (
     recorded_runs,
     slip_transaction,
 )
-from textledger.payroll.reports import liabilities, reconcile, register, year_to_date
-from textledger.payroll.rules import undeclared_accounts
+from textledger.payroll.reports import liabilities, register, year_to_date
 from textledger.core.printer import format_entry
-from textledger.core.records import Amount, Journal, Problem
+from textledger.core.records import Amount, Journal
 from textledger.cli.appending import append_checked
-from textledger.cli.base import Command, UsageError, query_from_args, with_context
+from textledger.cli.base import Command, UsageError, query_from_args
 
 _ZERO = Decimal(0)
 ACTIONS = ("run", "slip", "register", "ytd", "liabilities")
 
 
 # ---------------------------------------------------------------- the part of `check`
-
-
-def payroll_problems(journal: Journal, strict: bool = False) -> list[Problem]:
-    """Reconciliation of the recorded runs (and, when strict, undeclared payroll accounts),
-    each problem with the line it points at."""
-    problems = reconcile(journal) + (undeclared_accounts(journal) if strict else [])
-    return with_context(problems, _amount_column)
-
-
-def _amount_column(text: str) -> int | None:
-    """Where the amount of a posting line starts (1-based), to point the caret at it."""
-    if not text[:1].isspace() or not text.strip() or text.strip().startswith(";"):
-        return None
-    try:
-        parts = parse_posting(text, {})
-    except LineError:
-        return None
-    return parts[-1] + 1 if parts[3] is not None else None
 
 
 # ---------------------------------------------------------------- arguments

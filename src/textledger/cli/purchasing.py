@@ -15,9 +15,10 @@ from textledger.render import tables as render
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.expand import STDIN
 from textledger.core.printer import format_entry
-from textledger.inventory.purchasing import COMPLETE, MatchLine, problems, three_way_match
+from textledger.inventory.purchasing import COMPLETE, MatchLine, three_way_match
+from textledger.inventory.purchasing import check as purchasing_check
 from textledger.core.query import QueryError, parse_date_bound
-from textledger.core.records import Amount, Journal, JournalError, Problem
+from textledger.core.records import Amount, Journal, JournalError, Problem, SourceMap
 from textledger.inventory.count import DEFAULT_ACCOUNT, TAG, StockCheck, read_count, stock_check
 from textledger.cli.appending import append_checked
 from textledger.cli.base import Command, UsageError, journal_files, with_context
@@ -25,25 +26,8 @@ from textledger.cli.base import Command, UsageError, journal_files, with_context
 # ---------------------------------------------------------------- the part of `check`
 
 
-def purchasing_problems(journal: Journal) -> list[Problem]:
-    """The orders', receipts' and bills' problems, each at its own line with the line's text."""
-    return problems(journal, _file_lines(journal))
-
-
-def _file_lines(journal: Journal) -> dict[str, list[str]]:
-    """Each journal file's lines (standard input cannot be read twice: left out)."""
-    found = {}
-    for file in journal.files:
-        try:
-            with open(file, encoding="utf-8") as handle:
-                found[file] = handle.read().split("\n")
-        except OSError:
-            continue
-    return found
-
-
 def _checked(journal: Journal) -> None:
-    found = purchasing_problems(journal)
+    found = journal.sources.with_context(purchasing_check(journal))
     if found:
         raise JournalError(found)
 
@@ -172,7 +156,7 @@ def cmd_stockcheck(journal, args, out) -> int:
                               location=args.location, missing_as_zero=args.missing_as_zero)
     found = sorted(found + more, key=lambda p: (p.file, p.line, p.column))
     if found:
-        raise JournalError(with_context(found))
+        raise JournalError(with_context(SourceMap(journal.sources.files + ((args.count, tuple(text.split("\n"))),)), found))
     if args.append and check.adjustment is not None:
         _append(journal, args, check)
     styles = journal.style_map()

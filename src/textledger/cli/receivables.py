@@ -11,11 +11,11 @@ import re
 from textledger.render import tables as render
 from textledger.receivables.aging import AgingReport, AgingRow, Buckets, aging, collections, days_outstanding
 from textledger.core.amounts import decimal_string, format_amount
-from textledger.receivables.openitems import PAYABLES, RECEIVABLES, ZERO, Side, open_items, parties, problems
+from textledger.receivables.openitems import PAYABLES, RECEIVABLES, ZERO, Side, check, open_items, parties
 from textledger.core.query import QueryError, parse_date_bound
 from textledger.receivables.statement import Statement, statement
-from textledger.core.records import Amount, JournalError, Problem
-from textledger.cli.base import Command, UsageError, query_from_args, with_context
+from textledger.core.records import Amount, JournalError
+from textledger.cli.base import Command, UsageError, query_from_args
 
 DSO_DAYS = 90
 
@@ -71,16 +71,10 @@ def _buckets_of(args) -> Buckets:
 
 def _checked(journal, side: Side) -> None:
     """Stop with every receivables (payables) error, at its line (exit 1), before any report."""
-    found = problems_with_context(journal, (side,))
+    found = journal.sources.with_context(check(journal, (side,)))
     if found:
         raise JournalError(found)
 
-
-def problems_with_context(journal, sides: tuple[Side, ...] = (RECEIVABLES, PAYABLES)) -> list[Problem]:
-    """`openitems.problems` of each side, with the offending line's text and the caret
-    under its first word, ready to print (what `check` can report too)."""
-    found = [problem for side in sides for problem in problems(journal, side)]
-    return with_context(found, lambda text: len(text) - len(text.lstrip()) + 1 if text.strip() else None)
 
 
 # ---------------------------------------------------------------- aging

@@ -20,7 +20,7 @@ from textledger.reports.monthend import PackOptions, PackSection, Table, Row, ce
 from textledger.core.periods import Interval, Period, report_range, split
 from textledger.core.printer import format_entry
 from textledger.core.query import QueryError, parse_period, period_span
-from textledger.core.records import JournalError, Problem
+from textledger.core.records import Journal, JournalError, Problem
 from textledger.reports.statements import (
     Balance,
     Line,
@@ -99,28 +99,23 @@ def statement_options(journal, args) -> Options:
 def _types(journal) -> AccountTypes:
     types = AccountTypes.of(journal)
     for warning in types.warnings:
-        print(_with_context(warning).render(), file=sys.stderr)
+        print(_with_context(journal, warning).render(), file=sys.stderr)
     return types
 
 
-def _with_context(problem: Problem) -> Problem:
-    """The problem with its line's text, read from the journal file, for the caret display."""
-    try:
-        with open(problem.file, encoding="utf-8") as handle:
-            for number, text in enumerate(handle, 1):
-                if number == problem.line:
-                    text = text.rstrip("\n")
-                    column = problem.column
-                    if text.lstrip().startswith("~"):  # a periodic rule: point at its period
-                        column = len(text) - len(text.lstrip()[1:].lstrip()) + 1
-                    return attrs.evolve(problem, context=text, column=column)
-    except OSError:
-        pass
-    return problem
+def _with_context(journal: Journal, problem: Problem) -> Problem:
+    """The problem with its line's text for the caret display; a periodic rule's points at its period."""
+    text = journal.sources.line(problem.file, problem.line)
+    if not text:
+        return problem
+    column = problem.column
+    if text.lstrip().startswith("~"):
+        column = len(text) - len(text.lstrip()[1:].lstrip()) + 1
+    return attrs.evolve(problem, context=text, column=column)
 
 
-def _journal_errors_with_context(error: JournalError) -> JournalError:
-    return JournalError([_with_context(p) for p in error.problems])
+def _journal_errors_with_context(journal: Journal, error: JournalError) -> JournalError:
+    return JournalError([_with_context(journal, p) for p in error.problems])
 
 
 # ---------------------------------------------------------------- rendering statements
@@ -293,7 +288,7 @@ def cmd_close(journal, args, out) -> int:
     try:
         closing = close_books(journal, end, options, types)
     except JournalError as error:
-        raise _journal_errors_with_context(error) from None
+        raise _journal_errors_with_context(journal, error) from None
     styles = journal.style_map()
     if not closing.old_file:
         out.write(f"; nothing to close for {closing.label}: every revenue and expense account is zero"
@@ -333,7 +328,7 @@ def cmd_report(journal, args, out) -> int:
     try:
         pack = monthend.build_pack(journal, month, PackOptions(args.depth, options.value_in, args.title))
     except JournalError as error:
-        raise _journal_errors_with_context(error) from None
+        raise _journal_errors_with_context(journal, error) from None
     if args.format == "html":
         out.write(html_report.pack_html(pack))
     elif args.format == "markdown":
@@ -409,7 +404,7 @@ def _budget(journal, args, out) -> int:
     try:
         report = budget_report(journal, periods, options)
     except JournalError as error:
-        raise _journal_errors_with_context(error) from None
+        raise _journal_errors_with_context(journal, error) from None
     styles = journal.style_map()
     several = len(periods) > 1
     if args.format == "json":

@@ -9,17 +9,6 @@ from __future__ import annotations
 from textledger.core.records import Journal, Problem
 
 
-def _context(file: str, line: int) -> str:
-    try:
-        with open(file, encoding="utf-8") as handle:
-            for number, text in enumerate(handle, 1):
-                if number == line:
-                    return text.rstrip("\n")
-    except OSError:
-        pass
-    return ""
-
-
 def strict_problems(journal: Journal) -> list[Problem]:
     """An error at the first use of each undeclared account and commodity."""
     accounts = {declaration.name for declaration in journal.accounts}
@@ -39,6 +28,5 @@ def strict_problems(journal: Journal) -> list[Problem]:
                 seen.add((kind, name))
                 problems.append(Problem(
                     source.file, source.line, 1,
-                    f"{kind} {name!r} is not declared: add `{kind} {name}` (--strict)",
-                    _context(source.file, source.line)))
+                    f"{kind} {name!r} is not declared: add `{kind} {name}` (--strict)"))
     return sorted(problems, key=lambda p: (p.file, p.line))

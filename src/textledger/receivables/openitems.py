@@ -507,10 +507,10 @@ def _problem(source: Source | None, message: str) -> Problem:
     return Problem(source.file, source.line, 1, message)
 
 
-def check(journal: Journal) -> list[Problem]:
+def check(journal: Journal, sides: tuple[Side, ...] = (RECEIVABLES, PAYABLES)) -> list[Problem]:
     """The receivables' and payables' problems, each with its caret under the line's first word."""
     shown = []
-    for problem in (found for side in (RECEIVABLES, PAYABLES) for found in problems(journal, side)):
+    for problem in (found for side in sides for found in problems(journal, side)):
         better = first_word_column(journal.sources.line(problem.file, problem.line))
         shown.append(attrs.evolve(problem, column=better) if better else problem)
     return shown
