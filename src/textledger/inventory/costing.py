@@ -104,7 +104,7 @@ class Issue:
     """A problem found while relieving costs, at a record's line. `point_at` is text on that
     line to put the column at ("" for the posting's amount)."""
 
-    record: object
+    record: Posting | CommodityDeclaration
     message: str
     point_at: str = ""
     warning: bool = False
@@ -499,8 +499,14 @@ def booking_step(entries: list[Transaction], declarations: Declarations) -> tupl
     relieved, issues = relieve(entries, declarations.accounts, declarations.commodities, dict(declarations.styles))
     problems = []
     for issue in issues:
-        source = issue.record.source
+        record, source = issue.record, issue.record.source
+        if source is None:  # an entry built in code, not read from a file
+            problems.append(Problem("<unknown>", 0, 0, issue.message, "", issue.warning))
+            continue
         text = declarations.sources.line(source.file, source.line)
-        column = text_column(text, issue.point_at) if issue.point_at else amount_column(text, issue.record)
+        if isinstance(record, Posting) and not issue.point_at:
+            column = amount_column(text, record)
+        else:
+            column = text_column(text, issue.point_at)
         problems.append(Problem(source.file, source.line, column, issue.message, text, issue.warning))
     return relieved, problems
