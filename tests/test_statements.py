@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textledger
+from textledger.pipeline import MONTH_END_SECTIONS
 from textledger.reports import monthend
 from textledger.core.accounts import AccountType, AccountTypes
 from textledger.render.html import chart_svg, pack_html
@@ -597,7 +598,7 @@ def test_pack_compares_with_the_same_month_last_year(small):
     assert revenue.cells[column] == "$500.00" and revenue.cells[1] == "$700.00"
 
 
-def test_sections_plug_in_through_the_registry(small):
+def test_sections_plug_in_as_an_argument(small):
     calls = []
 
     def runway(journal, month):
@@ -606,16 +607,13 @@ def test_sections_plug_in_through_the_registry(small):
             ("Week", "Opening", "Closing"), (monthend.Row(("1", "$1.00", "$2.00")),)),),
             (monthend.BarChart("Cash", ("1", "2"), (monthend.Series("Closing", (D(1), D(2))),)),))
 
-    monthend.register_section("extra", lambda journal, month: monthend.PackSection("extra", "Extra"), order=5)
-    monthend.register_section("runway", runway, order=70)
-    try:
-        pack = monthend.build_pack(small, monthend.month_period("2026-02"))
-    finally:
-        monthend.unregister_section("extra")
-        monthend.unregister_section("runway")
+    extra = lambda journal, month: monthend.PackSection("extra", "Extra")  # noqa: E731
+    sections = (extra, *MONTH_END_SECTIONS, runway)
+    pack = monthend.build_pack(small, monthend.month_period("2026-02"), sections=sections)
     keys = [section.key for section in pack.sections]
     # `small` has a paid invoice (an aging section with nothing open) and no pay runs (no payroll section)
-    assert keys == ["extra", "summary", "income-statement", "balance-sheet", "cash-flow", "aging", "runway"]
+    assert keys == ["summary", "income-statement", "balance-sheet", "cash-flow", "extra", "aging", "runway"]
+    assert [s.key for s in monthend.build_pack(small, monthend.month_period("2026-02")).sections] == keys[:4]
     assert calls == ["2026-02"]
     page = pack_html(pack)
     assert "Cash runway" in page and page.count("<svg") == 2

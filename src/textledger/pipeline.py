@@ -24,9 +24,12 @@ from textledger.core.records import Directive, Journal, JournalError, Problem
 from textledger.core.strict import strict_problems
 from textledger.core.validate import Check, run_checks
 from textledger.inventory import costing, purchasing
+from textledger.payroll import monthend as payroll_monthend
 from textledger.payroll import reports as payroll_reports
 from textledger.payroll import rules as payroll_rules
+from textledger.receivables import monthend as receivables_monthend
 from textledger.receivables import openitems
+from textledger.reports.monthend import SectionBuilder
 
 
 def _payroll_directives(directives: Sequence[Directive], decimal_marks: Mapping[str, str]
@@ -72,6 +75,9 @@ class FileReader:
 
     def display(self, path: str) -> str:
         return os.path.relpath(path)
+
+# The month-end pack's sections from the feature packages, after its built-in ones.
+MONTH_END_SECTIONS: tuple[SectionBuilder, ...] = (receivables_monthend.aging_section, payroll_monthend.payroll_section)
 
 
 @contextlib.contextmanager

@@ -16,6 +16,8 @@ from textledger.core.accounts import AccountType, AccountTypes
 from textledger.reports.budget import UNBUDGETED, budget_report
 from textledger.reports.closing import ClosingOptions, close_books
 from textledger.core.amounts import decimal_string
+from textledger.pipeline import MONTH_END_SECTIONS
+from textledger.render import pack as pack_render
 from textledger.reports.monthend import PackOptions, PackSection, Table, Row, cell_text, statement_table
 from textledger.core.periods import Interval, Period, report_range, split
 from textledger.core.printer import format_entry
@@ -175,7 +177,7 @@ def write_statement(statement: Statement, journal, args, out) -> None:
         out.write(html_report.page_html(statement.title, _subtitle(statement), (section,)))
     else:
         text = [statement.title + (f" (valued in {statement.value_in})" if statement.value_in else ""), ""]
-        text.append(monthend.table_text(statement_table(statement, styles)))
+        text.append(pack_render.table_text(statement_table(statement, styles)))
         text += [f"Note: {note}" for note in statement.notes]
         out.write("\n".join(text).rstrip("\n") + "\n")
 
@@ -240,7 +242,7 @@ def cmd_trial(journal, args, out) -> int:
     if args.format == "html":
         out.write(html_report.page_html(title, "", (PackSection("trial", title, (table,)),)))
     else:
-        out.write(f"{title}\n\n{monthend.table_text(table)}")
+        out.write(f"{title}\n\n{pack_render.table_text(table)}")
     return 0
 
 
@@ -326,17 +328,18 @@ def cmd_report(journal, args, out) -> int:
         month = monthend.month_period(TODAY().strftime("%Y-%m"))
     options = statement_options(journal, args)
     try:
-        pack = monthend.build_pack(journal, month, PackOptions(args.depth, options.value_in, args.title))
+        pack = monthend.build_pack(journal, month, PackOptions(args.depth, options.value_in, args.title),
+                                  MONTH_END_SECTIONS)
     except JournalError as error:
         raise _journal_errors_with_context(journal, error) from None
     if args.format == "html":
         out.write(html_report.pack_html(pack))
     elif args.format == "markdown":
-        out.write(monthend.pack_markdown(pack))
+        out.write(pack_render.pack_markdown(pack))
     elif args.format == "json":
         out.write(render.json_text(_pack_json(pack)))
     else:
-        out.write(monthend.pack_text(pack))
+        out.write(pack_render.pack_text(pack))
     return 0
 
 
@@ -394,7 +397,7 @@ def cmd_balance_report(journal, args, out) -> int:
     rows = [row for row in table.rows if row.kind != "heading" and not (args.no_total and row.kind == "total")]
     table = attrs.evolve(table, rows=tuple(rows))
     out.write(f"{title}" + (f" (valued in {options.value_in})" if options.value_in else "") + "\n\n"
-              + monthend.table_text(table))
+              + pack_render.table_text(table))
     return 0
 
 
@@ -449,7 +452,7 @@ def _budget(journal, args, out) -> int:
     note = (f"\nNote: {UNBUDGETED} gathers the actual amounts of accounts with no budget.\n"
             if any(r.kind == "unbudgeted" for r in report.rows) else "")
     out.write(f"{title}" + (f" (valued in {report.value_in})" if report.value_in else "") + "\n\n"
-              + monthend.table_text(table) + note)
+              + pack_render.table_text(table) + note)
     return 0
 
 

@@ -19,7 +19,9 @@ from __future__ import annotations
 import enum
 import re
 
-from textledger.core.records import Journal, Problem
+from collections.abc import Iterable
+
+from textledger.core.records import AccountDeclaration, Journal, Problem
 
 
 class AccountType(enum.Enum):
@@ -126,3 +128,30 @@ class AccountTypes:
 
     def is_cash(self, account: str) -> bool:
         return self.type_of(account) is AccountType.CASH
+
+
+INVENTORY_ROOT = "Assets:Inventory"
+
+
+class InventoryAccounts:
+    """Which accounts hold stock: any declared `type: inventory` (or below one that is), and
+    every account under `Assets:Inventory`. A lookup helper that remembers its answers."""
+
+    __slots__ = ("_declared", "_cache")
+
+    def __init__(self, declarations: Iterable[AccountDeclaration]):
+        self._declared = {d.name for d in declarations if (d.tag("type") or "").strip().lower() == "inventory"}
+        self._cache: dict[str, bool] = {}
+
+    def __contains__(self, account: str) -> bool:
+        try:
+            return self._cache[account]
+        except KeyError:
+            found = self._cache[account] = self._find(account)
+            return found
+
+    def _find(self, account: str) -> bool:
+        if account == INVENTORY_ROOT or account.startswith(INVENTORY_ROOT + ":"):
+            return True
+        parts = account.split(":")
+        return any(":".join(parts[:level]) in self._declared for level in range(len(parts), 0, -1))

@@ -39,6 +39,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import attrs
 
+from textledger.core.accounts import InventoryAccounts
 from textledger.core.amounts import DEFAULT_STYLE, format_amount, format_number
 from textledger.core.book import Declarations
 from textledger.core.columns import amount_column, text_column
@@ -59,33 +60,8 @@ FIFO, AVERAGE = "fifo", "average"
 METHODS = (FIFO, AVERAGE)
 DEFAULT_METHOD = FIFO
 ITEM_TAGS = ("costing", "reorder", "unit")
-INVENTORY_ROOT = "Assets:Inventory"
 NEGATIVE_STOCK = "negative-stock"
 KEEP_COST = "keep-cost"
-
-
-class InventoryAccounts:
-    """Which accounts hold stock: any declared `type: inventory` (or below one that is), and
-    every account under `Assets:Inventory`. A lookup helper that remembers its answers."""
-
-    __slots__ = ("_declared", "_cache")
-
-    def __init__(self, declarations: Iterable[AccountDeclaration]):
-        self._declared = {d.name for d in declarations if (d.tag("type") or "").strip().lower() == "inventory"}
-        self._cache: dict[str, bool] = {}
-
-    def __contains__(self, account: str) -> bool:
-        try:
-            return self._cache[account]
-        except KeyError:
-            found = self._cache[account] = self._find(account)
-            return found
-
-    def _find(self, account: str) -> bool:
-        if account == INVENTORY_ROOT or account.startswith(INVENTORY_ROOT + ":"):
-            return True
-        parts = account.split(":")
-        return any(":".join(parts[:level]) in self._declared for level in range(len(parts), 0, -1))
 
 
 def is_item_declaration(declaration: CommodityDeclaration) -> bool:

@@ -3,20 +3,20 @@
 `build_pack(journal, month)` gathers sections — at a glance, income statement against
 budget and the same month last year, balance sheet, cash flow, then whatever other areas
 contribute — as presentation data (`PackSection`: tables of formatted cells and bar
-charts of Decimals). `pack_text` and `pack_markdown` write it here; html_report.py writes
-the printable HTML page.
+charts of Decimals). render/pack.py writes it as text or Markdown, render/html.py as the
+printable HTML page.
 
-Other areas plug in without this module knowing their API. A section provider is a
+Other areas plug in without this module knowing their API: a section builder is a
 function `(journal, month) -> PackSection | None` (`month` is a `periods.Period`: its
-`start`, exclusive `end` and `label`). The receivables/payables aging and payroll sections
-come from monthend_sections.py (after the cash flow); anything else can be added with
-`register_section`.
+`start`, exclusive `end` and `label`), and `build_pack` takes them as an argument. The
+receivables/payables aging and payroll sections come from those packages' `monthend`
+modules, listed in pipeline.MONTH_END_SECTIONS.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import attrs
@@ -25,7 +25,6 @@ from textledger.core.accounts import AccountType, AccountTypes
 from textledger.core.amounts import format_amount
 from textledger.core.periods import Interval, Period, advance, label, split, start_of
 from textledger.core.records import Journal, Style
-from textledger.render import tables as render
 from textledger.reports.budget import budget_goals
 from textledger.reports.statements import (
     Balance,
@@ -139,30 +138,6 @@ def _column_heading(statement: Statement, period: Period) -> str:
 SectionBuilder = Callable[[Journal, Period], "PackSection | None"]
 
 
-@attrs.frozen
-class _Provider:
-    key: str
-    order: int
-    build: SectionBuilder
-
-
-_REGISTERED: list[_Provider] = []
-
-def register_section(key: str, build: SectionBuilder, order: int = 100) -> None:
-    """Add a section to every pack built afterwards (a later registration of `key` replaces it)."""
-    _REGISTERED[:] = [p for p in _REGISTERED if p.key != key] + [_Provider(key, order, build)]
-
-
-def unregister_section(key: str) -> None:
-    _REGISTERED[:] = [p for p in _REGISTERED if p.key != key]
-
-
-def _area_providers() -> list[_Provider]:
-    """The sections other areas contribute (imported here: they build on this module)."""
-    from textledger.sections import aging_section, payroll_section
-    return [_Provider("aging", 50, aging_section), _Provider("payroll", 60, payroll_section)]
-
-
 # ---------------------------------------------------------------- building the pack
 
 
@@ -182,26 +157,18 @@ def month_period(text: str) -> Period:
     return Period(start, end, label(start, end))
 
 
-def build_pack(journal: Journal, month: Period, options: PackOptions = PackOptions()) -> Pack:
-    """Every section for the month, built-in ones first, then those other areas provide."""
+def build_pack(journal: Journal, month: Period, options: PackOptions = PackOptions(),
+               sections: Sequence[SectionBuilder] = ()) -> Pack:
+    """The built-in sections for the month, then each of `sections` in the order given
+    (pipeline.MONTH_END_SECTIONS lists the other areas' sections the command uses)."""
     context = _Context(journal, month, options, AccountTypes.of(journal), journal.style_map())
-    built_in = [
-        _Provider("summary", 10, lambda j, m: _summary(context)),
-        _Provider("income-statement", 20, lambda j, m: _income(context)),
-        _Provider("balance-sheet", 30, lambda j, m: _balance(context)),
-        _Provider("cash-flow", 40, lambda j, m: _cash(context)),
-    ]
-    providers = {p.key: p for p in built_in + _area_providers() + list(_REGISTERED)}
-    sections = []
-    for provider in sorted(providers.values(), key=lambda p: p.order):
-        section = provider.build(journal, month)
-        if section is not None:
-            sections.append(section)
+    built = [_summary(context), _income(context), _balance(context), _cash(context)]
+    built += [build(journal, month) for build in sections]
     month_name = month.start.strftime("%B %Y")
     subtitle = f"{month_name} ({month.start.isoformat()} to {month.last_day.isoformat()})"
     if options.value_in:
         subtitle += f", valued in {options.value_in}"
-    return Pack(f"{options.title}: {month_name}", subtitle, tuple(sections))
+    return Pack(f"{options.title}: {month_name}", subtitle, tuple(section for section in built if section is not None))
 
 
 @attrs.frozen
@@ -411,85 +378,3 @@ def _cash(context: _Context) -> PackSection:
     table = statement_table(statement, context.styles, ZERO)
     table = attrs.evolve(table, headers=("", "This month", "Year to date"))
     return PackSection("cash-flow", f"Cash flow, {context.month.label}", (table,), (), statement.notes)
-
-
-# ---------------------------------------------------------------- text and Markdown
-
-
-def table_text(table: Table) -> str:
-    """An aligned text table; a blank line before each section heading but the first."""
-    rows: list[list[str]] = []
-    for row in table.rows:
-        if row.kind == "spacer" or (row.kind == "heading" and rows):
-            rows.append([" "] + [""] * (len(row.cells) - 1))  # a space: tabulate drops empty multi-line rows
-        if row.kind == "spacer":
-            continue
-        rows.append(["  " * row.depth + row.cells[0]] + list(row.cells[1:]))
-    align = ("left",) + ("right",) * (len(table.headers) - 1)
-    return render.text_table(rows, list(table.headers), colalign=align)
-
-
-def chart_text(chart: BarChart, width: int = 40) -> str:
-    """A bar chart drawn with block characters, one bar per series and label."""
-    peak = max((abs(v) for s in chart.series for v in s.values), default=Decimal(0))
-    name_width = max((len(s.name) for s in chart.series), default=0)
-    label_width = max((len(text) for text in chart.labels), default=0)
-    lines = [chart.title]
-    for index, text in enumerate(chart.labels):
-        for number, series in enumerate(chart.series):
-            value = series.values[index]
-            length = int((abs(value) * width / peak).to_integral_value()) if peak else 0
-            bar = ("█" if value >= 0 else "░") * length
-            head = text if number == 0 else ""
-            lines.append(f"{head:<{label_width}}  {series.name:<{name_width}}  {bar:<{width}}  {value:,.2f}")
-    return "\n".join(lines) + "\n"
-
-
-def pack_text(pack: Pack) -> str:
-    out = [pack.title, pack.subtitle, ""]
-    for section in pack.sections:
-        out += [section.title, "=" * len(section.title), ""]
-        for table in section.tables:
-            if table.title:
-                out.append(table.title)
-            out.append(table_text(table))
-        for chart in section.charts:
-            out.append(chart_text(chart))
-        out += [f"Note: {note}" for note in section.notes]
-        if section.notes:
-            out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
-
-
-def _markdown_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
-
-
-def table_markdown(table: Table) -> str:
-    lines = ["| " + " | ".join(_markdown_cell(h) for h in table.headers) + " |",
-             "|" + "|".join([":---"] + ["---:"] * (len(table.headers) - 1)) + "|"]
-    for row in table.rows:
-        if row.kind == "spacer":
-            continue
-        label_text = "\u00a0\u00a0" * row.depth + _markdown_cell(row.cells[0])
-        cells = [label_text] + [_markdown_cell(c) for c in row.cells[1:]]
-        if row.kind in ("heading", "total") and label_text:
-            cells = [f"**{c}**" if c else c for c in cells]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def pack_markdown(pack: Pack) -> str:
-    out = [f"# {pack.title}", "", pack.subtitle, ""]
-    for section in pack.sections:
-        out += [f"## {section.title}", ""]
-        for table in section.tables:
-            if table.title:
-                out += [f"### {table.title}", ""]
-            out.append(table_markdown(table))
-        for chart in section.charts:
-            out += ["```text", chart_text(chart).rstrip("\n"), "```", ""]
-        out += [f"> {note}" for note in section.notes]
-        if section.notes:
-            out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"

@@ -32,7 +32,7 @@ from textledger.core.accounts import AccountType, AccountTypes
 from textledger.core.periods import Period
 from textledger.core.query import Query
 from textledger.core.records import Amount, Journal, PostingKind
-from textledger.inventory.costing import InventoryAccounts
+from textledger.core.accounts import InventoryAccounts
 from textledger.reports.balances import clip
 from textledger.reports.valuation import PriceTable
 
