@@ -4,6 +4,8 @@ from the repository root."""
 import decimal
 import gc
 import os
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,3 +35,22 @@ def at_repo_root(monkeypatch):
     yield
     if collecting:  # cli.main switches the cycle collector off for the process
         gc.enable()
+
+
+# Tools CI installs (.ci/run): there a missing one fails its tests instead of skipping them.
+REQUIRED_IN_CI = frozenset({"chromium", "pre-commit"})
+
+
+def tool(*names: str) -> str:
+    """The path of the first of `names` found, looking next to this Python first (tools
+    installed in the test environment, like pre-commit) and then on PATH. When none is
+    found the test is skipped, or, under CI for a tool CI installs, fails."""
+    for name in names:
+        beside = Path(sys.executable).parent / name
+        found = str(beside) if beside.is_file() and os.access(beside, os.X_OK) else shutil.which(name)
+        if found:
+            return found
+    message = f"{names[0]} is not installed"
+    if os.environ.get("CI") and REQUIRED_IN_CI & set(names):
+        pytest.fail(f"{message}, but CI must run this test (.ci/run installs it)")
+    pytest.skip(message)

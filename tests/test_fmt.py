@@ -26,6 +26,7 @@ from textledger.cli import fmt as fmt_command
 from textledger.core.fmt import declared_styles, format_text, same_meaning
 from textledger.reports.diff import JournalDiff, journal_diff
 from cli_run import run
+from conftest import tool
 
 REPO = Path(__file__).resolve().parent.parent
 JOURNALS = REPO / "journals"
@@ -652,9 +653,7 @@ def test_the_local_pre_commit_config_in_the_docs_is_valid(tmp_path: Path):
 
 def test_pre_commit_rejects_a_commit_with_an_unbalanced_transaction(books_repo):
     repo, env = books_repo
-    pre_commit = shutil.which("pre-commit")
-    if pre_commit is None:
-        pytest.skip("pre-commit is not installed")
+    pre_commit = tool("pre-commit")
     (repo / ".pre-commit-config.yaml").write_text(docs_block(r"repos:\n  - repo: local"))
     subprocess.run([pre_commit, "install"], cwd=repo, check=True, capture_output=True, env=env)
     first = commit(repo, env, "Opening books")

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import textledger
 from textledger.pipeline import MONTH_END_SECTIONS
+from conftest import tool
 from textledger.reports import monthend
 from textledger.core.accounts import AccountType, AccountTypes
 from textledger.render.html import chart_svg, pack_html
@@ -708,11 +709,8 @@ def _png_pixels_vary(data: bytes) -> bool:
     return len(colours) > 5
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")
 def test_html_pack_renders_in_headless_chromium(tmp_path, capsys):
+    chromium = tool("chromium", "chromium-browser")
     code, out, _ = run(capsys, "-f", STUDIO, "report", "--month", "2026-05", "--format", "html")
     assert code == 0
     page = tmp_path / "pack.html"
@@ -720,7 +718,7 @@ def test_html_pack_renders_in_headless_chromium(tmp_path, capsys):
     shot = tmp_path / "pack.png"
     with tempfile.TemporaryDirectory() as profile:
         result = subprocess.run([
-            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             f"--user-data-dir={profile}", f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()],
             capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": profile})

@@ -1,6 +1,7 @@
-"""The report command's sub-commands, one module per area of work.
-
-Each module exposes `Command` values; `ALL` is the order `textledger --help` lists them.
+"""The `textledger` command: main.py parses arguments, loads, runs a sub-command and
+chooses the exit code; one module per area of work holds its sub-commands (thin: parse
+options, call the library, render). Each module exposes `Command` values; `ALL` is the
+order `textledger --help` lists them.
 """
 
 from textledger.cli import books
