@@ -4,17 +4,8 @@ options, call the library, render). Each module exposes `Command` values; `ALL` 
 order `textledger --help` lists them.
 """
 
-from textledger.cli import books
-from textledger.cli import statements
-from textledger.cli import fmt
+from textledger.cli import books, cash, fmt, forecast, importing, inventory, payroll, purchasing, receivables, statements
 from textledger.cli import diff as gitdiff
-from textledger.cli import receivables
-from textledger.cli import payroll
-from textledger.cli import cash
-from textledger.cli import importing
-from textledger.cli import forecast
-from textledger.cli import inventory
-from textledger.cli import purchasing
 
 ALL = (books.COMMANDS + statements.COMMANDS + fmt.COMMANDS + gitdiff.COMMANDS + receivables.COMMANDS
        + payroll.COMMANDS + cash.COMMANDS + importing.COMMANDS + forecast.COMMANDS + inventory.COMMANDS

@@ -13,11 +13,11 @@ from collections.abc import Callable
 
 import attrs
 
-from textledger.io.atomic import write_atomic
-from textledger.pipeline import load
-from textledger.core.records import Journal, JournalError, Problem
-from textledger.io.rewrite import trial_load
 from textledger.cli.base import UsageError
+from textledger.core.records import Journal, JournalError, Problem
+from textledger.io.atomic import write_atomic
+from textledger.io.rewrite import trial_load
+from textledger.pipeline import load
 
 
 def append_checked(path: str, text: str, files: list[str], landed: Callable[[Journal], bool]) -> None:

@@ -9,9 +9,9 @@ from typing import TextIO
 
 import attrs
 
-from textledger.reports import cost as basis
 from textledger.core.query import Query, parse_date_bound, parse_period
 from textledger.core.records import Journal, Problem, SourceMap
+from textledger.reports import cost as basis
 
 
 class UsageError(Exception):

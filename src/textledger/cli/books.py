@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import sys
 
-from textledger.reports import balances
-from textledger.render import tables as render
+from textledger.cli import statements as statement_commands
+from textledger.cli.base import Command, UsageError, add_cost_option, add_query_argument, at_cost_when_asked, query_from_args
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.printer import format_entry, print_journal
 from textledger.core.query import Query
 from textledger.core.validate import run_checks
 from textledger.pipeline import PIPELINE
+from textledger.render import tables as render
+from textledger.reports import balances
 from textledger.reports.register import register
-from textledger.cli import statements as statement_commands
-from textledger.cli.base import Command, UsageError, add_cost_option, add_query_argument, at_cost_when_asked, query_from_args
 
 
 def cmd_check(journal, args, out) -> int:

@@ -15,18 +15,18 @@ import re
 import sys
 from decimal import Decimal
 
-from textledger.render import tables as render
 from textledger.cash.bankcsv import StatementLine, load_rules, read_statement, rules_path_for
 from textledger.cash.checkregister import STATES, CheckRegister, check_register, gap_text, problems
 from textledger.cash.clearing import ClearingError, assertion_file, changes
-from textledger.core.amounts import decimal_string, format_amount
-from textledger.core.lines import LineError, parse_amount
-from textledger.core.expand import STDIN
-from textledger.core.query import QueryError, parse_date_bound
 from textledger.cash.reconcile import BookItem, Reconciliation, account_commodities, reconcile
+from textledger.cli.base import Command, UsageError, journal_files
+from textledger.core.amounts import decimal_string, format_amount
+from textledger.core.expand import STDIN
+from textledger.core.lines import LineError, parse_amount
+from textledger.core.query import QueryError, parse_date_bound
 from textledger.core.records import Amount, Journal
 from textledger.io.rewrite import trial_load, write_all_atomic
-from textledger.cli.base import Command, UsageError, journal_files
+from textledger.render import tables as render
 
 # ---------------------------------------------------------------- shared options
 

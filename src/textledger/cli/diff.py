@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from textledger.render import tables as render
-from textledger.core.amounts import decimal_string, format_amount
-from textledger.io.git import WORKING_TREE, GitError, load_at_revision
-from textledger.reports.diff import journal_diff
-from textledger.core.expand import STDIN
-from textledger.pipeline import load
-from textledger.core.records import Amount
 from textledger.cli.base import Command, UsageError, journal_files, query_from_args
+from textledger.core.amounts import decimal_string, format_amount
+from textledger.core.expand import STDIN
+from textledger.core.records import Amount
+from textledger.io.git import WORKING_TREE, GitError, load_at_revision
+from textledger.pipeline import load
+from textledger.render import tables as render
+from textledger.reports.diff import journal_diff
 
 
 def cmd_diff(journal, args, out) -> int:

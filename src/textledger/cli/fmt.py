@@ -9,12 +9,12 @@ from pathlib import Path
 
 import attrs
 
-from textledger.io.atomic import write_atomic
-from textledger.core.fmt import AMOUNT_COLUMN, declared_styles, format_text, same_meaning
-from textledger.core.expand import STDIN
-from textledger.pipeline import load, loads
-from textledger.core.records import Journal, JournalError, Problem, Style
 from textledger.cli.base import Command, UsageError, journal_files
+from textledger.core.expand import STDIN
+from textledger.core.fmt import AMOUNT_COLUMN, declared_styles, format_text, same_meaning
+from textledger.core.records import Journal, JournalError, Problem, Style
+from textledger.io.atomic import write_atomic
+from textledger.pipeline import load, loads
 
 
 def cmd_fmt(journal, args, out) -> int:

@@ -13,7 +13,6 @@ import html
 import re
 from decimal import Decimal
 
-from textledger.render import tables as render
 from textledger.cash.forecast import (
     BILLS,
     INVOICES,
@@ -27,14 +26,15 @@ from textledger.cash.forecast import (
     Week,
     forecast,
 )
+from textledger.cli.base import Command, UsageError, query_from_args
 from textledger.core.amounts import decimal_string, format_amount
-from textledger.render.html import chart_svg, document_html, section_html
 from textledger.core.lines import LineError, parse_amount
-from textledger.reports.monthend import BarChart, PackSection, Row, Series, Table
 from textledger.core.query import QueryError, parse_date_bound
 from textledger.core.records import Amount, JournalError
-from textledger.cli.base import Command, UsageError, query_from_args
 from textledger.receivables.openitems import check
+from textledger.render import tables as render
+from textledger.render.html import chart_svg, document_html, section_html
+from textledger.reports.monthend import BarChart, PackSection, Row, Series, Table
 
 BELOW = "below floor"
 SOURCES = ((INVOICES, "Invoices"), (OTHER, "Other in"), (BILLS, "Bills"), (PAYROLL, "Payroll"),

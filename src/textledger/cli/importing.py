@@ -10,17 +10,17 @@ from __future__ import annotations
 import os
 import sys
 
-from textledger.render import tables as render
 from textledger.cash.bankcsv import StatementLine, load_rules, read_statement, rules_path_for
-from textledger.core.fmt import format_text
-from textledger.core.amounts import decimal_string
 from textledger.cash.importer import ImportPlan, default_styles, fingerprints, plan_import, statement_transaction
-from textledger.core.expand import STDIN
-from textledger.pipeline import load
-from textledger.core.printer import format_entry
-from textledger.core.records import Journal, Style
 from textledger.cli.appending import append_checked
 from textledger.cli.base import Command, UsageError
+from textledger.core.amounts import decimal_string
+from textledger.core.expand import STDIN
+from textledger.core.fmt import format_text
+from textledger.core.printer import format_entry
+from textledger.core.records import Journal, Style
+from textledger.pipeline import load
+from textledger.render import tables as render
 
 COLUMNS = ["line", "date", "amount", "commodity", "code", "payee", "description", "account2", "fingerprint",
            "status", "in_books"]

@@ -8,12 +8,12 @@ import re
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from textledger.render import tables as render
+from textledger.cli.base import Command, UsageError, query_from_args
 from textledger.core.amounts import decimal_string, format_amount
-from textledger.inventory.stock import LowStock, Margin, StockPosition, gross_margin, items, low_stock, stock_positions
 from textledger.core.query import QueryError, parse_date_bound
 from textledger.core.records import Amount
-from textledger.cli.base import Command, UsageError, query_from_args
+from textledger.inventory.stock import LowStock, Margin, StockPosition, gross_margin, items, low_stock, stock_positions
+from textledger.render import tables as render
 
 UNIT_COST_DIGITS = 2  # unit costs are shown with up to this many digits beyond the currency's
 

@@ -13,9 +13,9 @@ import sys
 
 from textledger.cli import ALL
 from textledger.cli.base import Command, UsageError, journal_files, query_from_args
-from textledger.pipeline import load
 from textledger.core.query import QueryError
 from textledger.core.records import JournalError
+from textledger.pipeline import load
 
 FORMATS = ("text", "csv", "json", "html", "markdown")
 

@@ -11,11 +11,14 @@ import datetime as dt
 import os
 from decimal import Decimal
 
-
-from textledger.render import tables as render
+from textledger.cli.appending import append_checked
+from textledger.cli.base import Command, UsageError, query_from_args
 from textledger.core.amounts import decimal_string, format_amount
-from textledger.core.lines import LineError, parse_date
 from textledger.core.expand import STDIN
+from textledger.core.lines import LineError, parse_date
+from textledger.core.printer import format_entry
+from textledger.core.records import Amount, Journal
+from textledger.payroll.reports import liabilities, register, year_to_date
 from textledger.payroll.slips import (
     CENT,
     PayrollError,
@@ -30,11 +33,7 @@ from textledger.payroll.slips import (
     recorded_runs,
     slip_transaction,
 )
-from textledger.payroll.reports import liabilities, register, year_to_date
-from textledger.core.printer import format_entry
-from textledger.core.records import Amount, Journal
-from textledger.cli.appending import append_checked
-from textledger.cli.base import Command, UsageError, query_from_args
+from textledger.render import tables as render
 
 _ZERO = Decimal(0)
 ACTIONS = ("run", "slip", "register", "ytd", "liabilities")

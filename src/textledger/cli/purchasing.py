@@ -11,17 +11,17 @@ import os
 import re
 from decimal import Decimal
 
-from textledger.render import tables as render
+from textledger.cli.appending import append_checked
+from textledger.cli.base import Command, UsageError, journal_files, with_context
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.expand import STDIN
 from textledger.core.printer import format_entry
-from textledger.inventory.purchasing import COMPLETE, MatchLine, three_way_match
-from textledger.inventory.purchasing import check as purchasing_check
 from textledger.core.query import QueryError, parse_date_bound
 from textledger.core.records import Amount, Journal, JournalError, Problem, SourceMap
 from textledger.inventory.count import DEFAULT_ACCOUNT, TAG, StockCheck, read_count, stock_check
-from textledger.cli.appending import append_checked
-from textledger.cli.base import Command, UsageError, journal_files, with_context
+from textledger.inventory.purchasing import COMPLETE, MatchLine, three_way_match
+from textledger.inventory.purchasing import check as purchasing_check
+from textledger.render import tables as render
 
 # ---------------------------------------------------------------- the part of `check`
 

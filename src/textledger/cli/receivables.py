@@ -7,15 +7,14 @@ import datetime as dt
 import html
 import re
 
-
-from textledger.render import tables as render
-from textledger.receivables.aging import AgingReport, AgingRow, Buckets, aging, collections, days_outstanding
-from textledger.core.amounts import decimal_string, format_amount
-from textledger.receivables.openitems import PAYABLES, RECEIVABLES, ZERO, Side, check, open_items, parties
-from textledger.core.query import QueryError, parse_date_bound
-from textledger.receivables.statement import Statement, statement
-from textledger.core.records import Amount, JournalError
 from textledger.cli.base import Command, UsageError, query_from_args
+from textledger.core.amounts import decimal_string, format_amount
+from textledger.core.query import QueryError, parse_date_bound
+from textledger.core.records import Amount, JournalError
+from textledger.receivables.aging import AgingReport, AgingRow, Buckets, aging, collections, days_outstanding
+from textledger.receivables.openitems import PAYABLES, RECEIVABLES, ZERO, Side, check, open_items, parties
+from textledger.receivables.statement import Statement, statement
+from textledger.render import tables as render
 
 DSO_DAYS = 90
 

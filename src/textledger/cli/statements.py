@@ -9,20 +9,21 @@ from decimal import Decimal
 
 import attrs
 
-from textledger.render import html as html_report
-from textledger.reports import monthend
-from textledger.render import tables as render
+from textledger.cli.base import Command, UsageError, add_cost_option, add_query_argument, at_cost_when_asked, query_from_args
 from textledger.core.accounts import AccountType, AccountTypes
-from textledger.reports.budget import UNBUDGETED, budget_report
-from textledger.reports.closing import ClosingOptions, close_books
 from textledger.core.amounts import decimal_string
-from textledger.pipeline import MONTH_END_SECTIONS
-from textledger.render import pack as pack_render
-from textledger.reports.monthend import PackOptions, PackSection, Table, Row, cell_text, statement_table
 from textledger.core.periods import Interval, Period, report_range, split
 from textledger.core.printer import format_entry
 from textledger.core.query import QueryError, parse_period, period_span
 from textledger.core.records import Journal, JournalError, Problem
+from textledger.pipeline import MONTH_END_SECTIONS
+from textledger.render import html as html_report
+from textledger.render import pack as pack_render
+from textledger.render import tables as render
+from textledger.reports import monthend
+from textledger.reports.budget import UNBUDGETED, budget_report
+from textledger.reports.closing import ClosingOptions, close_books
+from textledger.reports.monthend import PackOptions, PackSection, Row, Table, cell_text, statement_table
 from textledger.reports.statements import (
     Balance,
     Line,
@@ -41,7 +42,6 @@ from textledger.reports.statements import (
     valued,
 )
 from textledger.reports.valuation import PriceTable
-from textledger.cli.base import Command, UsageError, add_cost_option, add_query_argument, at_cost_when_asked, query_from_args
 
 TODAY = dt.date.today  # "today" only decides the dates of a report on an empty journal
 

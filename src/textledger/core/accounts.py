@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import enum
 import re
-
 from collections.abc import Iterable
 
 from textledger.core.records import AccountDeclaration, Journal, Problem
