@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 
 from textledger.core.records import Amount, Style
@@ -27,10 +28,11 @@ def decimal_string(quantity: Decimal) -> str:
 def format_number(quantity: Decimal, style: Style) -> str:
     """The number alone, with the style's marks, at least the style's precision, never fewer
     digits than the quantity has."""
-    decimals = max(style.precision, -quantity.as_tuple().exponent if quantity.as_tuple().exponent < 0 else 0)
+    exponent = quantity.as_tuple().exponent  # "n", "N" or "F" for a NaN or an infinity
+    decimals = max(style.precision, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
     text = f"{abs(quantity):.{decimals}f}"
     whole, _, fraction = text.partition(".")
-    groups = []
+    groups: list[str] = []
     if style.thousands:
         while len(whole) > 3:
             groups.insert(0, whole[-3:])
@@ -43,7 +45,7 @@ def format_number(quantity: Decimal, style: Style) -> str:
     return ("-" if quantity < 0 else "") + number
 
 
-def format_amount(amount: Amount, styles: dict[str, Style]) -> str:
+def format_amount(amount: Amount, styles: Mapping[str, Style]) -> str:
     """`$1,200.00`, `$-5.00`, `12.50 EUR`, `3 "ACME Shares"` — as the commodity is written."""
     style = styles.get(amount.commodity, DEFAULT_STYLE)
     number = format_number(amount.quantity, style)

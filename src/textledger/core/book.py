@@ -9,6 +9,7 @@ hledger's `balanceTransaction` does: both need the same sums, and one pass is ch
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TypeVar
@@ -77,9 +78,9 @@ def book(items: Iterable[object], state: ParseState, sources: SourceMap, steps: 
         if isinstance(item, Transaction):
             entries.append(item)
         elif isinstance(item, PeriodicTransaction):
-            balanced = _balance(item, precisions, styles, sources, problems)
-            if balanced is not None:
-                periodic.append(balanced)
+            balanced_rule = _balance(item, precisions, styles, sources, problems)
+            if balanced_rule is not None:
+                periodic.append(balanced_rule)
         elif isinstance(item, AccountDeclaration):
             accounts.append(item)
         elif isinstance(item, CommodityDeclaration):
@@ -102,7 +103,7 @@ def book(items: Iterable[object], state: ParseState, sources: SourceMap, steps: 
     return Booked(transactions, periodic, tuple(accounts), tuple(commodities), prices, directives, styles, problems)
 
 
-def _date_key(record: Transaction | Price) -> object:
+def _date_key(record: Transaction | Price) -> dt.date:
     return record.date
 
 

@@ -36,7 +36,7 @@ class Interval:
     unit: str
     count: int = 1
 
-    def __attrs_post_init__(self):
+    def __attrs_post_init__(self) -> None:
         if self.unit not in UNITS or self.count < 1:
             raise ValueError(f"bad interval {self.count} {self.unit}")
 

@@ -49,7 +49,7 @@ def format_posting(posting: Posting, styles: dict[str, Style], show_amount: bool
     return _with_comment(line, posting.comment, INDENT)
 
 
-def _header(entry) -> str:
+def _header(entry: Transaction | PeriodicTransaction) -> str:
     if isinstance(entry, PeriodicTransaction):
         return f"~ {entry.period}" + (f"  {entry.description}" if entry.description else "")
     text = entry.date.isoformat()

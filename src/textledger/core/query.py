@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator
 
 import attrs
 
@@ -22,7 +23,7 @@ class QueryError(ValueError):
     """A query term or period the user typed cannot be understood."""
 
 
-def _compile(pattern: str) -> re.Pattern:
+def _compile(pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern, re.IGNORECASE)
     except re.error as error:
@@ -37,7 +38,7 @@ class Term:
     """One query term: what it looks at (`kind`), what it looks for, and whether negated."""
 
     kind: str
-    pattern: re.Pattern | None = None
+    pattern: re.Pattern[str] | None = None
     name: str = ""
     status: str = ""
     begin: dt.date | None = None
@@ -74,26 +75,37 @@ class Term:
         return self.kind in ("desc", "payee", "note", "code")
 
     def matches(self, transaction: Transaction | None, posting: Posting | None) -> bool:
+        """Whether the term matches: a term `on_transaction` looks at the transaction alone and
+        needs it; any other looks at the posting (and needs it), and at the transaction, when
+        given, for the status and date the posting does not have."""
         kind = self.kind
-        if kind == "desc":
-            return self.pattern.search(transaction.description) is not None
-        if kind == "payee":
-            return self.pattern.search(transaction.payee) is not None
-        if kind == "note":
-            return self.pattern.search(transaction.note) is not None
-        if kind == "code":
-            return self.pattern.search(transaction.code) is not None
+        if self.on_transaction:
+            if transaction is None:
+                raise ValueError(f"a {kind}: term looks at a transaction: pass the transaction")
+            if kind == "desc":
+                return self._found(transaction.description)
+            if kind == "payee":
+                return self._found(transaction.payee)
+            if kind == "note":
+                return self._found(transaction.note)
+            return self._found(transaction.code)
+        if posting is None:
+            raise ValueError(f"a {kind}: term looks at a posting: pass the posting")
         if kind == "acct":
-            return self.pattern.search(posting.account) is not None
+            return self._found(posting.account)
         if kind == "tag":
             value = posting.tag(self.name)
-            return value is not None and (self.pattern is None or self.pattern.search(value) is not None)
+            return value is not None and self._found(value)
         if kind == "status":
             return (posting.status or (transaction.status if transaction else "")) == self.status
         if kind == "date":
             date = posting.date or (transaction.date if transaction else None)
             return date is None or _within(date, self.begin, self.end)
         return posting.kind is PostingKind.REAL
+
+    def _found(self, text: str) -> bool:
+        """Whether the pattern is found in `text` (a term without a pattern matches any text)."""
+        return self.pattern is None or self.pattern.search(text) is not None
 
 
 def _within(date: dt.date, begin: dt.date | None, end: dt.date | None) -> bool:
@@ -146,7 +158,7 @@ class Query:
         return not any(term.matches(transaction, posting) for term in self.exclusions
                        if transaction is not None or not term.on_transaction)
 
-    def postings(self, transactions):
+    def postings(self, transactions: Iterable[Transaction]) -> Iterator[tuple[Transaction, Posting]]:
         """(transaction, posting) pairs that match, in journal order."""
         for transaction in transactions:
             if self.matches_transaction(transaction):
@@ -192,7 +204,7 @@ def parse_period(text: str) -> tuple[dt.date | None, dt.date | None]:
     """A `-p` period: one span, or `A..B` / `from A to B` (B exclusive), either side optional."""
     text = text.strip()
     lowered = text.lower()
-    if lowered.startswith("from ") or " to " in lowered or lowered.startswith("to "):
+    if lowered.startswith(("from ", "to ")) or " to " in lowered:
         start, _, stop = lowered.removeprefix("from ").partition("to ")
         return _bound(start), _bound(stop)
     if ".." in text:

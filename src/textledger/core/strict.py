@@ -26,7 +26,9 @@ def strict_problems(journal: Journal) -> list[Problem]:
                 if name in known or (kind, name) in seen:
                     continue
                 seen.add((kind, name))
-                problems.append(Problem(
-                    source.file, source.line, 1,
-                    f"{kind} {name!r} is not declared: add `{kind} {name}` (--strict)"))
+                message = f"{kind} {name!r} is not declared: add `{kind} {name}` (--strict)"
+                if source is None:  # an entry built in code, not read from a file
+                    problems.append(Problem("<unknown>", 0, 0, message))
+                else:
+                    problems.append(Problem(source.file, source.line, 1, message))
     return sorted(problems, key=lambda p: (p.file, p.line))

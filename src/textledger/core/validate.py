@@ -12,14 +12,14 @@ Core contributes the balance assertions; each feature package its own checks
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 
 import attrs
 
 from textledger.core.amounts import format_amount
 from textledger.core.columns import assertion_column
-from textledger.core.records import Amount, Journal, Posting, Problem, Transaction
+from textledger.core.records import Amount, Journal, Posting, Problem, Style, Transaction
 
 CheckFunction = Callable[[Journal], list[Problem]]
 
@@ -62,13 +62,13 @@ def _postings_by_date(transactions: tuple[Transaction, ...]) -> Iterator[Posting
     return (p for _, p in dated)
 
 
-def _assertion_failure(posting: Posting, balance: dict[str, Decimal], styles: dict[str, object]) -> str:
+def _assertion_failure(posting: Posting, balance: Mapping[str, Decimal], styles: Mapping[str, Style]) -> str:
     """What is wrong with the posting's assertion given the balance after it ("" if nothing)."""
     assert posting.assertion is not None
     expected = posting.assertion.amount
 
     def show(quantity: Decimal, commodity: str) -> str:
-        return format_amount(Amount(quantity, commodity), styles)  # type: ignore[arg-type]
+        return format_amount(Amount(quantity, commodity), styles)
 
     actual = balance.get(expected.commodity, Decimal(0))
     if actual != expected.quantity:
