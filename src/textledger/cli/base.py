@@ -18,6 +18,18 @@ class UsageError(Exception):
     """A command line that cannot be run as written (exit 2)."""
 
 
+Run = Callable[[Journal | None, argparse.Namespace, TextIO], int]
+"""A sub-command's `run(journal, args, out)`: the journal is None when the command has
+`needs_journal=False`."""
+
+
+def loaded(journal: Journal | None) -> Journal:
+    """The journal a command with `needs_journal=True` is given: main loads it first."""
+    if journal is None:
+        raise TypeError("this command reads the journal: its Command must have needs_journal=True")
+    return journal
+
+
 @attrs.frozen
 class Command:
     """A sub-command: its name and aliases, how it adds its options, and how it runs.
@@ -29,7 +41,7 @@ class Command:
     name: str
     help: str
     configure: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[Journal | None, argparse.Namespace, TextIO], int]
+    run: Run
     aliases: tuple[str, ...] = ()
     formats: tuple[str, ...] = ("text", "csv", "json")
     needs_journal: bool = True
@@ -40,7 +52,7 @@ def add_cost_option(parser: argparse.ArgumentParser) -> None:
                         help="amounts bought or sold at a cost (@, @@, stock relieved at cost) shown as that cost")
 
 
-def at_cost_when_asked(run: Callable[[Journal | None, argparse.Namespace, TextIO], int]):
+def at_cost_when_asked(run: Run) -> Run:
     """The command run on the journal at cost when `-B` is given (see basis.py)."""
     def run_at_cost(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
         return run(basis.at_cost(journal) if args.cost and journal is not None else journal, args, out)

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import TextIO
 
 from textledger.cli import statements as statement_commands
-from textledger.cli.base import Command, UsageError, add_cost_option, add_query_argument, at_cost_when_asked, query_from_args
+from textledger.cli.base import (
+    Command,
+    UsageError,
+    add_cost_option,
+    add_query_argument,
+    at_cost_when_asked,
+    loaded,
+    query_from_args,
+)
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.printer import format_entry, print_journal
 from textledger.core.query import Query
+from textledger.core.records import Amount, Journal, Style
 from textledger.core.validate import run_checks
 from textledger.pipeline import PIPELINE
 from textledger.render import tables as render
@@ -16,16 +29,17 @@ from textledger.reports import balances
 from textledger.reports.register import register
 
 
-def cmd_check(journal, args, out) -> int:
+def cmd_check(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
     """Every check of `textledger.check()` on the loaded journal (the CLI has printed the
     journal's warnings); --strict adds the stricter ones."""
-    problems = run_checks(journal, PIPELINE.checks, args.strict)
+    problems = run_checks(loaded(journal), PIPELINE.checks, args.strict)
     for problem in problems:
         print(problem.render(), file=sys.stderr)
     return 1 if any(not p.warning for p in problems) else 0
 
 
-def cmd_balance(journal, args, out) -> int:
+def cmd_balance(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+    journal = loaded(journal)
     if statement_commands.wants_balance_report(args):  # --budget, -M/-Q/-Y columns, -X
         return statement_commands.cmd_balance_report(journal, args, out)
     query = query_from_args(args)
@@ -48,10 +62,10 @@ def cmd_balance(journal, args, out) -> int:
     return 0
 
 
-def _balance_text(report, flat: bool, styles, total: bool) -> str:
+def _balance_text(report: balances.BalanceReport, flat: bool, styles: Mapping[str, Style], total: bool) -> str:
     """hledger's layout: amounts right-aligned, the account on the amount's last line,
     a rule, then the total lined up with the amounts."""
-    def cell(amounts, name=""):
+    def cell(amounts: Sequence[Amount], name: str = "") -> list[str]:
         lines = [format_amount(a, styles) for a in amounts] or ["0"]
         return ["\n".join(lines), "\n" * (len(lines) - 1) + name]
 
@@ -68,7 +82,8 @@ def _balance_text(report, flat: bool, styles, total: bool) -> str:
     return "\n".join(lines[:-total_lines] + ["-" * width] + [line.rstrip() for line in lines[-total_lines:]]) + "\n"
 
 
-def cmd_register(journal, args, out) -> int:
+def cmd_register(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+    journal = loaded(journal)
     rows = register(journal, query_from_args(args), depth=args.depth)
     styles = journal.style_map()
     if args.format == "json":
@@ -82,7 +97,7 @@ def cmd_register(journal, args, out) -> int:
         out.write(render.csv_table(["date", "description", "account", "commodity", "amount", "total"], [
             [row.date.isoformat(), row.description, row.account, row.amount.commodity,
              decimal_string(row.amount.quantity),
-             decimal_string(next((t.quantity for t in row.total if t.commodity == row.amount.commodity), 0))]
+             decimal_string(next((t.quantity for t in row.total if t.commodity == row.amount.commodity), Decimal(0)))]
             for row in rows]))
     else:
         out.write(render.text_table([
@@ -92,9 +107,10 @@ def cmd_register(journal, args, out) -> int:
     return 0
 
 
-def cmd_print(journal, args, out) -> int:
+def cmd_print(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
     if args.depth is not None:
         raise UsageError("print shows whole transactions: it takes no --depth")
+    journal = loaded(journal)
     query = query_from_args(args)
     if query == Query():
         out.write(print_journal(journal))
@@ -108,16 +124,16 @@ def cmd_print(journal, args, out) -> int:
 
 
 
-def _configure_check(parser) -> None:
+def _configure_check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="also require every account and commodity to be declared")
 
 
-def _configure_register(parser) -> None:
+def _configure_register(parser: argparse.ArgumentParser) -> None:
     add_query_argument(parser)
     add_cost_option(parser)
 
 
-def _configure_balance(parser) -> None:
+def _configure_balance(parser: argparse.ArgumentParser) -> None:
     add_query_argument(parser)
     add_cost_option(parser)
     parser.add_argument("--flat", action="store_true", help="each account with its own postings, no roll-up")

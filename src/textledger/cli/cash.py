@@ -13,18 +13,21 @@ import datetime as dt
 import os
 import re
 import sys
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import TextIO
 
 from textledger.cash.bankcsv import StatementLine, load_rules, read_statement, rules_path_for
 from textledger.cash.checkregister import STATES, CheckRegister, check_register, gap_text, problems
 from textledger.cash.clearing import ClearingError, assertion_file, changes
+from textledger.cash.matching import Matching
 from textledger.cash.reconcile import BookItem, Reconciliation, account_commodities, reconcile
-from textledger.cli.base import Command, UsageError, journal_files
+from textledger.cli.base import Command, UsageError, journal_files, loaded
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.expand import STDIN
 from textledger.core.lines import LineError, parse_amount
 from textledger.core.query import QueryError, parse_date_bound
-from textledger.core.records import Amount, Journal
+from textledger.core.records import Amount, Journal, Source, Style
 from textledger.io.rewrite import trial_load, write_all_atomic
 from textledger.render import tables as render
 
@@ -83,7 +86,8 @@ def _configure_reconcile(parser: argparse.ArgumentParser) -> None:
                         help="with --apply: the journal file to append the reconciliation to")
 
 
-def cmd_reconcile(journal: Journal, args, out) -> int:
+def cmd_reconcile(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+    journal = loaded(journal)
     if args.apply and not args.statement:
         raise UsageError("--apply needs --statement FILE.csv: it marks the postings the statement shows")
     if args.assertions and not args.apply:
@@ -104,7 +108,7 @@ def cmd_reconcile(journal: Journal, args, out) -> int:
     return 0
 
 
-def _statement_lines(args) -> list[StatementLine]:
+def _statement_lines(args: argparse.Namespace) -> list[StatementLine]:
     try:
         rules = rules_path_for(args.statement, args.rules)
     except ValueError as error:
@@ -162,11 +166,11 @@ def _line_rows(lines, styles) -> list[list[str]]:
              _where(line.source)] for line in lines]
 
 
-def _match_rows(report: Reconciliation, styles) -> list[list[str]]:
+def _match_rows(report: Reconciliation, matching: Matching, styles: Mapping[str, Style]) -> list[list[str]]:
     newly = {id(match) for match in report.to_clear}
     return [[match.line.date.isoformat(), BookItem(match.transaction, match.posting).date.isoformat(),
              match.transaction.code, match.transaction.description, format_amount(match.line.amount, styles),
-             "to clear" if id(match) in newly else "cleared"] for match in report.matching.matched]
+             "to clear" if id(match) in newly else "cleared"] for match in matching.matched]
 
 
 def _section(title: str, rows: list[list[str]], headers: list[str], amount_column: int) -> str:
@@ -182,7 +186,7 @@ def _reconcile_text(report: Reconciliation, styles) -> str:
     text = f"Reconciliation of {report.account} as of {report.date.isoformat()}\n\n"
     book_headers = ["Date", "Status", "Code", "Description", "Amount", "Where"]
     if report.matching is not None:
-        text += _section("Matched with the statement", _match_rows(report, styles),
+        text += _section("Matched with the statement", _match_rows(report, report.matching, styles),
                          ["Statement", "Books", "Code", "Description", "Amount", "Status"], 4)
         text += _section("On the statement, not in the books", _line_rows(report.matching.unmatched_lines, styles),
                          ["Date", "Code", "Description", "Amount", "Where"], 3)
@@ -271,7 +275,7 @@ def _reconcile_json(report: Reconciliation) -> dict:
 # ---------------------------------------------------------------- reconcile --apply
 
 
-def _apply(journal: Journal, report: Reconciliation, args, styles) -> int:
+def _apply(journal: Journal, report: Reconciliation, args: argparse.Namespace, styles: Mapping[str, Style]) -> int:
     """Mark the matched postings cleared and append the reconciliation, all files or none;
     refused (exit 1) when the account does not reconcile or the result would not load."""
     if not report.reconciled:
@@ -290,7 +294,8 @@ def _apply(journal: Journal, report: Reconciliation, args, styles) -> int:
     if target is not None and os.path.abspath(target) not in {os.path.abspath(f) for f in journal.files}:
         raise UsageError(f"--assertions {target}: not one of the journal's files (read with -f or included)")
     target = target or assertion_file(journal, report)
-    involved = {match.posting.source.file for match in report.to_clear} | {target}
+    # a posting with no source (none read from a file) is refused by changes(), below
+    involved = {match.posting.source.file for match in report.to_clear if match.posting.source is not None} | {target}
     try:
         texts = {file: _read(file) for file in involved}
         new = changes(journal, report, texts, os.path.basename(args.statement), target)
@@ -308,7 +313,7 @@ def _apply(journal: Journal, report: Reconciliation, args, styles) -> int:
     return 0
 
 
-def _recorded_reconciliation(journal: Journal, report: Reconciliation, statement: str):
+def _recorded_reconciliation(journal: Journal, report: Reconciliation, statement: str) -> Source | None:
     """Where an earlier `--apply` recorded this statement for this account, or None: applying
     it twice would only add a second, identical assertion."""
     for transaction in journal.transactions:
@@ -336,7 +341,8 @@ def _configure_checks(parser: argparse.ArgumentParser) -> None:
                         help="checks written on or before DATE, and whether they had cleared by then")
 
 
-def cmd_checks(journal: Journal, args, out) -> int:
+def cmd_checks(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+    journal = loaded(journal)
     account = find_account(journal, args.account)
     register = check_register(journal, account, args.as_of)
     for problem in journal.sources.with_context(problems(register)):
@@ -379,7 +385,7 @@ def _state_totals(register: CheckRegister, styles) -> list[str]:
         checks = [check for check in register.checks if check.state == state]
         if not checks:
             continue
-        totals: dict[str, Amount] = {}
+        totals: dict[str, Decimal] = {}
         for check in checks:
             before = totals.get(check.paid.commodity, Decimal(0))
             totals[check.paid.commodity] = before + check.paid.quantity

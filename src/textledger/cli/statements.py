@@ -3,13 +3,25 @@ and the column and budget forms of `balance` (`bal -M`, `bal --budget`)."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TextIO
 
 import attrs
 
-from textledger.cli.base import Command, UsageError, add_cost_option, add_query_argument, at_cost_when_asked, query_from_args
+from textledger.cli.base import (
+    Command,
+    Run,
+    UsageError,
+    add_cost_option,
+    add_query_argument,
+    at_cost_when_asked,
+    loaded,
+    query_from_args,
+)
 from textledger.core.accounts import AccountType, AccountTypes
 from textledger.core.amounts import decimal_string
 from textledger.core.periods import Interval, Period, report_range, split
@@ -21,15 +33,16 @@ from textledger.render import html as html_report
 from textledger.render import pack as pack_render
 from textledger.render import tables as render
 from textledger.reports import monthend
-from textledger.reports.budget import UNBUDGETED, budget_report
+from textledger.reports.budget import UNBUDGETED, BudgetRow, budget_report
 from textledger.reports.closing import ClosingOptions, close_books
-from textledger.reports.monthend import PackOptions, PackSection, Row, Table, cell_text, statement_table
+from textledger.reports.monthend import Pack, PackOptions, PackSection, Row, Table, cell_text, statement_table
 from textledger.reports.statements import (
     Balance,
     Line,
     Options,
     Section,
     Statement,
+    TrialLine,
     account_lines,
     add_into,
     balance_of,
@@ -49,7 +62,7 @@ TODAY = dt.date.today  # "today" only decides the dates of a report on an empty 
 # ---------------------------------------------------------------- options
 
 
-def add_period_options(parser) -> None:
+def add_period_options(parser: argparse.ArgumentParser) -> None:
     """`--daily/--weekly/--monthly/--quarterly/--yearly` columns and `-X COMMODITY`."""
     group = parser.add_mutually_exclusive_group()
     for short, name, unit in (("-D", "--daily", "day"), ("-W", "--weekly", "week"), ("-M", "--monthly", "month"),
@@ -60,7 +73,7 @@ def add_period_options(parser) -> None:
                         help="convert to COMMODITY with the latest P price (or cost) on or before each column's end")
 
 
-def _configure_statement(parser) -> None:
+def _configure_statement(parser: argparse.ArgumentParser) -> None:
     add_query_argument(parser)
     add_period_options(parser)
     add_cost_option(parser)
@@ -68,12 +81,12 @@ def _configure_statement(parser) -> None:
     parser.add_argument("-E", "--empty", action="store_true", help="also show accounts whose amounts are zero")
 
 
-def interval_of(args) -> Interval | None:
+def interval_of(args: argparse.Namespace) -> Interval | None:
     unit = getattr(args, "interval", None)
     return Interval(unit) if unit else None
 
 
-def report_periods(journal, args, today: dt.date | None = None) -> tuple[Period, ...]:
+def report_periods(journal: Journal, args: argparse.Namespace, today: dt.date | None = None) -> tuple[Period, ...]:
     """The report's columns from -b/-e/-p (else the journal's dates) and the interval option."""
     query = query_from_args(args)
     dates = [journal.transactions[0].date, journal.transactions[-1].date] if journal.transactions else []
@@ -85,7 +98,7 @@ def report_periods(journal, args, today: dt.date | None = None) -> tuple[Period,
     return periods
 
 
-def statement_options(journal, args) -> Options:
+def statement_options(journal: Journal, args: argparse.Namespace) -> Options:
     value_in = getattr(args, "value_in", None)
     if value_in is not None:
         value_in = value_in.strip('"')
@@ -98,7 +111,7 @@ def statement_options(journal, args) -> Options:
                    empty=getattr(args, "empty", False), value_in=value_in)
 
 
-def _types(journal) -> AccountTypes:
+def _types(journal: Journal) -> AccountTypes:
     types = AccountTypes.of(journal)
     for warning in types.warnings:
         print(_with_context(journal, warning).render(), file=sys.stderr)
@@ -165,7 +178,7 @@ def _csv_rows(section: str, line: Line) -> list[list[str]]:
         for commodity in commodities]
 
 
-def write_statement(statement: Statement, journal, args, out) -> None:
+def write_statement(statement: Statement, journal: Journal, args: argparse.Namespace, out: TextIO) -> None:
     styles = journal.style_map()
     if args.format == "json":
         out.write(render.json_text(statement_json(statement)))
@@ -191,8 +204,10 @@ def _subtitle(statement: Statement) -> str:
 # ---------------------------------------------------------------- bs, is, cf
 
 
-def _statement_command(build):
-    def run(journal, args, out) -> int:
+def _statement_command(
+        build: Callable[[Journal, tuple[Period, ...], Options, AccountTypes | None], Statement]) -> Run:
+    def run(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+        journal = loaded(journal)
         statement = build(journal, report_periods(journal, args), statement_options(journal, args), _types(journal))
         write_statement(statement, journal, args, out)
         return 0
@@ -207,7 +222,8 @@ cmd_cashflow = _statement_command(cash_flow)
 # ---------------------------------------------------------------- trial
 
 
-def cmd_trial(journal, args, out) -> int:
+def cmd_trial(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+    journal = loaded(journal)
     periods = report_periods(journal, args)
     report = trial_balance(journal, periods, statement_options(journal, args))
     styles = journal.style_map()
@@ -231,13 +247,13 @@ def cmd_trial(journal, args, out) -> int:
                 rows.append(row)
         out.write(render.csv_table(["account", "commodity"] + headings, rows))
         return 0
-    rows = []
+    table_rows = []
     for line in report.lines + (report.total,):
         cells = []
         for debit, credit in zip(line.debits, line.credits):
             cells += [cell_text(debit, styles, ""), cell_text(credit, styles, "")]
-        rows.append(Row((line.account,) + tuple(cells), 0, line.kind))
-    table = Table(("Account",) + tuple(headings), tuple(rows))
+        table_rows.append(Row((line.account,) + tuple(cells), 0, line.kind))
+    table = Table(("Account",) + tuple(headings), tuple(table_rows))
     title = f"Trial balance at {periods[-1].last_day.isoformat()}" if not several else "Trial balance"
     if args.format == "html":
         out.write(html_report.page_html(title, "", (PackSection("trial", title, (table,)),)))
@@ -246,7 +262,7 @@ def cmd_trial(journal, args, out) -> int:
     return 0
 
 
-def _trial_json(line) -> dict:
+def _trial_json(line: TrialLine) -> dict:
     return {"account": line.account, "kind": line.kind,
             "debit": [_amount_objects(cell) for cell in line.debits],
             "credit": [_amount_objects(cell) for cell in line.credits]}
@@ -255,7 +271,7 @@ def _trial_json(line) -> dict:
 # ---------------------------------------------------------------- close
 
 
-def _configure_close(parser) -> None:
+def _configure_close(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--retained-earnings", metavar="ACCOUNT", default=ClosingOptions().retained_earnings,
                         help="equity account that receives the period's profit (default: %(default)s)")
     parser.add_argument("--reopen", action="store_true",
@@ -266,7 +282,7 @@ def _configure_close(parser) -> None:
                         help="with --reopen: the account they reopen from (default: %(default)s)")
 
 
-def _closing_date(args) -> dt.date:
+def _closing_date(args: argparse.Namespace) -> dt.date:
     """The last day closed: the end of the period `--end` names (2026, 2026q2, 2026-12-31), or of -p."""
     if args.end:
         return period_span(args.end)[1] - dt.timedelta(days=1)
@@ -277,7 +293,8 @@ def _closing_date(args) -> dt.date:
     raise UsageError("close needs the last day to close: --end 2026-12-31 (or --end 2026, -p 2026)")
 
 
-def cmd_close(journal, args, out) -> int:
+def cmd_close(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+    journal = loaded(journal)
     end = _closing_date(args)
     types = _types(journal)
     options = ClosingOptions(args.retained_earnings, args.reopen, args.closing_account, args.opening_account)
@@ -308,7 +325,7 @@ def cmd_close(journal, args, out) -> int:
 # ---------------------------------------------------------------- report (the month-end pack)
 
 
-def _configure_report(parser) -> None:
+def _configure_report(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--month", metavar="YYYY-MM",
                         help="the month to report (default: the month of the journal's last transaction)")
     parser.add_argument("-X", "--exchange", "--value", dest="value_in", metavar="COMMODITY",
@@ -316,7 +333,8 @@ def _configure_report(parser) -> None:
     parser.add_argument("--title", default=PackOptions().title, help="the pack's title (default: %(default)s)")
 
 
-def cmd_report(journal, args, out) -> int:
+def cmd_report(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+    journal = loaded(journal)
     if args.month:
         try:
             month = monthend.month_period(args.month)
@@ -343,7 +361,7 @@ def cmd_report(journal, args, out) -> int:
     return 0
 
 
-def _pack_json(pack) -> dict:
+def _pack_json(pack: Pack) -> dict:
     return {"title": pack.title, "subtitle": pack.subtitle, "sections": [{
         "key": s.key, "title": s.title,
         "tables": [{"title": t.title, "headers": list(t.headers),
@@ -358,13 +376,14 @@ def _pack_json(pack) -> dict:
 # ---------------------------------------------------------------- balance with columns or a budget
 
 
-def wants_balance_report(args) -> bool:
+def wants_balance_report(args: argparse.Namespace) -> bool:
     """Whether `balance` was asked for columns, a budget or valuation (else its plain form)."""
     return bool(getattr(args, "budget", False) or getattr(args, "interval", None) or getattr(args, "value_in", None))
 
 
-def cmd_balance_report(journal, args, out) -> int:
+def cmd_balance_report(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
     """`balance` with --budget, or with period columns / -X: changes per account and column."""
+    journal = loaded(journal)
     if args.budget:
         return _budget(journal, args, out)
     periods = report_periods(journal, args)
@@ -394,14 +413,14 @@ def cmd_balance_report(journal, args, out) -> int:
         out.write(render.csv_table(["account", "commodity"] + [p.label for p in periods], [r[1:] for r in rows]))
         return 0
     table = statement_table(statement, journal.style_map())
-    rows = [row for row in table.rows if row.kind != "heading" and not (args.no_total and row.kind == "total")]
-    table = attrs.evolve(table, rows=tuple(rows))
+    shown = [row for row in table.rows if row.kind != "heading" and not (args.no_total and row.kind == "total")]
+    table = attrs.evolve(table, rows=tuple(shown))
     out.write(f"{title}" + (f" (valued in {options.value_in})" if options.value_in else "") + "\n\n"
               + pack_render.table_text(table))
     return 0
 
 
-def _budget(journal, args, out) -> int:
+def _budget(journal: Journal, args: argparse.Namespace, out: TextIO) -> int:
     periods = report_periods(journal, args)
     options = statement_options(journal, args)
     try:
@@ -421,11 +440,10 @@ def _budget(journal, args, out) -> int:
             for period, cell in zip(periods, row.cells):
                 commodities = sorted({a.commodity for a in cell.actual + cell.budget}) or [""]
                 for commodity in commodities:
-                    pick = lambda balance: decimal_string(  # noqa: E731 - one amount of a balance
-                        next((a.quantity for a in balance if a.commodity == commodity), Decimal(0)))
                     percent = cell.percent
-                    rows.append([row.account, period.label, commodity, pick(cell.actual), pick(cell.budget),
-                                 pick(cell.difference), "" if percent is None else decimal_string(percent)])
+                    rows.append([row.account, period.label, commodity, _pick(cell.actual, commodity),
+                                 _pick(cell.budget, commodity), _pick(cell.difference, commodity),
+                                 "" if percent is None else decimal_string(percent)])
         out.write(render.csv_table(["account", "period", "commodity", "actual", "budget", "difference", "percent"],
                                    rows))
         return 0
@@ -456,7 +474,12 @@ def _budget(journal, args, out) -> int:
     return 0
 
 
-def _budget_json(row) -> dict:
+def _pick(balance: Balance, commodity: str) -> str:
+    """The quantity of one commodity in a balance, as an exact decimal (0 when it has none)."""
+    return decimal_string(next((a.quantity for a in balance if a.commodity == commodity), Decimal(0)))
+
+
+def _budget_json(row: BudgetRow) -> dict:
     return {"account": row.account, "kind": row.kind, "cells": [{
         "actual": _amount_objects(cell.actual), "budget": _amount_objects(cell.budget),
         "difference": _amount_objects(cell.difference),
