@@ -1,21 +1,27 @@
 """The payroll directives, `deduction NAME` and `employee ID`, read into records.
 
 The parser hands over each directive's first line and its indented sub-lines; this module
-reads their values (rates, amounts, dates, brackets, schedules) and reports anything
-malformed at its line and column. `check_rules` then checks what one directive cannot
-see alone: an employee naming a rule that does not exist, two versions in force from the
-same date, amounts in another commodity than the pay. docs/payroll.md is the reference.
+reads them with grammar/payroll.lark (the definition of their syntax: head lines, every
+sub-directive's line and value, list items) and turns what it reads into records, checking
+what the grammar cannot say (a rate over 100%, brackets out of order, a sub-directive
+given twice ...) and reporting each problem at its line and column, with what was
+expected. Amounts and dates are read by the journal's own readers (core.lines), so they
+mean what they mean in a posting. `check_rules` then checks what one directive cannot see
+alone: an employee naming a rule that does not exist, two versions in force from the same
+date, amounts in another commodity than the pay. docs/payroll.md is the reference.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 import attrs
+import lark
 
+from textledger.core.grammar import build_parser
 from textledger.core.lines import LineError, parse_amount, parse_date
 from textledger.core.records import (
     Amount,
@@ -29,70 +35,158 @@ from textledger.core.records import (
     Source,
 )
 
-DEDUCTION_WORDS = frozenset({
-    "effective", "rate", "amount", "brackets", "employer-rate", "employer-amount", "employer-match",
-    "wage-base", "annual-limit", "pretax", "base", "liability", "expense",
-})
-EMPLOYEE_WORDS = frozenset({
-    "effective", "salary", "hourly", "overtime", "schedule", "start", "end", "deductions", "expense", "pay-from",
-})
+GRAMMAR = "payroll.lark"
 SCHEDULES = ("weekly", "biweekly", "semimonthly", "monthly")
 ALL_PRETAX = "pretax"  # `base gross - pretax`: every pre-tax deduction of the employee
 
-_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
-_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-_RATE_RE = re.compile(r"(\d+(?:\.\d+)?)[ \t]*%")
-_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
-# a comma between items, not one inside a number's digit groups (`11,925`)
-_LIST_SPLIT_RE = re.compile(r"(?<!\d),|,(?!\d{3}(?!\d))")
-_MATCH_RE = re.compile(r"(?P<rate>\S+?%?)(?:[ \t]+up[ \t]+to[ \t]+(?P<limit>\S+))?")
-_OVERTIME_RE = re.compile(r"(?P<factor>\d+(?:\.\d+)?)x?[ \t]+over[ \t]+(?P<hours>\d+(?:\.\d+)?)"
-                          r"(?:[ \t]+hours)?(?:[ \t]+(?:per|a)[ \t]+week)?")
-_SCHEDULE_RE = re.compile(r"(?P<kind>\S+)(?:[ \t]+on[ \t]+(?P<anchor>\S+))?")
-_BASE_SPLIT_RE = re.compile(r"[ \t]+-[ \t]+")
+# The grammar's start rules: the lines, then one rule per sub-directive's value (named
+# after its keyword, `-` written `_`), then the items of the two lists.
+LINE_RULES = ("deduction_head", "employee_head", "deduction_line", "employee_line")
+VALUE_RULES = ("effective", "rate", "amount", "brackets", "employer_rate", "employer_amount", "employer_match",
+               "wage_base", "annual_limit", "base", "liability", "expense",
+               "salary", "hourly", "overtime", "schedule", "start", "end", "deductions", "pay_from")
+ITEM_RULES = ("bracket", "deduction_item", "percent")
+FLAGS = frozenset({"pretax"})  # sub-directives that take no value
 
-Sub = tuple[int, str, str]
-"""An indented line under a directive: (line number, keyword, whole text)."""
+_YEAR = "PER_YEAR"
+_PERIOD = "PER_PERIOD"
 
-
-# ---------------------------------------------------------------- values inside one line
+Sub = tuple[int, str, str, int, int]
+"""An indented line under a directive: (line number, keyword, value, 0-based column of the
+value, 0-based column of the keyword)."""
 
 
-def _value(text: str, word: str) -> tuple[str, int]:
-    """The text after the keyword (without a `; comment`) and its 0-based column."""
-    start = text.index(word) + len(word)
-    rest = text[start:].split(";", 1)[0]
-    value = rest.strip()
-    return value, start + len(rest) - len(rest.lstrip())
+def parse(text: str, rule: str) -> lark.Tree:
+    """`text` read by one of the grammar's start rules; raises Lark's UnexpectedInput."""
+    return build_parser(None, GRAMMAR, start=LINE_RULES + VALUE_RULES + ITEM_RULES).parse(text, start=rule)
 
 
-def parse_rate(text: str, column: int) -> Decimal:
-    """`6.2%` as the fraction 0.062; at most 100%."""
-    match = _RATE_RE.fullmatch(text.strip())
-    if match is None:
-        raise LineError(column, f"{text.strip()!r} is not a rate: write a percentage such as 6.2%")
-    rate = Decimal(match[1])
+def _offset(error: lark.exceptions.UnexpectedInput, text: str) -> int:
+    """Where in `text` the grammar found something it did not expect (0-based)."""
+    token = getattr(error, "token", None)
+    if token is not None and token.type == "$END":
+        return len(text)
+    position = getattr(error, "pos_in_stream", None)
+    return position if isinstance(position, int) and position >= 0 else len(text)
+
+
+def _expected_terminals(error: lark.exceptions.UnexpectedInput) -> set[str]:
+    return set(getattr(error, "expected", None) or getattr(error, "allowed", None) or ())
+
+
+def _tokens(tree: lark.Tree, kind: str) -> list[lark.Token]:
+    return [child for child in tree.children if isinstance(child, lark.Token) and child.type == kind]
+
+
+def _token(tree: lark.Tree, kind: str) -> lark.Token | None:
+    found = _tokens(tree, kind)
+    return found[0] if found else None
+
+
+def _subtree(tree: lark.Tree, name: str) -> lark.Tree | None:
+    for child in tree.children:
+        if isinstance(child, lark.Tree) and child.data == name:
+            return child
+    return None
+
+
+# ---------------------------------------------------------------- what each value expects
+# A value the grammar does not accept is reported with what its sub-directive expects.
+
+def _rate_expected(value: str, column: int) -> LineError:
+    return LineError(column, f"{value!r} is not a rate: write a percentage such as 6.2%")
+
+
+def _amount_expected(value: str, column: int) -> LineError:
+    if not value:
+        return LineError(column, "an amount is missing here, e.g. $1,000.00")
+    try:
+        parse_amount(value, column)
+    except LineError as error:
+        return error
+    return LineError(column, f"{value!r} is not an amount: write e.g. $1,000.00 or $1,000.00 per year")
+
+
+def _date_expected(value: str, column: int) -> LineError:
+    try:
+        parse_date(value, column)
+    except LineError as error:
+        return error
+    return LineError(column, f"{value!r} is not a date: write YYYY-MM-DD, YYYY/MM/DD or YYYY.MM.DD")
+
+
+def _match_expected(value: str, column: int, at: int, expected: set[str]) -> LineError:
+    return LineError(column, f"{value!r}: write `employer-match 50%` or `employer-match 50% up to 6%`")
+
+
+def _account_expected(value: str, column: int, at: int) -> LineError:
+    if not value:
+        return LineError(column, "an account name is missing here")
+    return LineError(column + at, "an account name ends at two spaces or a tab: only a `; comment` may follow it")
+
+
+_EXPECTED: dict[str, Callable[[str, int, int, set[str]], LineError]] = {
+    "effective": lambda v, c, at, e: _date_expected(v, c),
+    "start": lambda v, c, at, e: _date_expected(v, c),
+    "end": lambda v, c, at, e: _date_expected(v, c),
+    "rate": lambda v, c, at, e: _rate_expected(v, c),
+    "employer-rate": lambda v, c, at, e: _rate_expected(v, c),
+    "employer-match": _match_expected,
+    "base": lambda v, c, at, e: LineError(c, f"{v!r} is not a base: write `gross`, `gross - pretax` (gross less every"
+                                             " pre-tax deduction) or `gross - NAME - NAME` (less the pre-tax"
+                                             " deductions named)"),
+    "overtime": lambda v, c, at, e: LineError(c, f"{v!r}: write `overtime 1.5 over 40` (pay multiplier, then the"
+                                                 " hours a week after which it applies)"),
+    "schedule": lambda v, c, at, e: LineError(c, f"{v!r} is not a schedule: write `weekly on DATE`, `biweekly on"
+                                                 " DATE` (DATE: one pay date), `semimonthly` or `monthly`"),
+    "liability": lambda v, c, at, e: _account_expected(v, c, at),
+    "expense": lambda v, c, at, e: _account_expected(v, c, at),
+    "pay-from": lambda v, c, at, e: _account_expected(v, c, at),
+}
+for _word in ("amount", "employer-amount", "wage-base", "annual-limit", "salary", "hourly"):
+    _EXPECTED[_word] = lambda v, c, at, e: _amount_expected(v, c)
+
+
+def _value_tree(word: str, value: str, column: int) -> lark.Tree:
+    """The value of a `word` sub-line read by its rule, or a LineError saying what it expects."""
+    try:
+        return parse(value, word.replace("-", "_"))
+    except lark.exceptions.UnexpectedInput as error:
+        expected = _EXPECTED.get(word)
+        at = _offset(error, value)
+        if expected is None:  # pragma: no cover - the list values accept any text
+            raise LineError(column + at, f"`{word}` cannot read this value") from None
+        raise expected(value, column, at, _expected_terminals(error)) from None
+
+
+# ---------------------------------------------------------------- values
+
+def _rate(text: str, column: int) -> Decimal:
+    """`6.2%` (read by the `percent` rule) as the fraction 0.062; at most 100%."""
+    text = text.strip()
+    try:
+        percent = _token(parse(text, "percent"), "PERCENT")
+    except lark.exceptions.UnexpectedInput:
+        raise _rate_expected(text, column) from None
+    assert percent is not None
+    rate = Decimal(percent[:-1].strip())
     if rate > 100:
-        raise LineError(column, f"a rate over 100% ({text.strip()}) cannot be right: write at most 100%")
+        raise LineError(column, f"a rate over 100% ({text}) cannot be right: write at most 100%")
     return rate.scaleb(-2)
 
 
-def _strip_suffix(text: str, suffixes: tuple[str, ...]) -> str:
-    lowered = text.lower()
-    for suffix in suffixes:
-        if lowered.endswith(" " + suffix):
-            return text[:-len(suffix)].rstrip()
-    return text
+def _money_text(tree: lark.Tree, text: str) -> tuple[str, int]:
+    """The text of a `money` subtree (the amount's words) and its 0-based start in `text`."""
+    words = [child for child in tree.children if isinstance(child, lark.Token)]
+    start, end = words[0].start_pos, words[-1].end_pos
+    assert start is not None and end is not None
+    return text[start:end], start
 
 
-def parse_money(text: str, column: int, decimal_marks: dict[str, str], suffixes: tuple[str, ...] = (),
-                zero: bool = False) -> Amount:
-    """A positive amount such as `$78,000.00` or `176100 USD`, with an optional unit suffix
-    (`per year`); an ambiguous one (`11,925` with no known decimal mark) is refused."""
-    text = _strip_suffix(text.strip(), suffixes)
-    if not text:
-        raise LineError(column, "an amount is missing here, e.g. $1,000.00")
-    amount, _, known = parse_amount(text, column, decimal_marks)
+def _amount(text: str, column: int, decimal_marks: Mapping[str, str], zero: bool = False) -> Amount:
+    """A positive amount such as `$78,000.00` or `176100 USD`, read as a posting's amount;
+    an ambiguous one (`11,925` with no known decimal mark) is refused."""
+    amount, _, known = parse_amount(text, column, dict(decimal_marks))
     if not known:
         raise LineError(column, f"{text!r} is ambiguous: is its mark a decimal mark or a digit-group mark?"
                                 " Write the cents (e.g. 11,925.00) or no mark (11925), or declare the commodity")
@@ -101,27 +195,47 @@ def parse_money(text: str, column: int, decimal_marks: dict[str, str], suffixes:
     return amount
 
 
-def _items(value: str, column: int) -> list[tuple[str, int]]:
-    """The comma-separated items of a list, each with its 0-based column."""
-    items, position = [], 0
-    for match in [*_LIST_SPLIT_RE.finditer(value), None]:
-        end = match.start() if match else len(value)
-        raw = value[position:end]
-        if raw.strip():
-            items.append((raw.strip(), column + position + len(raw) - len(raw.lstrip())))
-        position = match.end() if match else end
+def _money(tree: lark.Tree, text: str, column: int, decimal_marks: Mapping[str, str], zero: bool = False,
+           rule: str = "money") -> Amount:
+    """The amount of a value or item whose rule has a `money` (and maybe a `per ...` suffix)."""
+    money = _subtree(tree, rule)
+    assert money is not None
+    words, start = _money_text(money, text)
+    return _amount(words, column + start, decimal_marks, zero)
+
+
+def _items(tree: lark.Tree, column: int) -> list[tuple[str, int]]:
+    """The items of a list value (ITEM tokens), each stripped, with its 0-based column."""
+    items = []
+    for token in _tokens(tree, "ITEM"):
+        if token.strip():
+            assert token.start_pos is not None
+            items.append((token.strip(), column + token.start_pos + len(token) - len(token.lstrip())))
     return items
 
 
-def parse_brackets(value: str, column: int, decimal_marks: dict[str, str]) -> tuple[Bracket, ...]:
+def _item_tree(rule: str, item: str, column: int, expected: Callable[[int], LineError]) -> lark.Tree:
+    try:
+        return parse(item, rule)
+    except lark.exceptions.UnexpectedInput as error:
+        raise expected(_offset(error, item)) from None
+
+
+def _not_a_bracket(item: str, column: int) -> Callable[[int], LineError]:
+    def expected(at: int) -> LineError:
+        return LineError(column, f"{item!r} is not a bracket: write the annual threshold and its rate, e.g. 11925 12%")
+    return expected
+
+
+def _brackets(value: str, column: int, decimal_marks: Mapping[str, str]) -> tuple[Bracket, ...]:
     """`0 10%, 11925 12%, 48475 22%`: annual thresholds in increasing order, each with its rate."""
     brackets: list[Bracket] = []
-    for item, at in _items(value, column):
-        threshold_text, _, rate_text = item.rpartition(" ")
-        if not threshold_text.strip():
-            raise LineError(at, f"{item!r} is not a bracket: write the annual threshold and its rate, e.g. 11925 12%")
-        threshold = parse_money(threshold_text, at, decimal_marks, zero=True)
-        rate = parse_rate(rate_text, at + len(item) - len(rate_text))
+    for item, at in _items(_value_tree("brackets", value, column), column):
+        tree = _item_tree("bracket", item, at, _not_a_bracket(item, at))
+        threshold = _money(tree, item, at, decimal_marks, zero=True, rule="threshold")
+        rate_token = _token(tree, "BRACKET_RATE")
+        assert rate_token is not None and rate_token.start_pos is not None
+        rate = _rate(rate_token, at + rate_token.start_pos + len(rate_token) - len(rate_token.lstrip()))
         if brackets and threshold.quantity <= brackets[-1].threshold:
             raise LineError(at, f"brackets out of order: {threshold.quantity} must be above the threshold"
                                 f" before it ({brackets[-1].threshold})")
@@ -131,16 +245,102 @@ def parse_brackets(value: str, column: int, decimal_marks: dict[str, str]) -> tu
     return tuple(brackets)
 
 
-def _account(value: str, column: int) -> str:
-    name = re.split(r"  |\t", value, maxsplit=1)[0].strip()
-    if not name:
-        raise LineError(column, "an account name is missing here")
-    return name
+def _employer_match(value: str, column: int) -> tuple[Decimal, Decimal | None]:
+    """`50%` (of the employee share) or `50% up to 6%` (of the employee share, on at most
+    6% of the base)."""
+    rate, *limit = _tokens(_value_tree("employer-match", value, column), "RATE_WORD")
+    if not limit:
+        return _rate(rate, column), None
+    assert limit[0].start_pos is not None
+    return _rate(rate, column), _rate(limit[0], column + limit[0].start_pos)
 
 
-def _no_value(value: str, column: int, word: str) -> None:
-    if value:
-        raise LineError(column, f"`{word}` takes no value")
+def _base(value: str, column: int) -> tuple[str, ...]:
+    """`gross`, `gross - pretax` or `gross - retirement - health`: what pre-tax deductions
+    come off gross before this rule applies."""
+    return tuple(str(name) for name in _tokens(_value_tree("base", value, column), "NAME"))
+
+
+def _schedule(value: str, column: int) -> tuple[str, Any]:
+    tree = _value_tree("schedule", value, column)
+    kind, anchor = str(_token(tree, "SCHEDULE_KIND")), _token(tree, "DATE_TEXT")
+    if kind in ("weekly", "biweekly") and anchor is None:
+        raise LineError(column, f"a {kind} schedule needs one of its pay dates: `{kind} on 2026-01-09`")
+    if anchor is None:
+        return kind, None
+    assert anchor.start_pos is not None
+    if kind in ("semimonthly", "monthly"):
+        raise LineError(column + anchor.start_pos, f"a {kind} schedule has fixed pay dates: write just `{kind}`")
+    return kind, parse_date(str(anchor), column + anchor.start_pos)
+
+
+def _overtime(value: str, column: int) -> tuple[Decimal, Decimal]:
+    factor_token, hours_token = _tokens(_value_tree("overtime", value, column), "DECIMAL")
+    factor, hours = Decimal(factor_token), Decimal(hours_token)
+    if factor < 1:
+        raise LineError(column, f"an overtime multiplier below 1 ({factor}) would pay overtime less")
+    if hours <= 0:
+        assert hours_token.start_pos is not None
+        raise LineError(column + hours_token.start_pos, "the weekly hours before overtime must be above zero")
+    return factor, hours
+
+
+def _employee_deductions(value: str, column: int, decimal_marks: Mapping[str, str], source: Source
+                         ) -> tuple[list[EmployeeDeduction], list[LineError]]:
+    """`social-security, retirement 5%, garnishment $150.00`: each item read on its own, so
+    that every bad one is reported."""
+    found, errors = [], []
+    for item, at in _items(_value_tree("deductions", value, column), column):
+        try:
+            found.append(_employee_deduction(item, at, decimal_marks, source))
+        except LineError as error:
+            errors.append(error)
+    return found, errors
+
+
+def _deduction_item_expected(item: str, column: int, at: int) -> LineError:
+    name, _, own = item.partition(" ")
+    if at == 0:
+        return LineError(column, f"{name!r} is not a deduction name")
+    own_column = column + len(item) - len(own.lstrip())
+    return _amount_expected(own.strip(), own_column)
+
+
+def _employee_deduction(item: str, column: int, decimal_marks: Mapping[str, str], source: Source
+                        ) -> EmployeeDeduction:
+    """`retirement`, `retirement 3%` or `garnishment $150.00`."""
+    tree = _item_tree("deduction_item", item, column, lambda at: _deduction_item_expected(item, column, at))
+    name = _token(tree, "NAME")
+    percent = _token(tree, "OWN_RATE")
+    rate = amount = None
+    if percent is not None:
+        assert percent.start_pos is not None
+        rate = _rate(percent, column + percent.start_pos)
+    elif _subtree(tree, "money") is not None:
+        amount = _money(tree, item, column, decimal_marks)
+    return EmployeeDeduction(name=str(name), rate=rate, amount=amount, source=source, column=column + 1)
+
+
+def _date(value: str, column: int) -> Any:
+    return parse_date(str(_token(_value_tree("effective", value, column), "DATE_TEXT")), column)
+
+
+def _account(word: str) -> Callable[[str, int], str]:
+    def read(value: str, column: int) -> str:
+        return str(_token(_value_tree(word, value, column), "ACCOUNT_NAME"))
+    return read
+
+
+def _rate_value(word: str) -> Callable[[str, int], Decimal]:
+    def read(value: str, column: int) -> Decimal:
+        return _rate(str(_token(_value_tree(word, value, column), "PERCENT")), column)
+    return read
+
+
+def _money_value(word: str, decimal_marks: Mapping[str, str]) -> Callable[[str, int], Amount]:
+    def read(value: str, column: int) -> Amount:
+        return _money(_value_tree(word, value, column), value, column, decimal_marks)
+    return read
 
 
 # ---------------------------------------------------------------- reading the directives
@@ -171,54 +371,68 @@ def read(directives: Iterable[Directive], decimal_marks: Mapping[str, str]
     problems: list[Problem] = []
     for directive in directives:
         state = _Reporter(directive.source.file, decimal_marks, problems)
-        line, head = directive.source.line, directive.head
         if directive.keyword == "deduction":
-            name, comment = _split_name_comment(head[len("deduction"):])
-            comment, subs = _sub_directives(state, "deduction", directive.lines, comment, DEDUCTION_WORDS)
-            rule = _deduction_rule(state, line, head, name, comment, subs)
+            rule = _deduction_rule(state, directive)
             if rule is not None:
                 deductions.append(rule)
         else:
-            text, _, comment = head[len("employee"):].partition(";")
-            comment, subs = _sub_directives(state, "employee", directive.lines, comment.strip(), EMPLOYEE_WORDS)
-            person = _employee(state, line, head, text, comment, subs)
+            person = _employee(state, directive)
             if person is not None:
                 employees.append(person)
     problems.extend(check_rules(deductions, employees))
     return tuple(deductions), tuple(employees), problems
 
 
-def _split_name_comment(text: str) -> tuple[str, str]:
-    """`NAME  ; comment` → (NAME, comment); the name ends at two spaces, a tab or `;`."""
-    comment = ""
-    semicolon = text.find(";")
-    if semicolon >= 0:
-        text, comment = text[:semicolon], text[semicolon + 1:].strip()
-    cut = [i for i in (text.find("  "), text.find("\t")) if i >= 0]
-    if cut:
-        text = text[:min(cut)]
-    return text.strip(), comment
+def _comment(token: lark.Token | None) -> str:
+    return token.strip()[1:].strip() if token is not None else ""
 
 
-def _sub_directives(state: _Reporter, directive: str, lines: Iterable[tuple[int, str]], comment: str,
-                    known: frozenset[str]) -> tuple[str, list[Sub]]:
-    """The indented lines under a directive: its whole comment, and the sub-directives
-    it knows as (line, keyword, text); any other keyword is reported at its line."""
+def _head(state: _Reporter, directive: Directive) -> tuple[lark.Tree | None, int]:
+    """The directive's first line read by its rule; on a syntax error None and where."""
+    try:
+        return parse(directive.head + "\n", f"{directive.keyword}_head"), -1
+    except lark.exceptions.UnexpectedInput as error:
+        return None, _offset(error, directive.head)
+
+
+def _sub_lines(state: _Reporter, directive: Directive, comment: str) -> tuple[str, list[Sub]]:
+    """The indented lines under a directive, read by its line rule: its whole comment, and
+    its sub-directives as (line, keyword, value, value column, keyword column); any other
+    word is reported at its line."""
     comments = [comment] if comment else []
-    subs = []
-    for line, text in lines:
-        indent = len(text) - len(text.lstrip(" \t"))
-        if not text.strip():
-            state.problem(line, indent, _INVISIBLE)
+    subs: list[Sub] = []
+    for line, text in directive.lines:
+        try:
+            tree = parse(text + "\n", f"{directive.keyword}_line")
+        except lark.exceptions.UnexpectedInput as error:  # pragma: no cover - the line rule takes any line
+            state.problem(line, _offset(error, text), f"cannot read this {directive.keyword} line")
             continue
-        word = text.split()[0]
-        if word.startswith(";"):
-            if text.strip()[1:].strip():
-                comments.append(text.strip()[1:].strip())
-        elif word in known:
-            subs.append((line, word, text))
-        else:
-            state.problem(line, indent, f"{directive} sub-directive {word!r} is not supported yet")
+        note = _token(tree, "COMMENT")
+        setting = _subtree(tree, f"{directive.keyword}_setting")
+        unknown = _subtree(tree, "unknown")
+        invisible = _subtree(tree, "invisible")
+        if setting is not None:
+            word, value = setting.children[0], _token(setting, "VALUE")
+            assert isinstance(word, lark.Token) and word.start_pos is not None
+            if value is not None:
+                assert value.start_pos is not None
+                column = value.start_pos + len(value) - len(value.lstrip())
+            elif note is not None:  # a missing value is pointed at where it would be
+                assert note.start_pos is not None
+                column = note.start_pos + len(note) - len(note.lstrip(" \t"))
+            else:
+                column = len(text)
+            subs.append((line, str(word), value.strip() if value is not None else "", column, word.start_pos))
+        elif unknown is not None:
+            word = unknown.children[0]
+            assert isinstance(word, lark.Token) and word.start_pos is not None
+            state.problem(line, word.start_pos, f"{directive.keyword} sub-directive {str(word)!r} is not supported yet")
+        elif invisible is not None:
+            token = invisible.children[0]
+            assert isinstance(token, lark.Token) and token.start_pos is not None
+            state.problem(line, token.start_pos, _INVISIBLE)
+        elif _comment(note):
+            comments.append(_comment(note))
     return "\n".join(comments), subs
 
 
@@ -232,14 +446,13 @@ class _Reader:
         self.state, self.kind, self.ok = state, kind, True
         self.values: dict[str, tuple[int, str, int]] = {}
         self.lists: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
-        for line, word, text in subs:
-            value, column = _value(text, word)
+        for line, word, value, column, word_column in subs:
             if word in repeatable:
                 self.lists[word].append((line, value, column))
             elif word in self.values:
                 article = "an" if kind == "employee" else "a"
-                self.fail(line, text.index(word), f"a second `{word}` line: {article} {kind} has one (for a change from"
-                                                  f" a date, write another {kind} block with `effective DATE`)")
+                self.fail(line, word_column, f"a second `{word}` line: {article} {kind} has one (for a change from"
+                                             f" a date, write another {kind} block with `effective DATE`)")
             else:
                 self.values[word] = (line, value, column)
 
@@ -247,7 +460,7 @@ class _Reader:
         self.state.problem(line, column, message)
         self.ok = False
 
-    def read(self, word: str, convert):
+    def read(self, word: str, convert: Callable[[str, int], Any]) -> Any:
         """The sub-line's value converted, or None when absent or malformed (reported)."""
         if word not in self.values:
             return None
@@ -261,71 +474,61 @@ class _Reader:
     def has(self, word: str) -> bool:
         return word in self.values
 
+    def flag(self, word: str) -> bool:
+        """A sub-directive that takes no value (`pretax`): whether it is there."""
+        if word in self.values and self.values[word][1]:
+            line, _, column = self.values[word]
+            self.fail(line, column, f"`{word}` takes no value")
+        return word in self.values
+
     def positions(self) -> tuple[tuple[str, int, int], ...]:
         found = [(word, line, column + 1) for word, (line, _, column) in self.values.items()]
         found += [(word, line, column + 1) for word, entries in self.lists.items() for line, _, column in entries]
         return tuple(sorted(found, key=lambda item: item[1]))
 
 
-def _deduction_rule(state: _Reporter, line: int, head: str, name: str, comment: str, subs: list[Sub]) -> DeductionRule | None:
+def _deduction_rule(state: _Reporter, directive: Directive) -> DeductionRule | None:
     """A `deduction NAME` block as a record, or None after reporting what is wrong with it."""
-    if not _NAME_RE.fullmatch(name) or name in ("gross", ALL_PRETAX):
-        where = head.find(name, len("deduction")) if name else len("deduction")
-        shown = f"{name!r} is not" if name else "`deduction` needs"
-        state.problem(line, max(where, 0), f"{shown} a deduction name: a letter, then letters, digits, -, _ or ."
+    line, head = directive.source.line, directive.head
+    tree, _ = _head(state, directive)
+    comment, subs = _sub_lines(state, directive, _comment(_token(tree, "COMMENT")) if tree is not None else "")
+    keyword = len("deduction")
+    name_token = _token(tree, "NAME") if tree is not None else None
+    if tree is None or name_token is None or name_token in ("gross", ALL_PRETAX):
+        shown = head[keyword:].split(";", 1)[0].strip()
+        where = head.find(shown, keyword) if shown else keyword
+        text = f"{shown!r} is not" if shown else "`deduction` needs"
+        state.problem(line, max(where, 0), f"{text} a deduction name: a letter, then letters, digits, -, _ or ."
                                            " (not `gross` or `pretax`), e.g. `deduction social-security`")
         return None
+    name = str(name_token)
     marks = state.decimal_marks
     reader = _Reader(state, "deduction", subs)
-    year = ("per year", "a year", "/year")
-    period = ("per period", "a period", "/period")
-    rule = dict(
-        name=name,
-        effective=reader.read("effective", parse_date),
-        rate=reader.read("rate", parse_rate),
-        amount=reader.read("amount", lambda v, c: parse_money(v, c, marks, period)),
-        brackets=reader.read("brackets", lambda v, c: parse_brackets(v, c, marks)) or (),
-        employer_rate=reader.read("employer-rate", parse_rate),
-        employer_amount=reader.read("employer-amount", lambda v, c: parse_money(v, c, marks, period)),
-        wage_base=reader.read("wage-base", lambda v, c: parse_money(v, c, marks, year)),
-        annual_limit=reader.read("annual-limit", lambda v, c: parse_money(v, c, marks, year)),
-        pretax=reader.has("pretax"),
-        base_less=reader.read("base", _parse_base) or (),
-        liability=reader.read("liability", _account) or "",
-        expense=reader.read("expense", _account) or "",
-    )
-    reader.read("pretax", lambda v, c: _no_value(v, c, "pretax"))
-    match = reader.read("employer-match", _parse_match)
+    rule: dict[str, Any] = {
+        "name": name,
+        "effective": reader.read("effective", _date),
+        "rate": reader.read("rate", _rate_value("rate")),
+        "amount": reader.read("amount", _money_value("amount", marks)),
+        "brackets": reader.read("brackets", lambda v, c: _brackets(v, c, marks)) or (),
+        "employer_rate": reader.read("employer-rate", _rate_value("employer-rate")),
+        "employer_amount": reader.read("employer-amount", _money_value("employer-amount", marks)),
+        "wage_base": reader.read("wage-base", _money_value("wage-base", marks)),
+        "annual_limit": reader.read("annual-limit", _money_value("annual-limit", marks)),
+        "pretax": reader.flag("pretax"),
+        "base_less": reader.read("base", _base) or (),
+        "liability": reader.read("liability", _account("liability")) or "",
+        "expense": reader.read("expense", _account("expense")) or "",
+    }
+    match = reader.read("employer-match", _employer_match)
     if match is not None:
         rule["employer_match"], rule["match_limit"] = match
-    _check_deduction(reader, line, head, rule)
+    _check_deduction(reader, line, rule)
     if not reader.ok:
         return None
     return DeductionRule(**rule, comment=comment, source=Source(state.file, line), positions=reader.positions())
 
 
-def _parse_base(value: str, column: int) -> tuple[str, ...]:
-    """`gross`, `gross - pretax` or `gross - retirement - health`: what pre-tax deductions
-    come off gross before this rule applies."""
-    parts = _BASE_SPLIT_RE.split(value)
-    if parts[0] != "gross" or not all(_NAME_RE.fullmatch(part) for part in parts[1:]):
-        raise LineError(column, f"{value!r} is not a base: write `gross`, `gross - pretax` (gross less every"
-                                " pre-tax deduction) or `gross - NAME - NAME` (less the pre-tax deductions named)")
-    return tuple(parts[1:])
-
-
-def _parse_match(value: str, column: int) -> tuple[Decimal, Decimal | None]:
-    """`50%` (of the employee share) or `50% up to 6%` (of the employee share, on at most
-    6% of the base)."""
-    match = _MATCH_RE.fullmatch(value)
-    if match is None:
-        raise LineError(column, f"{value!r}: write `employer-match 50%` or `employer-match 50% up to 6%`")
-    rate = parse_rate(match["rate"], column)
-    limit = parse_rate(match["limit"], column + match.start("limit")) if match["limit"] else None
-    return rate, limit
-
-
-def _check_deduction(reader: _Reader, line: int, head: str, rule: dict) -> None:
+def _check_deduction(reader: _Reader, line: int, rule: dict[str, Any]) -> None:
     """What the sub-lines of one deduction must say together."""
     name = rule["name"]
     shares = [word for word in ("rate", "amount", "brackets") if reader.has(word)]
@@ -356,44 +559,59 @@ def _check_deduction(reader: _Reader, line: int, head: str, rule: dict) -> None:
                                    " line: where the employer's cost is booked")
 
 
-def _employee(state: _Reporter, line: int, head: str, text: str, comment: str, subs: list[Sub]) -> Employee | None:
+def _employee(state: _Reporter, directive: Directive) -> Employee | None:
     """An `employee ID "Name"` block as a record, or None after reporting what is wrong with it."""
-    words = text.strip().split(None, 1)
+    line, head = directive.source.line, directive.head
+    tree, at = _head(state, directive)
+    comment, subs = _sub_lines(state, directive, _comment(_token(tree, "COMMENT")) if tree is not None else "")
     keyword = len("employee")
-    if not words or not _ID_RE.fullmatch(words[0]):
-        shown = f"{words[0]!r} is not" if words else "`employee` needs"
-        state.problem(line, head.find(words[0], keyword) if words else keyword,
-                      f"{shown} an employee id: letters, digits, -, _ or ., then the name in quotes,"
-                      ' e.g. `employee jane "Jane Park"`')
+    ident_token = _token(tree, "EMPLOYEE_ID") if tree is not None else None
+    if tree is None:
+        start = len(head) - len(head[keyword:].lstrip()) if head[keyword:].strip() else keyword
+        if at <= start:
+            word = head[start:].split(";", 1)[0].split()[0] if head[start:].split(";", 1)[0].strip() else ""
+            state.problem(line, start, f"{word!r} is not an employee id: letters, digits, -, _ or ., then the name"
+                                       ' in quotes, e.g. `employee jane "Jane Park"`')
+        else:
+            state.problem(line, at, 'write the name in quotes after the employee id, e.g. `employee jane "Jane Park"`')
         return None
-    ident = words[0]
-    name = words[1].strip().strip('"') if len(words) > 1 else ident
+    if ident_token is None:
+        state.problem(line, keyword, "`employee` needs an employee id: letters, digits, -, _ or ., then the name"
+                                     ' in quotes, e.g. `employee jane "Jane Park"`')
+        return None
+    ident = str(ident_token)
+    full_name = _subtree(tree, "full_name")
+    name = ident
+    if full_name is not None:
+        written = str(full_name.children[0])
+        name = written[1:-1] if written.startswith('"') else written.strip()
     marks = state.decimal_marks
     reader = _Reader(state, "employee", subs, repeatable=frozenset({"deductions"}))
-    year = ("per year", "a year", "/year")
-    schedule = reader.read("schedule", _parse_schedule)
-    overtime = reader.read("overtime", _parse_overtime)
-    record = dict(
-        id=ident, name=name,
-        effective=reader.read("effective", parse_date),
-        salary=reader.read("salary", lambda v, c: parse_money(v, c, marks, year)),
-        hourly=reader.read("hourly", lambda v, c: parse_money(v, c, marks, ("per hour", "an hour", "/hour"))),
-        start=reader.read("start", parse_date),
-        end=reader.read("end", parse_date),
-        expense=reader.read("expense", _account) or "",
-        pay_from=reader.read("pay-from", _account) or "",
-    )
+    schedule = reader.read("schedule", _schedule)
+    overtime = reader.read("overtime", _overtime)
+    record: dict[str, Any] = {
+        "id": ident, "name": name,
+        "effective": reader.read("effective", _date),
+        "salary": reader.read("salary", _money_value("salary", marks)),
+        "hourly": reader.read("hourly", _money_value("hourly", marks)),
+        "start": reader.read("start", _date),
+        "end": reader.read("end", _date),
+        "expense": reader.read("expense", _account("expense")) or "",
+        "pay_from": reader.read("pay-from", _account("pay-from")) or "",
+    }
     if schedule is not None:
         record["schedule"], record["anchor"] = schedule
     if overtime is not None:
         record["overtime"], record["overtime_after"] = overtime
     deductions: list[EmployeeDeduction] = []
     for sub_line, value, column in reader.lists["deductions"]:
-        for item, at in _items(value, column):
-            try:
-                deductions.append(_employee_deduction(item, at, marks, Source(state.file, sub_line)))
-            except LineError as error:
-                reader.fail(sub_line, error.column, error.message)
+        try:
+            found, errors = _employee_deductions(value, column, marks, Source(state.file, sub_line))
+        except LineError as unreadable:  # pragma: no cover - a list value reads any text
+            found, errors = [], [unreadable]
+        deductions.extend(found)
+        for error in errors:
+            reader.fail(sub_line, error.column, error.message)
     record["deductions"] = tuple(deductions)
     _check_employee(reader, line, record)
     if not reader.ok:
@@ -401,50 +619,7 @@ def _employee(state: _Reporter, line: int, head: str, text: str, comment: str, s
     return Employee(**record, comment=comment, source=Source(state.file, line), positions=reader.positions())
 
 
-def _parse_schedule(value: str, column: int) -> tuple[str, object]:
-    match = _SCHEDULE_RE.fullmatch(value)
-    if match is None or match["kind"] not in SCHEDULES:
-        raise LineError(column, f"{value!r} is not a schedule: write `weekly on DATE`, `biweekly on DATE`"
-                                " (DATE: one pay date), `semimonthly` or `monthly`")
-    kind = match["kind"]
-    if kind in ("weekly", "biweekly") and not match["anchor"]:
-        raise LineError(column, f"a {kind} schedule needs one of its pay dates: `{kind} on 2026-01-09`")
-    if kind in ("semimonthly", "monthly") and match["anchor"]:
-        raise LineError(column + match.start("anchor"), f"a {kind} schedule has fixed pay dates: write just `{kind}`")
-    anchor = parse_date(match["anchor"], column + match.start("anchor")) if match["anchor"] else None
-    return kind, anchor
-
-
-def _parse_overtime(value: str, column: int) -> tuple[Decimal, Decimal]:
-    match = _OVERTIME_RE.fullmatch(value)
-    if match is None:
-        raise LineError(column, f"{value!r}: write `overtime 1.5 over 40` (pay multiplier, then the hours"
-                                " a week after which it applies)")
-    factor, hours = Decimal(match["factor"]), Decimal(match["hours"])
-    if factor < 1:
-        raise LineError(column, f"an overtime multiplier below 1 ({factor}) would pay overtime less")
-    if hours <= 0:
-        raise LineError(column + match.start("hours"), "the weekly hours before overtime must be above zero")
-    return factor, hours
-
-
-def _employee_deduction(item: str, column: int, marks: dict[str, str], source: Source) -> EmployeeDeduction:
-    """`retirement`, `retirement 3%` or `garnishment $150.00`."""
-    name, _, own = item.partition(" ")
-    if not _NAME_RE.fullmatch(name):
-        raise LineError(column, f"{name!r} is not a deduction name")
-    own = own.strip()
-    rate = amount = None
-    if own:
-        at = column + item.index(own, len(name))
-        if own.endswith("%"):
-            rate = parse_rate(own, at)
-        else:
-            amount = parse_money(own, at, marks, ("per period", "a period", "/period"))
-    return EmployeeDeduction(name=name, rate=rate, amount=amount, source=source, column=column + 1)
-
-
-def _check_employee(reader: _Reader, line: int, record: dict) -> None:
+def _check_employee(reader: _Reader, line: int, record: dict[str, Any]) -> None:
     ident = record["id"]
     keyword = len("employee")
     if record["salary"] is None and record["hourly"] is None and not (reader.has("salary") or reader.has("hourly")):
@@ -483,8 +658,11 @@ def check_rules(deductions: Iterable[DeductionRule], employees: Iterable[Employe
     deductions, employees = tuple(deductions), tuple(employees)
     problems: list[Problem] = []
 
-    def problem(source: Source, line: int, column: int, message: str) -> None:
-        problems.append(Problem(source.file, line, column, message))
+    def problem(source: Source | None, line: int | None, column: int, message: str) -> None:
+        """A problem at `line` (None: the record's own line) of the record's file."""
+        if line is None:
+            line = source.line if source is not None else 0
+        problems.append(Problem(source.file if source is not None else "", line, column, message))
 
     versions: dict[str, list[DeductionRule]] = defaultdict(list)
     for rule in deductions:
@@ -505,31 +683,34 @@ def check_rules(deductions: Iterable[DeductionRule], employees: Iterable[Employe
     for person in employees:
         for chosen in person.deductions:
             if chosen.name not in versions:
-                problem(chosen.source, chosen.source.line, chosen.column,
+                problem(chosen.source, None, chosen.column,
                         f"employee {person.id} names deduction {chosen.name}, but there is no such"
                         f" rule{_known(versions)}")
                 continue
             for rule in versions[chosen.name]:
                 message = _mismatch(person, chosen, rule)
                 if message:
-                    problem(chosen.source, chosen.source.line, chosen.column, message)
+                    problem(chosen.source, None, chosen.column, message)
                     break
     return problems
 
 
-def _known(versions: dict[str, list]) -> str:
+def _known(versions: dict[str, list[DeductionRule]]) -> str:
     return f" (the rules are: {', '.join(sorted(versions))})" if versions else " (no `deduction` rules are defined)"
 
 
-def _check_versions(problem, kind: str, records: tuple, key) -> None:
+def _check_versions(problem: Callable[[Source | None, int | None, int, str], None], kind: str,
+                    records: tuple[DeductionRule, ...] | tuple[Employee, ...],
+                    key: Callable[[Any], str]) -> None:
     """Two versions of one rule or employee must start on different dates."""
-    seen: dict[tuple, object] = {}
+    seen: dict[tuple[str, Any], DeductionRule | Employee] = {}
     for record in records:
         marker = (key(record), record.effective)
         if marker in seen:
             first = seen[marker].source
+            assert first is not None
             when = f"from {record.effective}" if record.effective else "with no `effective` date"
-            problem(record.source, record.source.line, 1,
+            problem(record.source, None, 1,
                     f"{kind} {key(record)} is already defined {when} at {first.file}:{first.line}:"
                     f" give one of them an `effective DATE` line (the date the new version starts)")
         else:
@@ -559,6 +740,7 @@ def _mismatch(person: Employee, chosen: EmployeeDeduction, rule: DeductionRule) 
 def undeclared_accounts(journal: Journal) -> list[Problem]:
     """`check --strict`: every account a payroll rule or employee names must be declared."""
     declared = {declaration.name for declaration in journal.accounts}
+    named: list[tuple[DeductionRule | Employee, str, str]]
     named = [(rule, word, account) for rule in journal.deductions
              for word, account in (("liability", rule.liability), ("expense", rule.expense))]
     named += [(person, word, account) for person in journal.employees
@@ -567,6 +749,6 @@ def undeclared_accounts(journal: Journal) -> list[Problem]:
     for record, word, account in named:
         if account and account not in declared:
             line, column = record.position(word)
-            problems.append(Problem(record.source.file, line, column,
+            problems.append(Problem(record.source.file if record.source else "", line, column,
                                     f"account {account!r} is not declared: add `account {account}` (--strict)"))
     return problems
