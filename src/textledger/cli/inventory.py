@@ -6,13 +6,15 @@ import argparse
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TextIO
 
-from textledger.cli.base import Command, UsageError, query_from_args
+from textledger.cli.base import Command, UsageError, loaded, query_from_args
 from textledger.core.amounts import decimal_string, format_amount
-from textledger.core.query import QueryError, parse_date_bound
-from textledger.core.records import Amount
-from textledger.inventory.stock import LowStock, Margin, StockPosition, gross_margin, items, low_stock, stock_positions
+from textledger.core.query import Query, QueryError, parse_date_bound
+from textledger.core.records import Amount, Journal, Style
+from textledger.inventory.stock import Item, LowStock, Margin, StockPosition, gross_margin, items, low_stock, stock_positions
 from textledger.render import tables as render
 
 UNIT_COST_DIGITS = 2  # unit costs are shown with up to this many digits beyond the currency's
@@ -32,7 +34,7 @@ def _configure_stock(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--low", action="store_true", help="only items at or below their reorder point")
 
 
-def _as_of(args) -> dt.date | None:
+def _as_of(args: argparse.Namespace) -> dt.date | None:
     query = query_from_args(args)
     if args.as_of is not None:
         return args.as_of
@@ -48,7 +50,7 @@ def _location(text: str | None) -> str | None:
     return text
 
 
-def _on(journal, as_of: dt.date | None) -> str:
+def _on(journal: Journal, as_of: dt.date | None) -> str:
     if as_of is not None:
         return as_of.isoformat()
     return journal.transactions[-1].date.isoformat() if journal.transactions else dt.date.today().isoformat()
@@ -57,7 +59,8 @@ def _on(journal, as_of: dt.date | None) -> str:
 # ---------------------------------------------------------------- stock
 
 
-def cmd_stock(journal, args, out) -> int:
+def cmd_stock(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+    journal = loaded(journal)
     as_of = _as_of(args)
     if args.low:
         if args.location is not None:
@@ -91,18 +94,19 @@ def _totals(positions: list[StockPosition]) -> dict[str, Decimal]:
     return dict(sorted(totals.items()))
 
 
-def unit_cost_text(unit_cost: Decimal, commodity: str, styles) -> str:
+def unit_cost_text(unit_cost: Decimal, commodity: str, styles: Mapping[str, Style]) -> str:
     """A unit cost in the currency's style, to at most two more digits than the currency
     shows (`$4.3063`), trailing zeros dropped down to the currency's own (`$14.50`)."""
     style = styles.get(commodity)
     precision = style.precision if style is not None else 0
     rounded = unit_cost.quantize(Decimal(1).scaleb(-(precision + UNIT_COST_DIGITS)), ROUND_HALF_UP).normalize()
-    if rounded.as_tuple().exponent > -precision:
+    exponent = rounded.as_tuple().exponent  # an int: the unit cost is a finite number
+    if isinstance(exponent, int) and exponent > -precision:
         rounded = rounded.quantize(Decimal(1).scaleb(-precision))
     return format_amount(Amount(rounded, commodity), styles)
 
 
-def _stock_text(positions: list[StockPosition], totals: dict[str, Decimal], on: str, styles) -> str:
+def _stock_text(positions: list[StockPosition], totals: dict[str, Decimal], on: str, styles: Mapping[str, Style]) -> str:
     text = f"Stock at cost on {on}\n\n"
     if not positions:
         return text + "no stock on hand\n"
@@ -127,35 +131,41 @@ def _stock_text(positions: list[StockPosition], totals: dict[str, Decimal], on: 
                                     colalign=("left", "left", "right", "right", "right"))
 
 
-def _quantity(quantity: Decimal, item: str, styles) -> str:
+def _quantity(quantity: Decimal, item: str, styles: Mapping[str, Style]) -> str:
     """Units as a number in the item's style (`12`), without the symbol the row already names."""
     return format_amount(Amount(quantity, ""), {"": styles[item]} if item in styles else {})
 
 
-def _write_low(found: list[LowStock], on: str, form: str, out) -> None:
+def _write_low(found: list[LowStock], on: str, form: str, out: TextIO) -> None:
     if form == "json":
         out.write(render.json_text({"as_of": on, "items": [
             {"item": low.item.symbol, "name": low.item.name, "unit": low.item.unit,
-             "on_hand": decimal_string(low.quantity), "reorder": decimal_string(low.item.reorder)} for low in found]}))
+             "on_hand": decimal_string(low.quantity), "reorder": _reorder(low)} for low in found]}))
     elif form == "csv":
         out.write(render.csv_table(["item", "name", "unit", "on_hand", "reorder"], [
             [low.item.symbol, low.item.name, low.item.unit, decimal_string(low.quantity),
-             decimal_string(low.item.reorder)] for low in found]))
+             _reorder(low)] for low in found]))
     else:
         text = f"Items at or below their reorder point on {on}\n\n"
         if not found:
             out.write(text + "none\n")
             return
         out.write(text + render.text_table(
-            [[low.item.symbol, low.item.name, decimal_string(low.quantity), decimal_string(low.item.reorder),
+            [[low.item.symbol, low.item.name, decimal_string(low.quantity), _reorder(low),
               low.item.unit] for low in found],
             ["Item", "Name", "On hand", "Reorder point", "Unit"], colalign=("left", "left", "right", "right", "left")))
+
+
+def _reorder(low: LowStock) -> str:
+    """The item's reorder point (low_stock() only lists items that have one)."""
+    return decimal_string(low.item.reorder) if low.item.reorder is not None else ""
 
 
 # ---------------------------------------------------------------- margin
 
 
-def cmd_margin(journal, args, out) -> int:
+def cmd_margin(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+    journal = loaded(journal)
     query = query_from_args(args)
     rows = gross_margin(journal, query.begin, query.end)
     styles = journal.style_map()
@@ -172,7 +182,7 @@ def cmd_margin(journal, args, out) -> int:
     return 0
 
 
-def _period(query, journal) -> str:
+def _period(query: Query, journal: Journal) -> str:
     if query.begin is None and query.end is None:
         return "all dates"
     begin = query.begin.isoformat() if query.begin else "the start"
@@ -196,7 +206,7 @@ def _percent(row: Margin) -> str:
 
 
 def _margin_json(row: Margin) -> dict:
-    value = {"item": row.item} if row.item else {}
+    value: dict[str, str | None] = {"item": row.item} if row.item else {}
     if row.item:
         value["units"] = decimal_string(row.units)
     value.update({"commodity": row.revenue.commodity, "revenue": decimal_string(row.revenue.quantity),
@@ -211,7 +221,8 @@ def _margin_cells(row: Margin) -> list[str]:
             decimal_string(row.margin.quantity), decimal_string(row.percent) if row.percent is not None else ""]
 
 
-def _margin_text(rows: list[Margin], totals: list[Margin], period: str, known, styles) -> str:
+def _margin_text(rows: list[Margin], totals: list[Margin], period: str, known: Mapping[str, Item],
+                 styles: Mapping[str, Style]) -> str:
     text = f"Gross margin per item, {period}\n\n"
     if not rows:
         return text + "no sales of stock items\n"

@@ -7,17 +7,20 @@ the runs already recorded. docs/payroll.md shows each with real output.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import TextIO
 
 from textledger.cli.appending import append_checked
-from textledger.cli.base import Command, UsageError, query_from_args
+from textledger.cli.base import Command, UsageError, loaded, query_from_args
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.expand import STDIN
 from textledger.core.lines import LineError, parse_date
 from textledger.core.printer import format_entry
-from textledger.core.records import Amount, Journal
+from textledger.core.records import Amount, Journal, Style
 from textledger.payroll.reports import liabilities, register, year_to_date
 from textledger.payroll.slips import (
     CENT,
@@ -75,7 +78,7 @@ def _rules(journal: Journal) -> PayrollRules:
     return rules
 
 
-def _employee_filter(args, rules: PayrollRules) -> list[str]:
+def _employee_filter(args: argparse.Namespace, rules: PayrollRules) -> list[str]:
     chosen = [ident for ident in (args.id, args.employee) if ident]
     if len(set(chosen)) > 1:
         raise UsageError(f"two employees given ({' and '.join(chosen)}): give one")
@@ -107,7 +110,7 @@ def _next_pay_dates(rules: PayrollRules, day: dt.date) -> str:
 # ---------------------------------------------------------------- output shared by run and slip
 
 
-def _money(quantity: Decimal, commodity: str, styles) -> str:
+def _money(quantity: Decimal, commodity: str, styles: Mapping[str, Style]) -> str:
     return format_amount(Amount(quantity, commodity), styles)
 
 
@@ -140,7 +143,8 @@ def _slips_csv(slips: list[PaySlip]) -> str:
 # ---------------------------------------------------------------- run
 
 
-def cmd_payroll(journal, args, out, today: dt.date | None = None) -> int:
+def cmd_payroll(journal: Journal | None, args: argparse.Namespace, out: TextIO, today: dt.date | None = None) -> int:
+    journal = loaded(journal)
     today = today or dt.date.today()
     action = {"run": _run, "slip": _slip_report, "register": _register, "ytd": _ytd, "liabilities": _liabilities}
     for option, allowed in (("hours", ("run", "slip")), ("append", ("run",)), ("date", ("run", "slip"))):
@@ -151,7 +155,7 @@ def cmd_payroll(journal, args, out, today: dt.date | None = None) -> int:
     return action[args.action](journal, args, out, today)
 
 
-def _run(journal, args, out, today) -> int:
+def _run(journal: Journal, args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
     rules = _rules(journal)
     day = _date(args.date, today)
     hours = _hours(args.hours)
@@ -178,16 +182,16 @@ def _run(journal, args, out, today) -> int:
     return 0
 
 
-def _append(journal: Journal, args, slips: list[PaySlip], history: tuple[RecordedRun, ...]) -> None:
+def _append(journal: Journal, args: argparse.Namespace, slips: list[PaySlip], history: tuple[RecordedRun, ...]) -> None:
     """Append the runs' transactions to the file, atomically; refuse a pay date already
     paid, a file that is not part of the journal, and a result that would not load."""
     path = args.append
     for slip in slips:
         for run in history:
             if (run.employee, run.date) == (slip.employee, slip.date):
-                source = run.transaction.source
-                raise UsageError(f"{slip.employee} is already paid on {slip.date} ({source.file}:{source.line}):"
-                                 " nothing appended")
+                source = run.transaction.source if run.transaction is not None else None
+                where = f" ({source.file}:{source.line})" if source is not None else ""
+                raise UsageError(f"{slip.employee} is already paid on {slip.date}{where}: nothing appended")
     files = args.file or ([os.path.expanduser(os.environ["LEDGER_FILE"])] if os.environ.get("LEDGER_FILE") else [])
     if not files or STDIN in files:
         raise UsageError("--append needs the journal read from files (not standard input), to check the result")
@@ -206,7 +210,7 @@ def _append(journal: Journal, args, slips: list[PaySlip], history: tuple[Recorde
 # ---------------------------------------------------------------- slip
 
 
-def _slip_report(journal, args, out, today) -> int:
+def _slip_report(journal: Journal, args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
     rules = _rules(journal)
     chosen = _employee_filter(args, rules)
     if not chosen:
@@ -241,11 +245,12 @@ def _stub(journal: Journal, slip: PaySlip, ytd, recorded: bool) -> str:
     head = [f"Pay slip: {slip.name} ({slip.employee})",
             f"Pay date: {slip.date}    Period: {slip.period.start} to {slip.period.end}"
             + ("    (recorded)" if recorded else "    (not yet recorded)")]
-    if slip.hours:
+    rate = slip.rate  # an hourly employee's slip has both the hours and the rate
+    if slip.hours and rate is not None:
         overtime = (f", {decimal_string(slip.overtime_hours)} overtime at"
-                    f" {decimal_string(slip.overtime_factor)} x {money(slip.rate)}" if slip.overtime_hours else "")
+                    f" {decimal_string(slip.overtime_factor)} x {money(rate)}" if slip.overtime_hours else "")
         head.append(f"Hours: {hours_text(slip.hours)} ({decimal_string(slip.regular_hours)} at"
-                    f" {money(slip.rate)}{overtime})")
+                    f" {money(rate)}{overtime})")
     rows = [["Gross pay", money(slip.gross), money(ytd.gross)]]
     rows += [[line.name + (" (pre-tax)" if line.pretax else ""), money(-line.employee),
               money(-ytd_employee.get(line.name, _ZERO))] for line in slip.deductions]
@@ -263,7 +268,7 @@ def _stub(journal: Journal, slip: PaySlip, ytd, recorded: bool) -> str:
 # ---------------------------------------------------------------- register, ytd, liabilities
 
 
-def _register(journal, args, out, today) -> int:
+def _register(journal: Journal, args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
     rules = _rules(journal)
     query = query_from_args(args)
     runs = register(journal, query.begin, query.end, _employee_filter(args, rules))
@@ -303,11 +308,12 @@ def _commodity(rules: PayrollRules, run: RecordedRun) -> str:
     person = rules.employee(run.employee, run.date)
     if person is not None:
         return person.commodity
-    amounts = [posting.amount for posting in run.transaction.postings if posting.amount is not None]
+    postings = run.transaction.postings if run.transaction is not None else ()
+    amounts = [posting.amount for posting in postings if posting.amount is not None]
     return amounts[0].commodity if amounts else ""
 
 
-def _ytd(journal, args, out, today) -> int:
+def _ytd(journal: Journal, args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
     rules = _rules(journal)
     query = query_from_args(args)
     runs = register(journal, None, query.end, _employee_filter(args, rules))
@@ -365,12 +371,12 @@ def _ytd_table(journal: Journal, rules: PayrollRules, totals) -> str:
                              colalign=("left",) + ("right",) * len(totals))
 
 
-def _liabilities(journal, args, out, today) -> int:
+def _liabilities(journal: Journal, args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
     _rules(journal)
     query = query_from_args(args)
     interval = "quarterly" if args.quarterly else "yearly" if args.yearly else "monthly"
     rows = liabilities(journal, query.begin, query.end, interval)
-    fields = ("withheld", "employer", "remitted", "other", "balance")
+    fields: tuple[str, ...] = ("withheld", "employer", "remitted", "other", "balance")
     if args.format == "json":
         out.write(render.json_text([
             {"period": row.period, "account": row.account, "commodity": row.commodity}
@@ -391,7 +397,7 @@ def _liabilities(journal, args, out, today) -> int:
     return 0
 
 
-def _configure(parser) -> None:
+def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=ACTIONS, help="run: pay runs for a date; slip: one pay stub;"
                         " register: recorded runs; ytd: year-to-date totals; liabilities: withheld vs remitted")
     parser.add_argument("id", nargs="?", help="an employee id (slip: required; others: only this employee)")

@@ -9,15 +9,17 @@ import argparse
 import datetime as dt
 import os
 import re
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from typing import TextIO
 
 from textledger.cli.appending import append_checked
-from textledger.cli.base import Command, UsageError, journal_files, with_context
+from textledger.cli.base import Command, UsageError, journal_files, loaded, with_context
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.expand import STDIN
 from textledger.core.printer import format_entry
 from textledger.core.query import QueryError, parse_date_bound
-from textledger.core.records import Amount, Journal, JournalError, Problem, SourceMap
+from textledger.core.records import Amount, Journal, JournalError, Problem, SourceMap, Style, Transaction
 from textledger.inventory.count import DEFAULT_ACCOUNT, TAG, StockCheck, read_count, stock_check
 from textledger.inventory.purchasing import COMPLETE, MatchLine, three_way_match
 from textledger.inventory.purchasing import check as purchasing_check
@@ -42,7 +44,7 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _pattern(option: str, text: str | None) -> re.Pattern | None:
+def _pattern(option: str, text: str | None) -> re.Pattern[str] | None:
     if text is None:
         return None
     try:
@@ -76,7 +78,8 @@ def _configure_stockcheck(parser: argparse.ArgumentParser) -> None:
 # ---------------------------------------------------------------- po
 
 
-def cmd_po(journal, args, out) -> int:
+def cmd_po(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+    journal = loaded(journal)
     _checked(journal)
     vendor = _pattern("--vendor", args.vendor)
     lines = [line for line in three_way_match(journal, args.as_of)
@@ -106,7 +109,7 @@ def _line_json(line: MatchLine) -> dict:
     return dict(zip(_PO_CSV, values))
 
 
-def _po_text(lines: list[MatchLine], args, styles) -> str:
+def _po_text(lines: list[MatchLine], args: argparse.Namespace, styles: Mapping[str, Style]) -> str:
     scope = f"as of {args.as_of.isoformat()}" if args.as_of else "all entries"
     which = "every line" if args.all else "lines not yet received and billed in full (--all: every line)"
     text = f"Purchase orders, {scope}: {which}\n\n"
@@ -129,7 +132,7 @@ def _po_text(lines: list[MatchLine], args, styles) -> str:
     return text + render.text_table(rows, headers, colalign=align)
 
 
-def _price_note(line: MatchLine, money) -> str:
+def _price_note(line: MatchLine, money: Callable[[Decimal, MatchLine], str]) -> str:
     """What differs from the order price, in money: `billed $7.50 over`."""
     notes = []
     for what, difference in (("received", line.received_difference), ("billed", line.billed_difference)):
@@ -141,7 +144,8 @@ def _price_note(line: MatchLine, money) -> str:
 # ---------------------------------------------------------------- stockcheck
 
 
-def cmd_stockcheck(journal, args, out) -> int:
+def cmd_stockcheck(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+    journal = loaded(journal)
     _pattern("--location", args.location)
     try:
         with open(args.count, encoding="utf-8") as handle:
@@ -158,7 +162,7 @@ def cmd_stockcheck(journal, args, out) -> int:
     if found:
         raise JournalError(with_context(SourceMap(journal.sources.files + ((args.count, tuple(text.split("\n"))),)), found))
     if args.append and check.adjustment is not None:
-        _append(journal, args, check)
+        _append(journal, args, check, check.adjustment)
     styles = journal.style_map()
     if args.format == "json":
         out.write(render.json_text(_check_json(check, styles)))
@@ -171,7 +175,7 @@ def cmd_stockcheck(journal, args, out) -> int:
     return 0
 
 
-def _check_text(check: StockCheck, args, styles) -> str:
+def _check_text(check: StockCheck, args: argparse.Namespace, styles: Mapping[str, Style]) -> str:
     text = f"Stock check on {check.date.isoformat()}: {check.count} against the books\n\n"
     rows = [[v.item, v.location, decimal_string(v.books), decimal_string(v.counted), _signed(v.difference),
              format_amount(v.value, styles)] for v in check.variances]
@@ -198,7 +202,7 @@ def _signed(quantity: Decimal) -> str:
     return ("+" if quantity > 0 else "") + decimal_string(quantity)
 
 
-def _check_json(check: StockCheck, styles) -> dict:
+def _check_json(check: StockCheck, styles: Mapping[str, Style]) -> dict:
     return {
         "date": check.date.isoformat(), "count": check.count,
         "variances": [{"item": v.item, "location": v.location, "books": decimal_string(v.books),
@@ -211,8 +215,8 @@ def _check_json(check: StockCheck, styles) -> dict:
     }
 
 
-def _append(journal: Journal, args, check: StockCheck) -> None:
-    """Append the adjustment to the file, atomically; refuse a count already recorded, a file
+def _append(journal: Journal, args: argparse.Namespace, check: StockCheck, adjustment: Transaction) -> None:
+    """Append the check's adjustment to the file, atomically; refuse a count already recorded, a file
     that is not part of the journal, and a result that would not load."""
     path = args.append
     if check.recorded:
@@ -222,7 +226,7 @@ def _append(journal: Journal, args, check: StockCheck) -> None:
     files = journal_files(args)
     if STDIN in files:
         raise UsageError("--append needs the journal read from files (not standard input), to check the result")
-    append_checked(path, format_entry(check.adjustment, journal.style_map()), files,
+    append_checked(path, format_entry(adjustment, journal.style_map()), files,
                    lambda books: any(t.tag(TAG) == check.count and t.date == check.date for t in books.transactions))
 
 

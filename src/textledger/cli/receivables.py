@@ -6,11 +6,12 @@ import argparse
 import datetime as dt
 import html
 import re
+from typing import TextIO
 
-from textledger.cli.base import Command, UsageError, query_from_args
+from textledger.cli.base import Command, UsageError, loaded, query_from_args
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.query import QueryError, parse_date_bound
-from textledger.core.records import Amount, JournalError
+from textledger.core.records import Amount, Journal, JournalError
 from textledger.receivables.aging import AgingReport, AgingRow, Buckets, aging, collections, days_outstanding
 from textledger.receivables.openitems import PAYABLES, RECEIVABLES, ZERO, Side, check, open_items, parties
 from textledger.receivables.statement import Statement, statement
@@ -60,15 +61,15 @@ def _configure_statement(parser: argparse.ArgumentParser) -> None:
     _side_options(parser)
 
 
-def _side(args) -> Side:
+def _side(args: argparse.Namespace) -> Side:
     return PAYABLES if args.payables else RECEIVABLES
 
 
-def _buckets_of(args) -> Buckets:
+def _buckets_of(args: argparse.Namespace) -> Buckets:
     return Buckets(args.buckets, by_invoice_date=args.by == "invoice-date")
 
 
-def _checked(journal, side: Side) -> None:
+def _checked(journal: Journal, side: Side) -> None:
     """Stop with every receivables (payables) error, at its line (exit 1), before any report."""
     found = journal.sources.with_context(check(journal, (side,)))
     if found:
@@ -79,7 +80,8 @@ def _checked(journal, side: Side) -> None:
 # ---------------------------------------------------------------- aging
 
 
-def cmd_aging(journal, args, out) -> int:
+def cmd_aging(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+    journal = loaded(journal)
     side = _side(args)
     _checked(journal, side)
     query = query_from_args(args)
@@ -87,10 +89,7 @@ def cmd_aging(journal, args, out) -> int:
     party = _pattern(args.party)
     items = open_items(journal, as_of, side)
     buckets = _buckets_of(args)
-    if args.overdue:
-        report = collections(items, buckets, party)
-    else:
-        report = aging(items, buckets, detail=args.detail, party=party)
+    report = collections(items, buckets, party) if args.overdue else aging(items, buckets, detail=args.detail, party=party)
     detail = args.detail or args.overdue
     begin = query.begin if query.begin and query.begin <= as_of else as_of - dt.timedelta(days=DSO_DAYS - 1)
     dso = days_outstanding(items, begin, party)
@@ -110,9 +109,11 @@ def cmd_aging(journal, args, out) -> int:
     return 0
 
 
-def _pattern(text: str | None) -> re.Pattern | None:
-    if text is None:
-        return None
+def _pattern(text: str | None) -> re.Pattern[str] | None:
+    return _compiled(text) if text is not None else None
+
+
+def _compiled(text: str) -> re.Pattern[str]:
     try:
         return re.compile(text, re.IGNORECASE)
     except re.error as error:
@@ -267,7 +268,8 @@ tfoot th {{ border-top: 2px solid #333; }}
 # ---------------------------------------------------------------- statement
 
 
-def cmd_statement(journal, args, out) -> int:
+def cmd_statement(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+    journal = loaded(journal)
     side = _side(args)
     _checked(journal, side)
     party = _find_party(args.customer, parties(journal, side), side)
@@ -292,7 +294,7 @@ def _find_party(text: str, known: tuple[str, ...], side: Side) -> str:
     exact = [name for name in known if name.lower() == text.lower()]
     if len(exact) == 1:
         return exact[0]
-    pattern = _pattern(text)
+    pattern = _compiled(text)
     found = [name for name in known if pattern.search(name)]
     if len(found) == 1:
         return found[0]

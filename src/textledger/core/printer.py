@@ -7,6 +7,7 @@ so the text means exactly what the original did.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from textledger.core.amounts import format_amount, format_number, quote_symbol
@@ -28,7 +29,7 @@ def _with_comment(line: str, comment: str, indent: str) -> list[str]:
     return [f"{line}  ; {first}".rstrip()] + _comment_lines("\n".join(rest), indent + INDENT)
 
 
-def format_posting(posting: Posting, styles: dict[str, Style], show_amount: bool = True) -> list[str]:
+def format_posting(posting: Posting, styles: Mapping[str, Style], show_amount: bool = True) -> list[str]:
     account = posting.account
     if posting.kind is PostingKind.VIRTUAL:
         account = f"({account})"
@@ -64,7 +65,7 @@ def _header(entry: Transaction | PeriodicTransaction) -> str:
     return text
 
 
-def format_entry(entry: Transaction | PeriodicTransaction, styles: dict[str, Style]) -> str:
+def format_entry(entry: Transaction | PeriodicTransaction, styles: Mapping[str, Style]) -> str:
     """A transaction (or periodic rule) as journal text, ending with a newline."""
     lines = _with_comment(_header(entry), entry.comment, "")
     if len(lines) > 1:  # further comment lines of a transaction are indented under it
