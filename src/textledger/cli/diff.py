@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import argparse
 from decimal import Decimal
+from typing import TextIO
 
 from textledger.cli.base import Command, UsageError, journal_files, query_from_args
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.expand import STDIN
-from textledger.core.records import Amount
+from textledger.core.records import Amount, Journal
 from textledger.io.git import WORKING_TREE, GitError, load_at_revision
 from textledger.pipeline import load
 from textledger.render import tables as render
 from textledger.reports.diff import journal_diff
 
 
-def cmd_diff(journal, args, out) -> int:
+def cmd_diff(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
     before_rev, after_rev = _revisions(args.revisions)
     paths = journal_files(args)
     if STDIN in paths:
@@ -61,7 +63,7 @@ def _revisions(revisions: list[str]) -> tuple[str, str]:
     raise UsageError("diff takes one or two revisions: REV1 [REV2] (or REV1..REV2)")
 
 
-def _load(paths: list[str], revision: str):
+def _load(paths: list[str], revision: str) -> Journal:
     if revision == WORKING_TREE:
         return load(*paths)
     if len(paths) != 1:
@@ -69,7 +71,7 @@ def _load(paths: list[str], revision: str):
     return load_at_revision(paths[0], revision)
 
 
-def _configure(parser) -> None:
+def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("revisions", nargs="+", metavar="REV",
                         help="REV1 [REV2]: git revisions (HEAD~1, a branch, a commit); REV2 defaults to the working tree")
 

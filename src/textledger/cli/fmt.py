@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TextIO
 
 import attrs
 
@@ -17,7 +19,7 @@ from textledger.io.atomic import write_atomic
 from textledger.pipeline import load, loads
 
 
-def cmd_fmt(journal, args, out) -> int:
+def cmd_fmt(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
     if args.column < 1:
         raise UsageError("--column must be 1 or more")
     paths, declared, together = _targets(args)
@@ -57,7 +59,7 @@ def cmd_fmt(journal, args, out) -> int:
     return 0
 
 
-def _targets(args) -> tuple[list[str], Mapping[str, Style] | None, bool]:
+def _targets(args: argparse.Namespace) -> tuple[list[str], Mapping[str, Style] | None, bool]:
     """(files to format, declared styles to write amounts in, whether the files form one
     journal). FILEs alone: each with its own `commodity` directives. Without FILEs: every
     file of the journal (-f or LEDGER_FILE), with the whole journal's declarations. FILEs
@@ -149,7 +151,7 @@ def _lines(text: str) -> list[str]:
     return lines if lines[-1] else lines[:-1]
 
 
-def _aligned_diff(before: list[str], after: list[str], path: str, context: int):
+def _aligned_diff(before: list[str], after: list[str], path: str, context: int) -> Iterator[str]:
     changed = [index for index, (old, new) in enumerate(zip(before, after)) if old != new]
     if not changed:
         return
@@ -180,7 +182,7 @@ def _aligned_diff(before: list[str], after: list[str], path: str, context: int):
             index = run
 
 
-def _configure(parser) -> None:
+def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="*", metavar="FILE",
                         help="files to format (`-` for standard input); default: every file of the journal (-f/LEDGER_FILE)")
     mode = parser.add_mutually_exclusive_group()

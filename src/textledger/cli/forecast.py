@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import re
 from decimal import Decimal
+from typing import TextIO
 
 from textledger.cash.forecast import (
     BILLS,
@@ -26,11 +27,11 @@ from textledger.cash.forecast import (
     Week,
     forecast,
 )
-from textledger.cli.base import Command, UsageError, query_from_args
+from textledger.cli.base import Command, UsageError, loaded, query_from_args
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.lines import LineError, parse_amount
 from textledger.core.query import QueryError, parse_date_bound
-from textledger.core.records import Amount, JournalError
+from textledger.core.records import Amount, Journal, JournalError
 from textledger.receivables.openitems import check
 from textledger.render import tables as render
 from textledger.render.html import chart_svg, document_html, section_html
@@ -86,7 +87,8 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 # ---------------------------------------------------------------- the command
 
 
-def cmd_forecast(journal, args, out) -> int:
+def cmd_forecast(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+    journal = loaded(journal)
     found = journal.sources.with_context(check(journal))
     if found:
         raise JournalError(found)

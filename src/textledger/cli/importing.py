@@ -7,8 +7,10 @@ the journal still loads with them. docs/cash.md shows it with real output.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+from typing import TextIO
 
 from textledger.cash.bankcsv import StatementLine, load_rules, read_statement, rules_path_for
 from textledger.cash.importer import ImportPlan, default_styles, fingerprints, plan_import, statement_transaction
@@ -26,7 +28,7 @@ COLUMNS = ["line", "date", "amount", "commodity", "code", "payee", "description"
            "status", "in_books"]
 
 
-def cmd_import(journal: Journal | None, args, out) -> int:
+def cmd_import(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
     try:
         rules_path = rules_path_for(args.csv, args.rules)
     except ValueError as error:
@@ -57,7 +59,7 @@ def cmd_import(journal: Journal | None, args, out) -> int:
     return 0
 
 
-def _journal_files(args) -> list[str]:
+def _journal_files(args: argparse.Namespace) -> list[str]:
     """The books to compare with: -f (or LEDGER_FILE), else the --append file if it exists."""
     if args.file:
         return list(args.file)
@@ -94,7 +96,7 @@ def _append(path: str, files: list[str], lines: tuple[StatementLine, ...], style
                    lambda journal: {line.fingerprint for line in lines} <= fingerprints(journal).keys())
 
 
-def _configure(parser) -> None:
+def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("csv", metavar="FILE.csv", help="the bank's CSV export")
     parser.add_argument("--rules", metavar="FILE.rules",
                         help="how to read the CSV (default: FILE.csv.rules, else the one *.rules file beside it)")

@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(command: Command, args) -> int:
+def _run(command: Command, args: argparse.Namespace) -> int:
     if args.format not in command.formats:
         raise UsageError(f"{command.name} writes {', '.join(command.formats)}, not {args.format}")
     if args.depth is not None and args.depth < 1:
