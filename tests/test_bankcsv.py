@@ -2,14 +2,17 @@
 a user can hit at its FILE:LINE:COLUMN."""
 
 import datetime as dt
+import itertools
 import textwrap
 from decimal import Decimal
 from pathlib import Path
 
+import lark
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from textledger.cash import bankcsv
 from textledger.cash.bankcsv import (
     fingerprint,
     load_rules,
@@ -18,6 +21,7 @@ from textledger.cash.bankcsv import (
     read_statement,
     rules_path_for,
 )
+from textledger.core import grammar
 from textledger.core.records import Amount, JournalError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -61,7 +65,7 @@ def test_the_example_statements_read_with_their_rules():
                                                                "Expenses:Bank Fees")
     assert fee.comment == "bank fee" and fee.account == "Assets:Bank:Checking"
     # the running balance column agrees with the amounts, to the cent
-    for before, after in zip(september, september[1:]):
+    for before, after in itertools.pairwise(september):
         assert before.balance.quantity + after.amount.quantity == after.balance.quantity
     assert len({line.fingerprint for line in september}) == len(september)
 
@@ -353,3 +357,123 @@ def test_amount_in_and_out_errors():
 def test_every_malformed_row_is_reported_at_once():
     error = problem_of(statement, "09/03/2026,X,,oops,\nbad\n09/04/2026,FINE,,1.00,\n")
     assert [p.line for p in error.errors] == [2, 3]
+
+
+# ---------------------------------------------------------------- the grammar (grammar/bankrules.lark)
+
+
+def test_the_rules_grammar_builds_with_no_conflicts():
+    """strict=True makes Lark refuse shift/reduce conflicts and colliding terminals."""
+    lark.Lark(grammar.grammar_text(bankcsv.GRAMMAR), parser="lalr", strict=True,
+              start=["start", "field_names", "skip_count", "separator", "account"])
+
+
+@pytest.mark.parametrize("text, line, column, message", [
+    # a value the grammar does not take: what was expected, at the value's column
+    ("skip 1x\n", 1, 6, "skip takes a number of lines, not '1x'"),
+    ("separator TABS\n", 1, 11, "the separator is one character (or TAB or SPACE), not 'TABS'"),
+    ('separator "\n', 1, 11, "the separator is one character (or TAB or SPACE), not '\"'"),
+    ("fields date amount\n", 1, 8, "'date amount' is not a field name: use letters, digits, - and _"),
+    ("fields date,  ,amo unt\n", 1, 16, "'amo unt' is not a field name"),
+    ("account1 Assets:Bank  Fees\n", 1, 10, "cannot be an account: two spaces, a tab or `;` would end it"),
+    ("account1 !Assets\n", 1, 10, "'!Assets' cannot be an account: an account does not start with '!'"),
+    ("if FEE\n  account2 [Savings]\n", 2, 12, "'[Savings]' cannot be an account: an account does not start with '['"),
+    # the lines themselves: where a rule or an assignment was expected
+    ("Fields date, amount\nfields date\n", 2, 1, "`fields` is set twice"),
+    ("iff FEE\n", 1, 1, "unknown rule 'iff': expected one of skip, fields, date-format"),
+    ("if FEE\n  payees Bank\n", 2, 3, "unknown field 'payees' in an `if` block"),
+    ("if FEE\n\n  payee Bank\n", 1, 1, "this `if` sets nothing"),
+    ("if FEE\n  payee Bank\n\n  payee Other\n", 4, 1, "an indented line belongs under an `if` line"),
+    ("if FEE\n&\n  payee Bank\n", 2, 2, "the pattern '' matches every record"),
+])
+def test_a_rules_syntax_error_says_what_was_expected_where(text, line, column, message):
+    base = "fields date, description, amount\naccount1 Assets:Bank\n"
+    problem = problem_of(parse_rules, text + base, "bank.rules").errors[0]
+    assert (problem.line, problem.column) == (line, column), problem.render()
+    assert message in problem.message
+
+
+def test_inside_an_if_block_a_setting_word_is_a_pattern_and_a_comment_is_skipped():
+    text = "fields date, description, amount\naccount1 A\nif FEE\n# a note\nskip\n  ; and another\n  payee Bank\n"
+    (condition,) = rules(text).conditions
+    assert [p.regex.pattern for p in condition.patterns] == ["FEE", "skip"]
+    assert condition.assignments == (("payee", "Bank"),)
+
+
+_WORDS = st.from_regex(r"[A-Za-z][A-Za-z0-9]{0,6}", fullmatch=True)
+_ACCOUNT_NAMES = st.lists(st.from_regex(r"[A-Z][a-z]{0,6}(?: [A-Z][a-z]{0,5})?", fullmatch=True),
+                          min_size=1, max_size=3).map(":".join)
+_GAPS = st.sampled_from([" ", "  ", "\t", " \t"])
+
+
+@st.composite
+def rules_files(draw):
+    """A valid rules file built from the grammar's line forms (settings in any order, their
+    keywords in any case, comments and blank lines between them, `if` blocks with
+    alternative, `&` and `%field` patterns), and the values it was built from."""
+    others = draw(st.lists(_WORDS.map(str.lower), max_size=3, unique=True).filter(
+        lambda names: not {"date", "amount"} & set(names)))
+    fields = draw(st.permutations(["date", "amount", *others, *([""] if draw(st.booleans()) else [])]))
+    expected: dict = {"fields": tuple(fields), "account1": draw(_ACCOUNT_NAMES)}
+
+    def setting(word: str, value: str = "") -> str:
+        word = draw(st.sampled_from([str.lower, str.upper, str.title]))(word)
+        return f"{word}{draw(_GAPS)}{value}" if value else word
+
+    lines = [setting("fields", draw(st.sampled_from([", ", ",", " ,  "])).join(fields)),
+             setting("account1", expected["account1"])]
+    if draw(st.booleans()):
+        expected["skip"] = draw(st.integers(0, 20))
+        lines.append(setting("skip", str(expected["skip"])))
+    if draw(st.booleans()):
+        expected["account2"] = draw(_ACCOUNT_NAMES)
+        lines.append(setting("account2", expected["account2"]))
+    if draw(st.booleans()):
+        name = draw(st.sampled_from(["TAB", "SPACE", ";", "|", ","]))
+        lines.append(setting("separator", name))
+        expected["separator"] = {"TAB": "\t", "SPACE": " "}.get(name, name)
+    if draw(st.booleans()):
+        expected["currency"] = draw(st.sampled_from(["$", "EUR", "USD"]))
+        lines.append(setting("currency", expected["currency"]))
+    if draw(st.booleans()):
+        expected["date_format"] = draw(st.sampled_from(["%m/%d/%Y", "%d.%m.%Y", "%Y-%m-%d", "%-m/%-d/%Y"]))
+        lines.append(setting("date-format", expected["date_format"]))
+    if draw(st.booleans()):
+        expected["newest_first"] = True
+        lines.append(setting("newest-first"))
+    conditions = []
+    for _ in range(draw(st.integers(0, 3))):
+        patterns = draw(st.lists(st.tuples(st.sampled_from([None, *(f for f in fields if f)]), _WORDS,
+                                           st.booleans()), min_size=1, max_size=3))
+        patterns[0] = (patterns[0][0], patterns[0][1], False)  # the `if` line's own pattern is not joined
+        block = []
+        for index, (field, word, joined) in enumerate(patterns):
+            pattern = f"%{field} {word}" if field else word
+            block.append(f"{setting('if')} {pattern}" if index == 0 else f"& {pattern}" if joined else pattern)
+            if draw(st.booleans()):
+                block.append(draw(st.sampled_from(["# note", "; note", "* note"])))
+        assignments = draw(st.lists(st.sampled_from([("account2", "Expenses:Fees"), ("payee", "First Bank"),
+                                                     ("description", "A fee"), ("comment", "fee, type: x"),
+                                                     ("skip", "")]), min_size=1, max_size=3))
+        block += [f"{draw(st.sampled_from(['  ', chr(9), ' ']))}{word}{' ' + value if value else ''}"
+                  for word, value in assignments]
+        # an `if` block ends at a blank line (or the end of the file)
+        lines.append("\n".join(block) + "\n")
+        conditions.append((lines[-1], patterns, assignments))
+    lines = draw(st.permutations(lines))
+    text = "".join(line + draw(st.sampled_from(["\n", "\n\n", "\n# comment\n", "\n   \n"])) for line in lines)
+    expected["conditions"] = [next((patterns, assignments) for block, patterns, assignments in conditions
+                                   if line == block) for line in lines if line.endswith("\n")]
+    return text, expected
+
+
+@given(rules_files())
+def test_rules_files_built_from_the_grammar_read_as_the_values_they_were_built_from(built):
+    text, expected = built
+    read = parse_rules(text, "bank.rules")
+    conditions = expected.pop("conditions")
+    for name, value in expected.items():
+        assert getattr(read, name) == value, (name, text)
+    assert [[(p.field, p.regex.pattern, p.joined) for p in c.patterns] for c in read.conditions] == [
+        [(field and field.lower(), word, joined) for field, word, joined in patterns] for patterns, _ in conditions]
+    assert [list(c.assignments) for c in read.conditions] == [assignments for _, assignments in conditions]

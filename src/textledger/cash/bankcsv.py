@@ -5,6 +5,13 @@ how to read one (docs/cash.md, modelled on hledger's CSV rules so that its users
 home). `read_statement` turns the CSV into `StatementLine`s that reconciliation matches
 against the books and the importer turns into transactions. Every problem with the rules
 or the CSV is a `Problem` at FILE:LINE:COLUMN, collected so that a user sees them all.
+
+The rules file is our language: grammar/bankrules.lark defines it, down to the inside of
+each line, and `parse_rules` reads it with that grammar (patterns are Python regular
+expressions and `date-format` a strftime format: those are compiled, not parsed here).
+The CSV itself is not our language but the bank's: its records and quoted fields
+(RFC 4180, `_split`) and the ways banks write dates and amounts (`_date`, `_number`)
+are read by hand, below.
 """
 
 from __future__ import annotations
@@ -15,21 +22,23 @@ import glob
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import attrs
+import lark
 
 from textledger.core import records
+from textledger.core.grammar import build_parser
 from textledger.core.lines import LineError, parse_date, parse_tags
 from textledger.core.records import Amount, JournalError, Problem, Source
 
 ASSIGNABLE = ("account2", "payee", "description", "comment", "skip")
-"""What an `if` block may set."""
+"""What an `if` block may set (grammar/bankrules.lark's ASSIGNABLE), for messages."""
 
-_TOP_LEVEL = ("skip", "fields", "date-format", "currency", "account1", "account2", "separator", "newest-first", "if")
-_SEPARATOR_NAMES = {"TAB": "\t", "SPACE": " "}
-_COMMENT_STARTS = ("#", ";", "*")
-_FIELD_NAME_RE = re.compile(r"[A-Za-z0-9_-]*")
+RULE_WORDS = ("skip", "fields", "date-format", "currency", "account1", "account2", "separator", "newest-first", "if")
+"""The words a rules line may start with (the grammar's SETTING and IF), for messages."""
 
 
 @attrs.frozen
@@ -113,19 +122,62 @@ def load_rules(path: str) -> Rules:
 
 
 def parse_rules(text: str, path: str) -> Rules:
-    """The rules written in `text` (the contents of the file `path`)."""
-    reader = _RulesReader(path, text.split("\n"))
-    return reader.read()
+    """The rules written in `text` (the contents of the file `path`), read with
+    grammar/bankrules.lark."""
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    reader = _RulesReader(path, lines)
+    return reader.read(parse("\n".join(lines) + "\n", "start"))
+
+
+GRAMMAR = "bankrules.lark"
+_VALUE_RULES = ("field_names", "skip_count", "separator", "account")
+_SEPARATORS = {"TAB": "\t", "SPACE": " "}
+
+
+def parse(text: str, rule: str) -> lark.Tree:
+    """`text` read by one of grammar/bankrules.lark's start rules; raises Lark's
+    UnexpectedInput (`start`, the whole file, reads any text)."""
+    return build_parser(None, GRAMMAR, start=("start", *_VALUE_RULES)).parse(text, start=rule)
+
+
+def _parses(text: str, rule: str) -> bool:
+    try:
+        parse(text, rule)
+    except lark.exceptions.UnexpectedInput:
+        return False
+    return True
+
+
+def _offset(error: lark.exceptions.UnexpectedInput, text: str) -> int:
+    """Where in `text` the grammar found something it did not expect (0-based)."""
+    token = getattr(error, "token", None)
+    if token is not None and token.type == "$END":
+        return len(text)
+    position = getattr(error, "pos_in_stream", None)
+    return position if isinstance(position, int) and position >= 0 else len(text)
+
+
+def _children(tree: lark.Tree, kind: str) -> list[lark.Token]:
+    return [child for child in tree.children if isinstance(child, lark.Token) and child.type == kind]
+
+
+def _child(tree: lark.Tree, kind: str) -> lark.Token | None:
+    found = _children(tree, kind)
+    return found[0] if found else None
+
+
+def _subtrees(tree: lark.Tree, name: str) -> list[lark.Tree]:
+    return [child for child in tree.children if isinstance(child, lark.Tree) and child.data == name]
 
 
 class _RulesReader:
-    """One pass over the lines of a rules file, collecting settings and problems."""
+    """One pass over a rules file's parse tree, collecting settings and problems."""
 
     def __init__(self, path: str, lines: list[str]):
         self.path = path
-        self.lines = [line.rstrip("\r") for line in lines]
+        self.lines = lines
         self.problems: list[Problem] = []
-        self.settings: dict[str, object] = {}
+        self.settings: dict[str, Any] = {}
         self.conditions: list[Condition] = []
         self.if_fields: list[tuple[str, int, int]] = []  # (field, line, column) named by `if %field`
 
@@ -133,24 +185,20 @@ class _RulesReader:
         context = self.lines[number - 1] if 0 < number <= len(self.lines) else ""
         self.problems.append(Problem(self.path, number, column, message, context))
 
-    def read(self) -> Rules:
-        index = 0
-        while index < len(self.lines):
-            text = self.lines[index]
-            number = index + 1
-            index += 1
-            if not text.strip() or text.lstrip().startswith(_COMMENT_STARTS):
+    def read(self, tree: lark.Tree) -> Rules:
+        for item in tree.children:
+            assert isinstance(item, lark.Tree)
+            if item.data == "condition":
+                self._condition(item)
                 continue
-            if text[:1].isspace():
-                self.problem(number, 1, "an indented line belongs under an `if` line; there is none above it")
-                continue
-            word, value, value_column = _split_directive(text)
-            if word == "if":
-                index = self._condition(number, value, value_column, index)
-            elif word in _TOP_LEVEL:
-                self._setting(number, word, value, value_column)
-            else:
-                self.problem(number, 1, f"unknown rule {word!r}: expected one of {', '.join(_TOP_LEVEL)}")
+            first = item.children[0]
+            assert isinstance(first, lark.Token) and first.line is not None
+            if item.data == "setting":
+                self._setting(first.line, first.lower(), *_value(item, first))
+            elif item.data == "unknown_rule":
+                self.problem(first.line, 1, f"unknown rule {first.lower()!r}: expected one of {', '.join(RULE_WORDS)}")
+            elif item.data == "orphan":
+                self.problem(first.line, 1, "an indented line belongs under an `if` line; there is none above it")
         return self._finish()
 
     def _setting(self, number: int, word: str, value: str, column: int) -> None:
@@ -158,18 +206,17 @@ class _RulesReader:
             self.problem(number, 1, f"`{word}` is set twice; keep one")
             return
         if word == "skip":
-            if value and not value.isdigit():
-                self.problem(number, column, f"skip takes a number of lines, not {value!r}")
+            if value and self._value(number, column, value, "skip_count", lambda at: (
+                    column, f"skip takes a number of lines, not {value!r}")) is None:
                 return
             self.settings[word] = int(value) if value else 1
         elif word == "fields":
             self._fields(number, value, column)
         elif word == "separator":
-            separator = _SEPARATOR_NAMES.get(value, value)
-            if len(separator) != 1 or separator in "\"\n\r":
-                self.problem(number, column, f"the separator is one character (or TAB or SPACE), not {value!r}")
-                return
-            self.settings[word] = separator
+            tree = self._value(number, column, value, "separator", lambda at: (
+                column, f"the separator is one character (or TAB or SPACE), not {value!r}"))
+            if tree is not None:
+                self.settings[word] = _SEPARATORS.get(value, value)
         elif word == "newest-first":
             if value:
                 self.problem(number, column, "newest-first takes no value")
@@ -183,63 +230,70 @@ class _RulesReader:
             self.settings[word] = value
         elif not value:
             self.problem(number, column, f"{word} needs a value")
-        elif word in ("account1", "account2") and (message := _account_problem(value)):
-            self.problem(number, column, message)
+        elif word in ("account1", "account2") and not self._account(number, column, value):
+            return
         else:
             self.settings[word] = value
 
+    def _value(self, number: int, column: int, value: str, rule: str,
+               expected: Callable[[int], tuple[int, str]]) -> lark.Tree | None:
+        """A setting's value read by its rule; None after reporting what was expected."""
+        try:
+            return parse(value, rule)
+        except lark.exceptions.UnexpectedInput as error:
+            self.problem(number, *expected(_offset(error, value)))
+            return None
+
+    def _account(self, number: int, column: int, value: str) -> bool:
+        """Whether `value` can be written as an account in a posting (else reported)."""
+        def expected(at: int) -> tuple[int, str]:
+            if at == 0 and value[0] != ";" and _parses("A" + value[1:], "account"):  # only its first character
+                return column, f"{value!r} cannot be an account: an account does not start with {value[0]!r}"
+            return column, (f"{value!r} cannot be an account: two spaces, a tab or `;` would end it in the journal;"
+                            " separate its words with single spaces")
+        return self._value(number, column, value, "account", expected) is not None
+
     def _fields(self, number: int, value: str, column: int) -> None:
-        names = []
-        offset = column
-        for part in value.split(","):
-            name = part.strip().lower()
-            where = offset + len(part) - len(part.lstrip())
-            if not _FIELD_NAME_RE.fullmatch(name):
-                self.problem(number, where, f"{name!r} is not a field name: use letters, digits, - and _")
-                return
+        def expected(at: int) -> tuple[int, str]:
+            start = value.rfind(",", 0, at) + 1
+            end = value.find(",", at)
+            part = value[start:end if end >= 0 else len(value)]
+            return column + start + len(part) - len(part.lstrip()), (
+                f"{part.strip().lower()!r} is not a field name: use letters, digits, - and _")
+
+        tree = self._value(number, column, value, "field_names", expected)
+        if tree is None:
+            return
+        names: list[str] = []
+        for field in _subtrees(tree, "field_name"):
+            token = _child(field, "FIELD_NAME")
+            name = token.lower() if token is not None else ""
             if name and name in names:
-                self.problem(number, where, f"the field {name!r} is named twice")
+                assert token is not None and token.start_pos is not None
+                self.problem(number, column + token.start_pos, f"the field {name!r} is named twice")
                 return
             names.append(name)
-            offset += len(part) + 1
         self.settings["fields"] = tuple(names)
         self.settings["fields@"] = number
 
-    def _condition(self, number: int, first: str, column: int, index: int) -> int:
-        """Read an `if` block starting at line `number`; returns the index of the next line."""
-        patterns: list[Pattern] = []
+    def _condition(self, tree: lark.Tree) -> None:
+        """An `if` block: its patterns and assignments, or the problems with them."""
         reported = len(self.problems)
-        if first:
-            self._pattern(patterns, number, first, column, joined=False)
-        while index < len(self.lines) and self.lines[index].strip() and not self.lines[index][:1].isspace():
-            text = self.lines[index]
-            index += 1
-            if text.startswith(_COMMENT_STARTS):
-                continue
-            joined = text.startswith("&")
-            body = text[1:] if joined else text
-            self._pattern(patterns, index, body.strip(), len(text) - len(body.lstrip()) + 1, joined)
+        if_line = tree.children[0]
+        assert isinstance(if_line, lark.Tree)
+        keyword = if_line.children[0]
+        assert isinstance(keyword, lark.Token) and keyword.line is not None
+        number = keyword.line
+        patterns: list[Pattern] = []
         assignments: list[tuple[str, str]] = []
-        while index < len(self.lines) and self.lines[index][:1].isspace() and self.lines[index].strip():
-            text = self.lines[index]
-            index += 1
-            if text.lstrip().startswith(_COMMENT_STARTS):
-                continue
-            word, value, value_column = _split_directive(text)
-            word_column = len(text) - len(text.lstrip()) + 1
-            if word not in ASSIGNABLE:
-                self.problem(index, word_column, f"unknown field {word!r} in an `if` block: it can set"
-                                                 f" {', '.join(ASSIGNABLE)}")
-            elif word == "skip" and value:
-                self.problem(index, value_column, "skip in an `if` block takes no value: matching records are skipped")
-            elif word != "skip" and not value:
-                self.problem(index, value_column, f"{word} needs a value")
-            elif word == "account2" and (message := _account_problem(value)):
-                self.problem(index, value_column, message)
+        for part in tree.children:
+            assert isinstance(part, lark.Tree)
+            if part.data in ("if_line", "pattern_line"):
+                self._pattern_line(patterns, part)
             else:
-                assignments.append((word, value))
+                self._assignment(assignments, part)
         if len(self.problems) > reported:  # the block's own lines are wrong: that says enough
-            return index
+            return
         if not patterns:
             self.problem(number, len("if") + 1, "this `if` has no pattern: write `if PATTERN`")
         elif not assignments:
@@ -247,19 +301,32 @@ class _RulesReader:
                                     " e.g. `  account2 Expenses:Bank Fees`")
         else:
             self.conditions.append(Condition(tuple(patterns), tuple(assignments), number))
-        return index
 
-    def _pattern(self, patterns: list[Pattern], number: int, text: str, column: int, joined: bool) -> None:
+    def _pattern_line(self, patterns: list[Pattern], line: lark.Tree) -> None:
+        first = next(line.scan_values(lambda value: isinstance(value, lark.Token)))
+        assert first.line is not None
+        number = first.line
+        joined = first.type == "AND"
+        found = _subtrees(line, "pattern")
+        if not found:
+            if joined:  # `&` alone: the empty pattern (reported: it matches every record)
+                self._regex(patterns, number, "", len(self.lines[number - 1]) + 1, None, joined)
+            return
+        pattern = found[0]
+        field_token, regex = _child(pattern, "FIELD"), _child(pattern, "REGEX")
         field = None
-        if text.startswith("%"):
-            name, _, rest = text[1:].partition(" ")
-            field = name.lower()
-            self.if_fields.append((field, number, column))
-            column += len(text) - len(rest.lstrip())
-            text = rest.strip()
-            if not text:
-                self.problem(number, column, f"`if %{field}` needs a pattern after the field name")
+        if field_token is not None:
+            assert field_token.column is not None and field_token.end_column is not None
+            field = field_token[1:].lower()
+            self.if_fields.append((field, number, field_token.column))
+            if regex is None:
+                self.problem(number, field_token.end_column, f"`if %{field}` needs a pattern after the field name")
                 return
+        assert regex is not None and regex.column is not None
+        self._regex(patterns, number, regex.strip(), regex.column, field, joined)
+
+    def _regex(self, patterns: list[Pattern], number: int, text: str, column: int, field: str | None,
+               joined: bool) -> None:
         try:
             regex = re.compile(text, re.IGNORECASE)
         except re.error as error:
@@ -270,6 +337,23 @@ class _RulesReader:
                                          " put further patterns on lines of their own, without `|`")
             return
         patterns.append(Pattern(regex, field, joined))
+
+    def _assignment(self, assignments: list[tuple[str, str]], line: lark.Tree) -> None:
+        token = line.children[0]
+        assert isinstance(token, lark.Token) and token.line is not None and token.column is not None
+        number, word = token.line, token.lower()
+        value, value_column = _value(line, token)
+        if line.data == "unknown_field":
+            self.problem(number, token.column, f"unknown field {word!r} in an `if` block: it can set"
+                                               f" {', '.join(ASSIGNABLE)}")
+        elif word == "skip" and value:
+            self.problem(number, value_column, "skip in an `if` block takes no value: matching records are skipped")
+        elif word != "skip" and not value:
+            self.problem(number, value_column, f"{word} needs a value")
+        elif word == "account2" and not self._account(number, value_column, value):
+            return
+        else:
+            assignments.append((word, value))
 
     def _finish(self) -> Rules:
         settings = self.settings
@@ -284,6 +368,7 @@ class _RulesReader:
                                                           " in the books, e.g. `account1 Assets:Bank:Checking`"))
         if self.problems:
             raise JournalError(sorted(self.problems, key=lambda p: (p.line, p.column)))
+        assert fields is not None
         return Rules(path=self.path, fields=fields, skip=settings.get("skip", 0),
                      date_format=settings.get("date-format"), currency=settings.get("currency", ""),
                      account1=settings["account1"], account2=settings.get("account2"),
@@ -301,6 +386,17 @@ class _RulesReader:
             if field not in fields:
                 self.problem(line, column, f"unknown field {field!r}: the `fields` line names"
                                            f" {', '.join(name for name in fields if name)}")
+
+
+def _value(line: lark.Tree, word: lark.Token) -> tuple[str, int]:
+    """A setting's or assignment's value (stripped) and its 1-based column: where the value
+    starts, or just past the word when there is none."""
+    value = _child(line, "VALUE")
+    if value is None or not value.strip():
+        assert word.end_column is not None
+        return "", word.end_column
+    assert value.column is not None
+    return value.strip(), value.column + len(value) - len(value.lstrip())
 
 
 _SAMPLE_DAY = dt.date(2026, 9, 27)  # day > 12: a format that swaps or drops day and month cannot read it back
@@ -322,35 +418,6 @@ def _date_format_problem(value: str) -> str:
     if read != _SAMPLE_DAY:
         return f"date-format {value!r} does not give a whole date (day, month and year): write e.g. %m/%d/%Y"
     return ""
-
-
-_ACCOUNT_FIRST = "*!([;"
-
-
-def _account_problem(name: str) -> str:
-    """Why `name` cannot be written as an account in a posting ("" when it can): two spaces
-    or a tab end the account there, `;` starts a comment, and a leading `*`, `!`, `(` or `[`
-    is read as a status or a virtual posting."""
-    if "  " in name or "\t" in name or ";" in name:
-        return (f"{name!r} cannot be an account: two spaces, a tab or `;` would end it in the journal;"
-                " separate its words with single spaces")
-    if name[:1] in _ACCOUNT_FIRST:
-        return f"{name!r} cannot be an account: an account does not start with {name[0]!r}"
-    return ""
-
-
-def _split_directive(text: str) -> tuple[str, str, int]:
-    """(first word, the rest, 1-based column where the rest starts) of a rules line."""
-    stripped = text.lstrip()
-    indent = len(text) - len(stripped)
-    word, _, rest = stripped.partition(" ")
-    if "\t" in word:
-        word, _, tail = word.partition("\t")
-        rest = tail + (" " + rest if rest else "")
-    value = rest.strip()
-    if not value:  # point just past the word, where the value is missing
-        return word.lower(), value, indent + len(word) + 1
-    return word.lower(), value, indent + len(word) + 1 + (len(rest) - len(rest.lstrip())) + 1
 
 
 def rules_path_for(csv_path: str, explicit: str | None = None) -> str:
@@ -405,8 +472,8 @@ def parse_statement(text: str, csv_path: str, rules: Rules) -> list[StatementLin
             continue
         try:
             row = _row(fields, number, rules, csv_path)
-        except LineError as error:
-            problems.append(Problem(csv_path, number, error.column, error.message, context))
+        except LineError as bad:
+            problems.append(Problem(csv_path, number, bad.column, bad.message, context))
             continue
         if row is not None:
             rows.append(row)
@@ -532,9 +599,8 @@ def _row(fields: list[Field], number: int, rules: Rules, csv_path: str) -> _Row 
         balance = Amount(_number(values["balance"], columns["balance"], rules.currency, "balance"), rules.currency)
     description = " ".join(assigned.get("description", values.get("description", "")).split())
     payee = " ".join((assigned.get("payee") or values.get("payee") or description).split())
-    if rules.account2 is not None:
-        other = rules.account2
-    else:
+    other = rules.account2
+    if other is None:
         other = "Income:Unknown" if amount.quantity > 0 else "Expenses:Unknown"
     return _Row(source=Source(csv_path, number), date=date, amount=amount, description=description, payee=payee,
                 code=values.get("code", ""), balance=balance, other_account=assigned.get("account2", other),
