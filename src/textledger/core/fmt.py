@@ -26,7 +26,6 @@ they differ in any way the original line is kept. `same_meaning` checks whole fi
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
@@ -34,7 +33,16 @@ import attrs
 
 from textledger.core import grammar
 from textledger.core.amounts import format_amount
-from textledger.core.lines import HEADER_RE, LineError, parse_amount, parse_date, parse_header, parse_posting
+from textledger.core.lines import (
+    LineError,
+    ParsedAmount,
+    PostingParts,
+    parse_amount,
+    parse_header,
+    parse_posting,
+    parse_price_line,
+    posting_fields,
+)
 from textledger.core.parser import Include, ParseState, parse_text
 from textledger.core.records import CommodityDeclaration, PostingKind, Style
 
@@ -46,7 +54,6 @@ ledger-mode users may prefer its 52: `--column 52`)."""
 
 INDENT = "    "
 _ENTRIES = frozenset({"TRANSACTION", "PERIODIC"})
-_PRICE_RE = re.compile(r"P[ \t]+(\S+)[ \t]+(.*)")
 _BLANK = " \t"
 
 
@@ -69,7 +76,7 @@ def format_text(text: str, styles: Mapping[str, Style] | None = None, column: in
         kind = token.type
         if kind in _ENTRIES:
             out.append(_format_entry(str(token), kind == "TRANSACTION", styles, column))
-        elif kind == "PRICE":
+        elif kind == "PRICE_ENTRY":
             out.append(_format_price(str(token)))
         else:
             out.append(_strip_lines(str(token)))
@@ -99,7 +106,7 @@ def _strip_lines(token: str) -> str:
 def declared_styles(text: str, file: str = "<string>") -> dict[str, Style]:
     """The display styles a file declares itself (`commodity $1,000.00`, or `format`)."""
     body = _lines_text(text)
-    chunks = [str(token) for token in grammar.build_parser().lex(body) if token.type == "COMMODITY"] if body else []
+    chunks = [str(token) for token in grammar.build_parser().lex(body) if token.type == "COMMODITY_ENTRY"] if body else []
     items, _ = parse_text("".join(chunks), file)
     return {item.symbol: item.style for item in items
             if isinstance(item, CommodityDeclaration) and item.style is not None}
@@ -178,7 +185,7 @@ def _format_header(line: str) -> str:
         text += f" ({header.code})"
     if header.description:
         text += " " + header.description
-    if HEADER_RE.match(original)["comment"] is not None:
+    if header.comment is not None:
         text += "  ;" + (" " + header.comment if header.comment else "")
     if text == original:
         return text
@@ -195,44 +202,32 @@ def _posting_line(line: str, styles: Mapping[str, Style]) -> _PostingLine | None
         parts = parse_posting(line, {})
     except LineError:
         return None
-    status, account, kind, parsed, _, _, comment, amount_column = parts
+    fields = posting_fields(line)
+    if fields is None:  # read by the parser but not by the compiled rule: left as written
+        return None
+    status, account, kind, parsed, _, _, comment, _ = parts
     if kind is PostingKind.VIRTUAL:
         account = f"({account})"
     elif kind is PostingKind.BALANCED_VIRTUAL:
         account = f"[{account}]"
     head = INDENT + (status + " " if status else "") + account
-    field = line[amount_column:].split(";", 1)[0].strip(_BLANK) if amount_column < len(line) else ""
-    amount, tail = _amount_field(field, parsed, styles)
-    has_comment = ";" in line
-    return _PostingLine(head, amount, tail, ("  ;" + (" " + comment if comment else "")) if has_comment else "",
+    tail = ""
+    if fields.cost_operator:
+        tail += f" {fields.cost_operator} {_styled(fields.cost, None, styles)}"
+    if fields.assertion_operator:
+        tail += f" {fields.assertion_operator} {_styled(fields.assertion, None, styles)}"
+    amount = _styled(fields.amount, parsed, styles)
+    return _PostingLine(head, amount, tail, ("  ;" + (" " + comment if comment else "")) if fields.has_comment else "",
                         line.rstrip(_BLANK), _reading(parts))
 
 
-def _reading(parts) -> tuple:
+def _reading(parts: PostingParts) -> tuple:
     """What a posting line says: its parts without layout (styles, columns)."""
     status, account, kind, amount, cost, assertion, comment, _ = parts
     return status, account, kind, amount[0] if amount is not None else None, cost, assertion, comment
 
 
-def _amount_field(field: str, parsed, styles: Mapping[str, Style]) -> tuple[str, str]:
-    """(amount, ` @ cost = assertion`) of a posting's amount field, cut where
-    lines.parse_posting cuts it: at the first `=`, then at the first `@` before it.
-    `parsed` is parse_posting's reading of the amount (None if elided)."""
-    tail = ""
-    equals = field.find("=")
-    if equals >= 0:
-        operator = "==" if field[equals + 1:equals + 2] == "=" else "="
-        tail = f" {operator} {_styled(field[equals + len(operator):], None, styles)}"
-        field = field[:equals]
-    at = field.find("@")
-    if at >= 0:
-        operator = "@@" if field[at + 1:at + 2] == "@" else "@"
-        tail = f" {operator} {_styled(field[at + len(operator):], None, styles)}" + tail
-        field = field[:at]
-    return _styled(field, parsed, styles), tail
-
-
-def _styled(text: str, parsed, styles: Mapping[str, Style]) -> str:
+def _styled(text: str, parsed: ParsedAmount | None, styles: Mapping[str, Style]) -> str:
     """The amount in its commodity's declared style, if it has one and the change is safe;
     else as typed. Only amounts whose reading needs no context (no ambiguous `$1,000`)
     are rewritten, and only into text that reads back as the same amount. `parsed` is
@@ -259,12 +254,12 @@ def _styled(text: str, parsed, styles: Mapping[str, Style]) -> str:
 def _format_price(token: str) -> str:
     """`P DATE COMMODITY AMOUNT` with the date as YYYY-MM-DD; the rest as written."""
     first, rest = token.split("\n", 1)
-    match = _PRICE_RE.fullmatch(first.rstrip(_BLANK))
-    if match is not None:
-        try:
-            first = f"P {parse_date(match[1]).isoformat()} {match[2]}"
-        except LineError:
-            pass
+    try:
+        price = parse_price_line(first.rstrip(_BLANK))
+    except LineError:
+        pass
+    else:
+        first = f"P {price.date.isoformat()} {first[price.rest_column:]}"
     return _strip_lines(first + "\n" + rest)
 
 

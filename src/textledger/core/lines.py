@@ -1,8 +1,20 @@
-"""The inside of each journal line: dates, amounts, postings, comments and tags.
+"""The inside of each journal line, read with the grammar's line rules.
 
-The grammar (grammar/journal.lark) hands over whole lines; this module splits one line
-with plain string operations and one compiled regex per line kind, which measured
-several times faster than fine-grained Lark terminals. Every failure is a `LineError`
+grammar/journal.lark defines every line kind down to its characters ("Inside a line"):
+dates, status, code, description, account names, amounts, costs, assertions, comments,
+tags and the directives' lines. This module reads one line with it, two ways:
+
+- the fast path: for the commonest kinds (a transaction's first line, a plain posting, an
+  amount, a one-tag comment, a posting's `[DATE]`), one regular expression compiled by
+  `grammar.rule_pattern` from the grammar rule itself and the grammar's own terminals;
+- the parser: one LALR parser for every line kind (Lark's `start=[...]`, built once),
+  for any line the fast path does not take. Its syntax errors become a `LineError` that
+  says what was expected, at the column where the line goes wrong.
+
+Both hand their pieces to the same functions below, which make the checks that are not
+syntax (month 13, digit groups of three, two signs, a negative cost, an ambiguous decimal
+mark, brackets around an account). A property test (tests/test_lines.py) generates lines
+from the grammar and shows that both ways read them alike. Every failure is a `LineError`
 carrying the 0-based column where the trouble starts, so messages point at it.
 """
 
@@ -11,10 +23,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+import lark
 
+from textledger.core import grammar
 from textledger.core.records import Amount, Assertion, Cost, PostingKind, Style, Tags
+
+__all__ = [
+    "DATE_RE", "Header", "LineError", "ParsedAmount", "PostingFields", "PostingParts", "PriceParts",
+    "bracket_date", "ends_in_amount", "parse_account_line", "parse_amount", "parse_commodity_line",
+    "parse_date", "parse_format_line", "parse_header", "parse_include_line", "parse_periodic_line",
+    "parse_posting", "parse_price_line", "parse_tags", "posting_fields",
+]
 
 
 class LineError(Exception):
@@ -26,19 +47,261 @@ class LineError(Exception):
         self.message = message
 
 
+# ---------------------------------------------------------------- the grammar's line rules
+
+LINE_KINDS = (
+    "header_line", "posting_line", "plain_posting", "amount_text", "price_line", "account_line",
+    "commodity_line", "format_line", "include_line", "textledger_include_line", "periodic_line",
+    "bracket_date", "tag_comment", "single_tag",
+)
+"""The grammar's start rules for one line (or, for tags and `[DATE]`, one comment)."""
+
+
+class _Pieces(lark.Transformer[lark.Token, Any]):
+    """Run by the line parser as it reduces: amounts become `_Raw`, costs and assertions
+    `(operator token, _Raw)`, tags `(name, value)` pairs; the line rules stay trees, whose
+    children `_parse` returns."""
+
+    def left_amount(self, children: list[lark.Token]) -> _Raw:
+        at = next(i for i, token in enumerate(children) if token.type in ("SYMBOL", "QUOTED_SYMBOL"))
+        symbol, number = children[at], children[-1]
+        before = str(children[0]) if at else None
+        after = str(children[-2]) if len(children) - 2 > at else None
+        spaced = children[at + 1].start_pos > symbol.end_pos
+        return _Raw(before, str(symbol), spaced, after, str(number), True, children[0].start_pos, number.end_pos)
+
+    def right_amount(self, children: list[lark.Token]) -> _Raw:
+        sign = str(children[0]) if children[0].type == "SIGN" else None
+        number = next(t for t in children if t.type == "NUMBER")
+        symbol = children[-1] if children[-1].type != "NUMBER" else None
+        spaced = symbol is not None and symbol.start_pos > number.end_pos
+        end = symbol.end_pos if symbol is not None else number.end_pos
+        return _Raw(sign, str(symbol) if symbol is not None else "", spaced, None, str(number), False,
+                    children[0].start_pos, end)
+
+    def amount(self, children: list[_Raw]) -> _Raw:
+        return children[0]
+
+    def cost(self, children: list[Any]) -> tuple[lark.Token, _Raw]:
+        return children[0], children[-1]
+
+    def assertion(self, children: list[Any]) -> tuple[lark.Token, _Raw]:
+        return children[0], children[-1]
+
+    def tag(self, children: list[lark.Token]) -> tuple[str, str]:
+        return str(children[0])[:-1], str(children[1]).strip() if len(children) > 1 else ""
+
+
+class _Raw(NamedTuple):
+    """An amount as written, split by the grammar: its pieces and where it starts and ends."""
+
+    sign: str | None
+    symbol: str
+    spaced: bool
+    sign2: str | None  # a sign after a left commodity: `$-5`
+    digits: str
+    left: bool
+    start: int
+    end: int
+
+
+_PARSER = grammar.build_parser(_Pieces(), grammar.GRAMMAR_NAME, LINE_KINDS, keep_rules=True)
+
+
+def _fast(rule: str) -> re.Pattern[str]:
+    return re.compile(grammar.rule_pattern(_PARSER, rule))
+
+
+DATE_RE = re.compile(grammar.terminal_pattern(_PARSER, "DATE"))
+_HEADER_RE = _fast("header_line")
+_PLAIN_POSTING_RE = _fast("plain_posting")
+_POSTING_RE = _fast("posting_line")
+_AMOUNT_RE = _fast("amount")
+_SINGLE_TAG_RE = _fast("single_tag")
+_BRACKET_DATE_RE = _fast("bracket_date")
+
+
+def _parse(kind: str, line: str) -> Any:
+    """The line parser's reading of `line` (given with its newline) as a `kind` line."""
+    try:
+        return _PARSER.parse(line, start=kind).children
+    except lark.exceptions.UnexpectedInput as error:
+        raise _syntax_error(kind, line, error) from None
+
+
+# ---------------------------------------------------------------- syntax errors
+
+_WORDS = {
+    "DATE": "a date", "TIME": "a time", "STATUS": "a status (* or !)", "CODE": "a (code)",
+    "DESCRIPTION": "a description", "ACCOUNT": "an account name", "PERIOD": "a period",
+    "PATH": "a file name", "SIGN": "a sign", "NUMBER": "a number", "SYMBOL": "a commodity",
+    "QUOTED_SYMBOL": "a quoted commodity", "COST_OP": "a cost (@ or @@)",
+    "ASSERT_OP": "a balance assertion (=)", "COMMENT": "a comment (;)", "_NL": "the end of the line",
+    "_WS": "a space", "_SEP": "two spaces or a tab", "EQUAL": "'='", "RSQB": "']'",
+}
+_AMOUNT_PIECES = frozenset({"SIGN", "SYMBOL", "QUOTED_SYMBOL", "NUMBER"})
+_AMOUNT_HELP = "write e.g. $1,200.00, -$5, 10 EUR or 3 \"ACME Shares\""
+_DATE_HELP = "write YYYY-MM-DD, YYYY/MM/DD or YYYY.MM.DD"
+_NOT_SUPPORTED = "value expressions and lot prices ({...}) are not supported yet"
+_PRICE_USAGE = "a price directive is `P DATE COMMODITY AMOUNT`, e.g. `P 2026-01-31 EUR $1.08`"
+
+
+def _expected(names: set[str]) -> str:
+    words = sorted({_WORDS.get(name, repr(name)) for name in names},
+                   key=lambda word: (word == "the end of the line", word))
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _tokens_before(kind: str, line: str) -> list[lark.Token]:
+    """The tokens the parser took before it stopped (read again: errors are rare)."""
+    tokens: list[lark.Token] = []
+    interactive = _PARSER.parse_interactive(line, start=kind)
+    try:
+        for token in interactive.iter_parse():
+            tokens.append(token)
+    except lark.exceptions.UnexpectedInput:
+        pass
+    return tokens
+
+
+def _syntax_error(kind: str, line: str, error: lark.exceptions.UnexpectedInput) -> LineError:
+    """A LineError saying what the grammar expected where the line stops matching it."""
+    tokens = _tokens_before(kind, line)
+    if isinstance(error, lark.exceptions.UnexpectedToken):
+        expected = set(error.expected)
+        column = error.token.start_pos if error.token.type != "$END" else len(line) - 1
+        if tokens and tokens[-1].start_pos == column and tokens[-1].type == error.token.type:
+            tokens.pop()  # the token the parser refused
+    else:
+        expected = set(getattr(error, "allowed", ()) or ())
+        column = error.pos_in_stream if isinstance(error, lark.exceptions.UnexpectedCharacters) else len(line) - 1
+    while column < len(line) - 1 and line[column] in " \t":
+        column += 1
+    found = line[column:].split(None, 1)[0] if line[column:].strip() else ""
+    return _ERRORS.get(kind, _generic)(line.rstrip("\n"), column, expected, tokens, found)
+
+
+def _generic(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
+    where = f"{found!r}" if found else "the end of the line"
+    return LineError(column, f"expected {_expected(expected)}, found {where}")
+
+
+def _amount_field_error(line: str, start: int, column: int) -> LineError:
+    """`'TEXT' is not an amount` for the amount field that starts at `start`."""
+    end = len(line)
+    for mark in "@=;":
+        at = line.find(mark, max(start, column) if mark == ";" else column)
+        if at >= 0:
+            end = min(end, at)
+    text = line[start:max(end, column)].strip()
+    return LineError(start, f"{text!r} is not an amount: {_AMOUNT_HELP}")
+
+
+def _first_blank_end(token: lark.Token) -> int:
+    return int(token.start_pos) + len(token) - len(str(token).lstrip(" \t"))
+
+
+def _header_error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
+    if "DATE" in expected:
+        word = found.split(";", 1)[0] or found
+        return LineError(column, f"{word!r} is not a date: {_DATE_HELP}")
+    if tokens and tokens[-1].type == "DATE" and tokens[-1].end_pos == column:
+        return LineError(column, "the date must be followed by a space")
+    return _generic(line, column, expected, tokens, found)
+
+
+def _posting_error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
+    if not any(token.type == "ACCOUNT" for token in tokens):
+        if "ACCOUNT" in expected:
+            return LineError(column, "a posting needs an account name")
+        return _generic(line, column, expected, tokens, found)
+    if line[column:column + 1] in ("(", "{"):
+        return LineError(column, _NOT_SUPPORTED)
+    fields = [i for i, token in enumerate(tokens) if token.type in ("_SEP", "COST_OP", "ASSERT_OP")]
+    if not fields:
+        return _generic(line, column, expected, tokens, found)
+    opener = tokens[fields[-1]]
+    pieces = [token for token in tokens[fields[-1] + 1:] if token.type in _AMOUNT_PIECES]
+    if not pieces:
+        if opener.type == "_SEP" and line[column:column + 1] == "@":
+            return LineError(column, "a cost needs an amount before '@'")
+        if opener.type == "COST_OP" and line[column:column + 1] in ("", ";", "=", "@"):
+            return LineError(_first_blank_end(opener), "a cost needs an amount after '@'")
+        if opener.type == "ASSERT_OP" and line[column:column + 1] in ("", ";", "=", "@"):
+            return LineError(_first_blank_end(opener), "a balance assertion needs an amount after '='")
+        start = column
+    else:
+        start = pieces[0].start_pos
+    return _amount_field_error(line, start, column)
+
+
+def _price_error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
+    if "DATE" in expected:
+        return LineError(column, f"{found!r} is not a date: {_DATE_HELP}")
+    commodity = [i for i, t in enumerate(tokens) if t.type in ("SYMBOL", "QUOTED_SYMBOL")]
+    if commodity:
+        pieces = [t for t in tokens[commodity[0] + 1:] if t.type in _AMOUNT_PIECES]
+        if pieces:
+            return _amount_field_error(line, pieces[0].start_pos, column)
+    return LineError(0, _PRICE_USAGE)
+
+
+def _account_error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
+    if not any(token.type == "ACCOUNT" for token in tokens):
+        return LineError(len("account"), "`account` needs an account name")
+    return _generic(line, column, expected, tokens, found)
+
+
+def _commodity_error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
+    pieces = [t for t in tokens if t.type in _AMOUNT_PIECES]
+    if not pieces and column >= len(line.rstrip(" \t")):
+        return LineError(len("commodity"), "`commodity` needs a symbol or a sample amount like $1,000.00")
+    return _amount_field_error(line, pieces[0].start_pos if pieces else column, column)
+
+
+def _format_error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
+    pieces = [t for t in tokens if t.type in _AMOUNT_PIECES]
+    if pieces:
+        return _amount_field_error(line, pieces[0].start_pos, column)
+    keyword = line.find("format") + len("format") + 1
+    return _amount_field_error(line, min(keyword, len(line)), column)
+
+
+def _include_error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
+    keyword = tokens[0].end_pos if tokens else len("include")
+    return LineError(keyword, "`include` needs a file name or glob pattern")
+
+
+def _periodic_error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
+    if "PERIOD" in expected:
+        return LineError(1, "a periodic transaction needs a period after '~', e.g. `~ monthly`")
+    return _generic(line, column, expected, tokens, found)
+
+
+def _amount_error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
+    return LineError(0, f"{line.strip()!r} is not an amount: {_AMOUNT_HELP}")
+
+
+_ERRORS = {
+    "header_line": _header_error, "posting_line": _posting_error, "price_line": _price_error,
+    "account_line": _account_error, "commodity_line": _commodity_error, "format_line": _format_error,
+    "include_line": _include_error, "textledger_include_line": _include_error,
+    "periodic_line": _periodic_error, "amount_text": _amount_error,
+}
+
+
 # ---------------------------------------------------------------- dates
 
-DATE_RE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
 
 def parse_date(text: str, column: int = 0) -> dt.date:
-    """A date written 2026-01-05, 2026/01/05 or 2026.01.05 (one separator throughout)."""
-    match = DATE_RE.fullmatch(text)
-    if match is None:
-        raise LineError(column, f"{text!r} is not a date: write YYYY-MM-DD, YYYY/MM/DD or YYYY.MM.DD")
-    year, month, day = int(match[1]), int(match[3]), int(match[4])
+    """A date written 2026-01-05, 2026/01/05 or 2026.01.05 (the grammar's DATE)."""
+    if DATE_RE.fullmatch(text) is None:
+        raise LineError(column, f"{text!r} is not a date: {_DATE_HELP}")
+    month_text, day_text = text[5:].split(text[4])
+    year, month, day = int(text[:4]), int(month_text), int(day_text)
     if not 1 <= month <= 12:
         raise LineError(column, f"{text} is not a date: there is no month {month}")
     try:
@@ -52,22 +315,11 @@ def parse_date(text: str, column: int = 0) -> dt.date:
 
 # ---------------------------------------------------------------- amounts
 
-_SYMBOL = r'"[^"\n]*"|[^\s\d"@;=()*/{}\[\]+\-.,]+'
-_NUMBER = r"\d[\d.,]*|[.,]\d+"
-AMOUNT_RE = re.compile(
-    rf"""(?P<sign>[-+])?[ \t]*(?:
-        (?P<lsym>{_SYMBOL})(?P<lspace>[ \t]*)(?P<lsign>[-+])?[ \t]*(?P<lnum>{_NUMBER})
-      | (?P<rnum>{_NUMBER})(?:(?P<rspace>[ \t]*)(?P<rsym>{_SYMBOL}))?
-    )[ \t]*""",
-    re.VERBOSE,
-)
-
-
 ParsedAmount = tuple[Amount, Style, bool]
 """An amount, how it was written (for the commodity's display style), and whether its
 decimal mark was unambiguous. A plain tuple: one is made per posting, on the hot path."""
 
-_STYLES: dict[tuple, Style] = {}
+_STYLES: dict[tuple[bool, bool, str, str, int], Style] = {}
 
 
 def _style(left: bool, spaced: bool, mark: str, group: str, precision: int) -> Style:
@@ -110,25 +362,14 @@ def _split_number(digits: str, decimal_hint: str | None, column: int) -> tuple[s
     return whole, fraction, mark, len(fraction) != 3 or not whole or decimal_hint is not None
 
 
-def parse_amount(text: str, column: int = 0, decimal_marks: dict[str, str] | None = None) -> ParsedAmount:
-    """One amount: `$1,200.00`, `-$5`, `$-5`, `10 EUR`, `3 "ACME Shares"`, `12.50`.
-
-    A number with one mark and three digits after it (`$1,000`) is ambiguous; it is read
-    with the commodity's decimal mark when that is known (declared, or seen in an earlier
-    amount), else the mark is taken as the decimal mark, as hledger does.
-    """
-    match = AMOUNT_RE.fullmatch(text.strip())
-    if match is None:
-        raise LineError(column, f"{text.strip()!r} is not an amount: write e.g. $1,200.00, -$5, 10 EUR or 3 \"ACME Shares\"")
-    sign, symbol, lspace, lsign, digits, rnum, rspace, rsym = match.groups()
-    if digits is not None:
-        left, spaced = True, bool(lspace)
-        if sign and lsign:
-            raise LineError(column, f"{text.strip()!r} has two signs")
-        sign = sign or lsign
-    else:
-        symbol, digits, left, spaced = rsym or "", rnum, False, bool(rspace)
-    if symbol and symbol[0] == '"':
+def _read_amount(raw: _Raw, text: str, column: int, decimal_marks: dict[str, str] | None) -> ParsedAmount:
+    """The amount the grammar split into `raw` (`text` as written, at `column`): the checks
+    that are not syntax (two signs, digit groups, the decimal mark), then the value."""
+    sign, symbol, spaced, sign2, digits, left = raw[:6]
+    if sign and sign2:
+        raise LineError(column, f"{text!r} has two signs")
+    sign = sign or sign2
+    if symbol[:1] == '"':
         symbol = symbol[1:-1]
     if "," not in digits and digits.count(".") <= 1 and (len(digits) - digits.find(".") != 4 or digits[0] == "."):
         # the common case: 1234.56 or 1234 — nothing ambiguous to decide
@@ -154,131 +395,162 @@ def parse_amount(text: str, column: int = 0, decimal_marks: dict[str, str] | Non
     return Amount(quantity, symbol), style, known
 
 
+_AMOUNT_GROUPS = ("left_amount__SIGN", "left_amount__SYMBOL", "left_amount__QUOTED_SYMBOL",
+                  "left_amount__SIGN_2", "left_amount__NUMBER", "right_amount__SIGN",
+                  "right_amount__NUMBER", "right_amount__SYMBOL", "right_amount__QUOTED_SYMBOL")
+
+
+def _raw_from_match(match: re.Match[str]) -> _Raw:
+    lsign, lsym, lquoted, lsign2, lnum, rsign, rnum, rsym, rquoted = match.group(*_AMOUNT_GROUPS)
+    if lnum is not None:
+        symbol_end = match.end("left_amount__SYMBOL" if lsym is not None else "left_amount__QUOTED_SYMBOL")
+        after = match.start("left_amount__SIGN_2" if lsign2 is not None else "left_amount__NUMBER")
+        return _Raw(lsign, lsym or lquoted, after > symbol_end, lsign2, lnum, True, match.start(), match.end())
+    symbol = rsym or rquoted
+    spaced = symbol is not None and match.start("right_amount__SYMBOL" if rsym else "right_amount__QUOTED_SYMBOL") > match.end("right_amount__NUMBER")
+    return _Raw(rsign, symbol or "", spaced, None, rnum, False, match.start(), match.end())
+
+
+def parse_amount(text: str, column: int = 0, decimal_marks: dict[str, str] | None = None) -> ParsedAmount:
+    """One amount: `$1,200.00`, `-$5`, `$-5`, `10 EUR`, `3 "ACME Shares"`, `12.50`.
+
+    A number with one mark and three digits after it (`$1,000`) is ambiguous; it is read
+    with the commodity's decimal mark when that is known (declared, or seen in an earlier
+    amount), else the mark is taken as the decimal mark, as hledger does.
+    """
+    stripped = text.strip()
+    match = _AMOUNT_RE.fullmatch(stripped)
+    if match is not None:
+        raw = _raw_from_match(match)
+    else:
+        try:
+            raw = _parse("amount_text", stripped + "\n")[0]
+        except LineError as error:
+            raise LineError(column, error.message) from None
+    return _read_amount(raw, stripped, column, decimal_marks)
+
+
+def ends_in_amount(text: str) -> bool:
+    """Whether the text's last words read as an amount (`Expenses:Coffee 3.50 USD`)."""
+    text = text.rstrip()
+    for at, char in enumerate(text):
+        if char.isspace() and _AMOUNT_RE.fullmatch(text, at + 1) is not None and not text[at + 1].isspace():
+            return True
+    return False
+
+
 # ---------------------------------------------------------------- comments and tags
 
-_BARE_TAGS_RE = re.compile(r"(?<!\S):((?:[^\s:,]+:)+)(?=\s|,|$)")
-_TAG_RE = re.compile(r"(?:^|(?<=[\s,]))([^\s,:]+):(?!:)[ \t]*([^,]*)")
 
-
-_SIMPLE_TAG_RE = re.compile(r"([^\s,:]+):(?!:)[ \t]*([^,\n]*)")
+def _comment(token: str | None) -> str:
+    """The text of a COMMENT token (`  ; note` → `note`)."""
+    return token[token.index(";") + 1:].strip() if token else ""
 
 
 def parse_tags(comment: str) -> Tags:
     """`key: value` pairs (value up to a comma) and ledger's bare `:tag1:tag2:`, in order."""
     if ":" not in comment:
         return ()
-    simple = _SIMPLE_TAG_RE.fullmatch(comment)
-    if simple is not None:
-        return ((simple[1], simple[2].strip()),)
-    found: list[tuple[int, int, int, str, str]] = []
-    for number, line in enumerate(comment.split("\n")):
-        bare_spans = []
-        for match in _BARE_TAGS_RE.finditer(line):
-            bare_spans.append(match.span())
-            found.extend((number, match.start(), index, name, "")
-                         for index, name in enumerate(match[1].split(":")) if name)
-        for match in _TAG_RE.finditer(line):
-            if any(start <= match.start() < end for start, end in bare_spans):
-                continue
-            found.append((number, match.start(), 0, match[1], match[2].strip()))
-    found.sort()
-    return tuple((name, value) for _, _, _, name, value in found)
+    single = _SINGLE_TAG_RE.fullmatch(comment + "\n")
+    if single is not None:
+        return ((single["tag__TAG_NAME"][:-1], (single["tag__TAG_VALUE"] or "").strip()),)
+    found: list[tuple[str, str]] = []
+    for piece in _parse("tag_comment", comment + "\n"):
+        if isinstance(piece, tuple):
+            found.append(piece)
+        else:  # BARE_TAGS
+            found.extend((name, "") for name in str(piece).split(":") if name)
+    return tuple(found)
+
+
+def bracket_date(comment: str) -> str | None:
+    """The date of ledger's `[2026-01-07]` in a posting's comment, if there is one."""
+    match = _BRACKET_DATE_RE.search(comment)
+    return match["DATE"] if match is not None else None
 
 
 # ---------------------------------------------------------------- transaction headers
 
-HEADER_RE = re.compile(
-    r"(?P<date>[^\s=;*!(]+)(?:=(?P<date2>[^\s;*!(]+))?"
-    r"(?:[ \t]+(?P<status>[*!]))?"
-    r"(?:[ \t]*\((?P<code>[^)\n]*)\))?"
-    r"(?P<desc>[^;]*)"
-    r"(?:;(?P<comment>.*))?"
-)
-
 
 class Header(NamedTuple):
-    """A transaction's first line, split (a tuple: one is made per transaction)."""
+    """A transaction's first line, split (a tuple: one is made per transaction). `comment`
+    is None when the line has no `;`."""
 
     date: dt.date
     date2: dt.date | None
     status: str
     code: str
     description: str
-    comment: str
+    comment: str | None
+
+
+def _header(date: str, date2: str | None, date2_column: int, status: str | None, code: str | None,
+            description: str | None, comment: str | None) -> Header:
+    return Header(parse_date(date, 0), parse_date(date2, date2_column) if date2 else None, status or "",
+                  code[1:-1].strip() if code else "", description.strip() if description else "",
+                  _comment(comment) if comment is not None else None)
 
 
 def parse_header(line: str) -> Header:
     """`DATE[=DATE2] [*|!] [(CODE)] DESCRIPTION [; COMMENT]`."""
-    match = HEADER_RE.match(line)
-    if match is None:  # pragma: no cover - the line starts with a digit, so the date group matches
-        raise LineError(0, "a transaction must start with its date")
-    glued = DATE_RE.match(match["date"])
-    if glued is not None and glued.end() < len(match["date"]):
-        raise LineError(glued.end(), "the date must be followed by a space")
-    date = parse_date(match["date"], 0)
-    date2 = parse_date(match["date2"], match.start("date2")) if match["date2"] else None
-    desc = match["desc"]
-    comment = match["comment"]
-    return Header(date, date2, match["status"] or "", (match["code"] or "").strip(), desc.strip(),
-                  comment.strip() if comment else "")
+    match = _HEADER_RE.fullmatch(line + "\n")
+    if match is not None:
+        return _header(match["DATE"], match["DATE_2"], match.start("DATE_2"), *match.group("STATUS", "CODE", "DESCRIPTION", "COMMENT"))
+    tokens = {}
+    for token in _parse("header_line", line + "\n"):
+        tokens.setdefault(token.type if token.type != "DATE" or "DATE" not in tokens else "DATE_2", token)
+    date2 = tokens.get("DATE_2")
+    return _header(tokens["DATE"], date2, date2.start_pos if date2 is not None else -1,
+                   *(tokens.get(name) for name in ("STATUS", "CODE", "DESCRIPTION", "COMMENT")))
 
 
 # ---------------------------------------------------------------- postings
 
 
-PostingParts = tuple[str, str, PostingKind, "ParsedAmount | None", "Cost | None", "Assertion | None", str, int]
-"""(status, account, kind, amount, cost, assertion, comment, amount column)."""
+class PostingParts(NamedTuple):
+    """A posting line, read: `amount_column` is where its amount field starts (for an
+    elided amount, where its comment or the line ends)."""
+
+    status: str
+    account: str
+    kind: PostingKind
+    amount: ParsedAmount | None
+    cost: Cost | None
+    assertion: Assertion | None
+    comment: str
+    amount_column: int
 
 
-def _find_separator(line: str, start: int) -> int:
-    """Where the account name ends: at two spaces, a tab, or the end of the line."""
-    two = line.find("  ", start)
-    tab = line.find("\t", start)
-    if two < 0:
-        return tab if tab >= 0 else len(line)
-    return two if tab < 0 or two < tab else tab
-
-
-# The shape of nearly every posting line: a plain account, then nothing or one unambiguous
-# amount (`$1,234.56`, `-$5`, `$-5`, `12.50 EUR`), then maybe a comment. Read with one
-# regex, this is about twice as fast as the general path below, which handles the rest.
-# Single spaces only inside the account, so it ends exactly where `_find_separator` says.
-_PLAIN_POSTING_RE = re.compile(
-    r"(?P<indent>[ \t]+)(?P<account>[^ \t;*!(\[][^ \t;]*(?: [^ \t;]+)*)"
-    r"(?:(?:  |\t)[ \t]*(?P<amount>"
-    r"(?P<sign>-?)(?:(?P<lsym>[$€£¥])(?P<lsign>-?)(?P<lnum>NUM)|(?P<rnum>NUM) (?P<rsym>[A-Za-z]+))"
-    r")?[ \t]*(?:;(?P<comment>.*))?)?".replace(
-        "NUM", r"\d{1,3}(?:,\d{3})+\.\d+|\d+\.\d{1,2}|\d+\.\d{4,}|\d+")
-)
+_PLAIN_GROUPS = ("PLAIN_ACCOUNT", "COMMENT", "plain_amount__SIGN", "plain_amount__CURRENCY",
+                 "plain_amount__SIGN_2", "plain_amount__PLAIN_NUMBER", "plain_amount__SIGN_3",
+                 "plain_amount__PLAIN_NUMBER_2", "plain_amount__UNIT")
 
 
 def _parse_plain_posting(line: str) -> PostingParts | None:
-    """The common posting shape, or None when the line needs the general parser."""
-    match = _PLAIN_POSTING_RE.fullmatch(line)
+    """The common posting shape (the grammar's plain_posting), or None for the parser."""
+    match = _PLAIN_POSTING_RE.fullmatch(line + "\n")
     if match is None:
         return None
-    _, account, amount, sign, lsym, lsign, lnum, rnum, rsym, comment = match.groups()
-    if account[-1] in ")]":
-        return None
-    if amount is None:
-        column = match.start("comment") - 1 if comment is not None else len(line)
-        return "", account, PostingKind.REAL, None, None, None, comment.strip() if comment else "", column
-    if lsym is not None:
-        if sign and lsign:
+    account, comment, sign, currency, sign2, left_digits, right_sign, right_digits, unit = match.group(*_PLAIN_GROUPS)
+    if left_digits is None and right_digits is None:
+        column = match.start("COMMENT") + comment.index(";") if comment is not None else len(line)
+        return PostingParts("", account, PostingKind.REAL, None, None, None, _comment(comment), column)
+    if currency is not None:
+        if sign and sign2:
             return None
-        digits, symbol, key = lnum, lsym, (True, False)
-        sign = sign or lsign
+        digits, symbol, left, spaced = left_digits, currency, True, False
+        sign = sign or sign2
     else:
-        digits, symbol, key = rnum, rsym, (False, True)
+        digits, symbol, left, spaced, sign = right_digits, unit, False, True, right_sign
     point = digits.find(".")
     precision = len(digits) - point - 1 if point >= 0 else 0
     if "," in digits:
         quantity, group = Decimal(digits.replace(",", "")), ","
     else:
         quantity, group = Decimal(digits), ""
-    parsed = (Amount(-quantity if sign else quantity, symbol), _style(*key, ".", group, precision), True)
-    return ("", account, PostingKind.REAL, parsed, None, None, comment.strip() if comment else "",
-            match.start("amount"))
+    parsed = (Amount(-quantity if sign == "-" else quantity, symbol), _style(left, spaced, ".", group, precision), True)
+    return PostingParts("", account, PostingKind.REAL, parsed, None, None, _comment(comment),
+                        match.start("plain_amount"))
 
 
 def parse_posting(line: str, decimal_marks: dict[str, str]) -> PostingParts:
@@ -290,81 +562,143 @@ def parse_posting(line: str, decimal_marks: dict[str, str]) -> PostingParts:
 
 
 def _parse_any_posting(line: str, decimal_marks: dict[str, str]) -> PostingParts:
-    """Every posting form, with the column of whatever is wrong in it."""
-    pos = len(line) - len(line.lstrip(" \t"))
-    status = ""
-    if line[pos] in "*!":
-        status = line[pos]
-        pos += 1
-        while pos < len(line) and line[pos] in " \t":
-            pos += 1
-    end = _find_separator(line, pos)
-    account = line[pos:end].rstrip()
-    account_column = pos
-    comment = ""
-    semicolon = account.find(";")
-    if semicolon >= 0:  # `Assets:Cash ; note` — one space before the comment
-        comment = line[pos + semicolon + 1:].strip()
-        account = account[:semicolon].rstrip()
-        end = len(line)
-    kind = PostingKind.REAL
+    """Every posting form, read by the line parser, with the column of whatever is wrong."""
+    status = comment = ""
+    account_token: lark.Token | None = None
+    amount = cost = assertion = None
+    column = -1
+    for piece in _parse("posting_line", line + "\n"):
+        if isinstance(piece, _Raw):
+            column = piece.start
+            amount = _read_amount(piece, line[piece.start:piece.end], piece.start, decimal_marks)
+        elif isinstance(piece, tuple):
+            operator, raw = piece
+            at = _first_blank_end(operator)
+            column = at if column < 0 else column
+            read = _read_amount(raw, line[raw.start:raw.end], raw.start, decimal_marks)[0]
+            if operator.type == "COST_OP":
+                if read.quantity < 0:
+                    raise LineError(raw.start, "a cost (@ or @@) cannot be negative")
+                cost = Cost(read, str(operator).strip() == "@@")
+            else:
+                if str(operator).endswith("*"):
+                    raise LineError(at, "inclusive balance assertions (=* and ==*) are not supported yet")
+                assertion = Assertion(read, str(operator).strip() == "==")
+        elif piece.type == "STATUS":
+            status = str(piece)
+        elif piece.type == "ACCOUNT":
+            account_token = piece
+        else:  # COMMENT
+            comment = _comment(piece)
+            if column < 0:
+                column = _first_blank_end(piece)
+    assert account_token is not None
+    account, kind = str(account_token), PostingKind.REAL
     if account[:1] == "(" and account[-1:] == ")":
         kind, account = PostingKind.VIRTUAL, account[1:-1].strip()
     elif account[:1] == "[" and account[-1:] == "]":
         kind, account = PostingKind.BALANCED_VIRTUAL, account[1:-1].strip()
     if not account:
-        raise LineError(account_column, "a posting needs an account name")
+        raise LineError(account_token.start_pos, "a posting needs an account name")
     if account[0] in "([" or account[-1] in ")]":
-        raise LineError(account_column, f"unbalanced brackets in account name {account!r}")
-    rest = line[end:]
-    offset = end
-    semicolon = rest.find(";")
-    if semicolon >= 0:
-        comment = rest[semicolon + 1:].strip()
-        rest = rest[:semicolon]
-    amount = cost = assertion = None
-    amount_column = offset + len(rest) - len(rest.lstrip())
-    if rest.strip():
-        amount, cost, assertion = _parse_amounts(rest, offset, decimal_marks)
-    return status, account, kind, amount, cost, assertion, comment, amount_column
+        raise LineError(account_token.start_pos, f"unbalanced brackets in account name {account!r}")
+    return PostingParts(status, account, kind, amount, cost, assertion, comment, column if column >= 0 else len(line))
 
 
-def _parse_amounts(rest: str, offset: int, decimal_marks: dict[str, str]):
-    """The amount field of a posting: amount, optional cost, optional balance assertion."""
-    if "(" in rest or "{" in rest:
-        column = offset + min(i for i in (rest.find("("), rest.find("{")) if i >= 0)
-        raise LineError(column, "value expressions and lot prices ({...}) are not supported yet")
-    assertion = None
-    equals = rest.find("=")
-    if equals >= 0:
-        total = rest[equals + 1:equals + 2] == "="
-        start = equals + (2 if total else 1)
-        if rest[start:start + 1] == "*":
-            raise LineError(offset + equals, "inclusive balance assertions (=* and ==*) are not supported yet")
-        text = rest[start:]
-        column = offset + start + len(text) - len(text.lstrip())
-        if not text.strip():
-            raise LineError(offset + equals, "a balance assertion needs an amount after '='")
-        assertion = Assertion(parse_amount(text, column, decimal_marks)[0], total)
-        rest = rest[:equals]
-    cost = None
-    at = rest.find("@")
-    if at >= 0:
-        total = rest[at + 1:at + 2] == "@"
-        start = at + (2 if total else 1)
-        text = rest[start:]
-        column = offset + start + len(text) - len(text.lstrip())
-        if not text.strip():
-            raise LineError(offset + at, "a cost needs an amount after '@'")
-        cost_amount = parse_amount(text, column, decimal_marks)[0]
-        if cost_amount.quantity < 0:
-            raise LineError(column, "a cost (@ or @@) cannot be negative")
-        cost = Cost(cost_amount, total)
-        rest = rest[:at]
-    amount = None
-    if rest.strip():
-        column = offset + len(rest) - len(rest.lstrip())
-        amount = parse_amount(rest, column, decimal_marks)
-    elif cost is not None:
-        raise LineError(offset + at, "a cost needs an amount before '@'")
-    return amount, cost, assertion
+class PostingFields(NamedTuple):
+    """A posting's amount field as written, cut by the grammar: amount, cost operator and
+    amount, assertion operator and amount ("" where absent), and whether a comment follows."""
+
+    amount: str
+    cost_operator: str
+    cost: str
+    assertion_operator: str
+    assertion: str
+    has_comment: bool
+
+
+def posting_fields(line: str) -> PostingFields | None:
+    """The pieces of a posting line's amount field (None if the line is not a posting)."""
+    match = _POSTING_RE.fullmatch(line + "\n")
+    if match is None:
+        return None
+
+    def text(name: str) -> str:
+        return (match[name] or "").strip(" \t")
+
+    assertion = "assertion" if match["assertion"] is not None else "assertion_2"
+    operator = (match["assertion__ASSERT_OP"] or match["assertion__ASSERT_OP_2"] or "").strip(" \t")
+    return PostingFields(text("amount"), text("cost__COST_OP"), text("cost__amount"), operator,
+                         text(assertion)[len(operator):].strip(" \t"), match["COMMENT"] is not None)
+
+
+# ---------------------------------------------------------------- directives
+
+
+def _tokens(children: list[Any], *names: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for child in children:
+        found.setdefault(child.type if isinstance(child, lark.Token) else "amount", child)
+    return {name: found.get(name) for name in names}
+
+
+class PriceParts(NamedTuple):
+    """`P DATE [TIME] COMMODITY AMOUNT`, read; `rest_column` is where the text after the date starts."""
+
+    date: dt.date
+    commodity: str
+    amount: ParsedAmount
+    date_column: int
+    rest_column: int
+
+
+def parse_price_line(line: str, decimal_marks: dict[str, str] | None = None) -> PriceParts:
+    found = _tokens(_parse("price_line", line + "\n"), "DATE", "TIME", "SYMBOL", "QUOTED_SYMBOL", "amount")
+    date, raw = found["DATE"], found["amount"]
+    symbol = found["SYMBOL"] or found["QUOTED_SYMBOL"]
+    rest = found["TIME"] or symbol
+    return PriceParts(parse_date(str(date), date.start_pos), str(symbol).strip('"'),
+                      _read_amount(raw, line[raw.start:raw.end], raw.start, decimal_marks),
+                      date.start_pos, rest.start_pos)
+
+
+def parse_account_line(line: str) -> tuple[str, str]:
+    """`account NAME [; COMMENT]` → (name, comment)."""
+    found = _tokens(_parse("account_line", line + "\n"), "ACCOUNT", "COMMENT")
+    return str(found["ACCOUNT"]), _comment(found["COMMENT"])
+
+
+def parse_commodity_line(line: str) -> tuple[str, tuple[_Raw, str, int] | None, str]:
+    """`commodity SYMBOL` or `commodity SAMPLE-AMOUNT` [; COMMENT] → (symbol, the sample as
+    (pieces, text, column) or None, comment). The sample is read with `read_sample`."""
+    found = _tokens(_parse("commodity_line", line + "\n"), "SYMBOL", "QUOTED_SYMBOL", "amount", "COMMENT")
+    raw = found["amount"]
+    comment = _comment(found["COMMENT"])
+    if raw is None:
+        return str(found["SYMBOL"] or found["QUOTED_SYMBOL"]).strip('"'), None, comment
+    return "", (raw, line[raw.start:raw.end], raw.start), comment
+
+
+def read_sample(sample: tuple[_Raw, str, int]) -> ParsedAmount:
+    """A commodity directive's sample amount (from `parse_commodity_line`), read."""
+    raw, text, column = sample
+    return _read_amount(raw, text, column, None)
+
+
+def parse_format_line(line: str) -> tuple[ParsedAmount, int]:
+    """`    format SAMPLE-AMOUNT` (under `commodity`) → (the sample read, its column)."""
+    raw = _tokens(_parse("format_line", line + "\n"), "amount")["amount"]
+    return _read_amount(raw, line[raw.start:raw.end], raw.start, None), raw.start
+
+
+def parse_include_line(line: str) -> tuple[str, int]:
+    """`include PATTERN` or `;textledger include PATTERN` [ ; COMMENT] → (pattern, its column)."""
+    kind = "include_line" if line.startswith("include") else "textledger_include_line"
+    path = _tokens(_parse(kind, line + "\n"), "PATH")["PATH"]
+    return str(path), path.start_pos
+
+
+def parse_periodic_line(line: str) -> tuple[str, str, str]:
+    """`~ PERIOD  [DESCRIPTION] [; COMMENT]` → (period, description, comment)."""
+    found = _tokens(_parse("periodic_line", line + "\n"), "PERIOD", "DESCRIPTION", "COMMENT")
+    return str(found["PERIOD"]), str(found["DESCRIPTION"] or "").strip(), _comment(found["COMMENT"])

@@ -1,21 +1,37 @@
 """Parses one file's text into directive records, collecting problems instead of raising.
 
 Lark (grammar/journal.lark) groups lines into entries; the `_Builder` transformer, passed
-to the parser so no tree is built, turns each entry into a record using `lines`. Elided
-amounts stay `None` here: filling them in and balancing is the loader's job.
+to the parser so no tree is built, turns each entry into a record, reading each of its
+lines with the grammar's line rules through `lines`. Elided amounts stay `None` here:
+filling them in and balancing is the loader's job.
 """
 
 from __future__ import annotations
 
 import contextvars
 import datetime as dt
-import re
 
 import attrs
 import lark
 
 from textledger.core import grammar
-from textledger.core.lines import LineError, ParsedAmount, parse_amount, parse_date, parse_header, parse_posting, parse_tags
+from textledger.core.lines import (
+    LineError,
+    ParsedAmount,
+    bracket_date,
+    ends_in_amount,
+    parse_account_line,
+    parse_commodity_line,
+    parse_date,
+    parse_format_line,
+    parse_header,
+    parse_include_line,
+    parse_periodic_line,
+    parse_posting,
+    parse_price_line,
+    parse_tags,
+    read_sample,
+)
 from textledger.core.records import (
     AccountDeclaration,
     CommodityDeclaration,
@@ -90,25 +106,11 @@ _UNSUPPORTED_DIRECTIVES = frozenset({
     "alias", "apply", "end", "Y", "year", "D", "decimal-mark", "bucket", "A", "N", "C",
     "define", "def", "assert", "check", "expr", "value", "python", "eval", "import", "option",
 })
-_PRICE_RE = re.compile(r"P[ \t]+(\S+)(?:[ \t]+\d{1,2}:\d{2}(?::\d{2})?)?[ \t]+(\"[^\"]*\"|\S+)[ \t]+(.*?)[ \t]*(?:;.*)?$")
-_COMMODITY_FORMAT_RE = re.compile(r"[ \t]+format[ \t]+(.*?)[ \t]*(?:;.*)?$")
 
 
 def _comment_text(text: str) -> str:
     """The text of an indented `; comment` line."""
     return text.strip()[1:].strip()
-
-
-def _split_name_comment(text: str) -> tuple[str, str]:
-    """`NAME  ; comment` → (NAME, comment); the name ends at two spaces, a tab or `;`."""
-    comment = ""
-    semicolon = text.find(";")
-    if semicolon >= 0:
-        text, comment = text[:semicolon], text[semicolon + 1:].strip()
-    cut = [i for i in (text.find("  "), text.find("\t")) if i >= 0]
-    if cut:
-        text = text[:min(cut)]
-    return text.strip(), comment
 
 
 def _entry_lines(token) -> list[tuple[int, str]]:
@@ -133,7 +135,7 @@ class _Builder(lark.Transformer):
         except LineError as error:
             state.problem(line, error.column, error.message)
             return None
-        body = self._body(state, lines[1:], header.comment)
+        body = self._body(state, lines[1:], header.comment or "")
         if body is None:
             return None
         comment, tags, postings = body
@@ -147,13 +149,12 @@ class _Builder(lark.Transformer):
         state = _STATE.get()
         lines = _entry_lines(children[0])
         line, head = lines[0]
-        text, _, comment = head[1:].partition(";")
-        parts = _TWO_SPACES_RE.split(text.strip(), maxsplit=1)
-        period, description = parts[0], (parts[1] if len(parts) > 1 else "")
-        if not period:
-            state.problem(line, 1, "a periodic transaction needs a period after '~', e.g. `~ monthly`")
+        try:
+            period, description, comment = parse_periodic_line(head)
+        except LineError as error:
+            state.problem(line, error.column, error.message)
             return None
-        body = self._body(state, lines[1:], comment.strip())
+        body = self._body(state, lines[1:], comment)
         if body is None:
             return None
         comment, tags, postings = body
@@ -186,7 +187,7 @@ class _Builder(lark.Transformer):
             status, account, kind, amount, cost, assertion, own_comment, amount_column = parts
             if amount is not None:
                 state.note_style(amount, line, amount_column)
-            elif " " in account and _looks_like_amount(account):
+            elif " " in account and ends_in_amount(account):
                 state.problem(line, len(text) - len(text.lstrip()),
                               f"account name {account!r} ends in what looks like an amount:"
                               " put two spaces (or a tab) between the account and the amount", warning=True)
@@ -214,9 +215,10 @@ class _Builder(lark.Transformer):
         state = _STATE.get()
         lines = _entry_lines(children[0])
         line, head = lines[0]
-        name, comment = _split_name_comment(head[len("account"):])
-        if not name:
-            state.problem(line, len("account"), "`account` needs an account name")
+        try:
+            name, comment = parse_account_line(head)
+        except LineError as error:
+            state.problem(line, error.column, error.message)
             return None
         comment, _ = _sub_directives(state, "account", lines[1:], comment, {"note"})
         return AccountDeclaration(name=name, comment=comment, tags=parse_tags(comment),
@@ -226,28 +228,29 @@ class _Builder(lark.Transformer):
         state = _STATE.get()
         lines = _entry_lines(children[0])
         line, head = lines[0]
-        text, comment = _split_name_comment(head[len("commodity"):])
-        if not text:
-            state.problem(line, len("commodity"), "`commodity` needs a symbol or a sample amount like $1,000.00")
+        try:
+            symbol, sample, comment = parse_commodity_line(head)
+        except LineError as error:
+            state.problem(line, error.column, error.message)
             return None
-        sample = (text, line, head.index(text, len("commodity"))) if any(ch.isdigit() for ch in text) else None
         comment, subs = _sub_directives(state, "commodity", lines[1:], comment,
                                         {"format", "note", "nomarket", "default", "alias"})
-        from_format = False
-        for sub_line, word, sub_text in subs:
-            if word == "format":
-                match = _COMMODITY_FORMAT_RE.match(sub_text)
-                sample = (match[1] if match else "", sub_line, sub_text.index("format") + 7)
-                from_format = True
-        symbol, style = text.strip('"'), None
-        if sample is not None:
-            sample_text, sample_line, column = sample
+        formats = [(sub_line, sub_text) for sub_line, word, sub_text in subs if word == "format"]
+        style = None
+        if sample is not None or formats:
+            sample_line = formats[-1][0] if formats else line
             try:
-                parsed = parse_amount(sample_text, column)
+                if formats:
+                    parsed, column = parse_format_line(formats[-1][1])
+                else:
+                    parsed, column = read_sample(sample), sample[2]  # type: ignore[index,arg-type]
+                    symbol = parsed[0].commodity
             except LineError as error:
                 state.problem(sample_line, error.column, error.message)
                 return None
-            if from_format and parsed[0].commodity != symbol:
+            if formats and sample is not None:
+                symbol = read_sample(sample)[0].commodity
+            if formats and parsed[0].commodity != symbol:
                 state.problem(sample_line, column, f"the format's commodity {parsed[0].commodity!r} is not {symbol!r}")
                 return None
             symbol, style = parsed[0].commodity, parsed[1]
@@ -259,27 +262,21 @@ class _Builder(lark.Transformer):
     def price(self, children):
         state = _STATE.get()
         token = children[0]
-        text = token.rstrip()
-        match = _PRICE_RE.match(text)
-        if match is None:
-            state.problem(token.line, 0, "a price directive is `P DATE COMMODITY AMOUNT`, e.g. `P 2026-01-31 EUR $1.08`")
-            return None
         try:
-            date = parse_date(match[1], match.start(1))
-            amount = parse_amount(match[3], match.start(3), state.decimal_marks)[0]
+            price = parse_price_line(token.rstrip(), state.decimal_marks)
         except LineError as error:
             state.problem(token.line, error.column, error.message)
             return None
-        return Price(date=date, commodity=match[2].strip('"'), amount=amount, source=Source(state.file, token.line))
+        return Price(date=price.date, commodity=price.commodity, amount=price.amount[0],
+                     source=Source(state.file, token.line))
 
     def include(self, children):
-        return _include(children[0], len("include"))
+        return _include(children[0])
 
     def textledger_include(self, children):
         """`;textledger include FILE`: an include that ledger and hledger read as a comment,
         for files of textledger-only directives (the payroll rules)."""
-        token = children[0]
-        return _include(token, token.index("include") + len("include"))
+        return _include(children[0])
 
     def deduction(self, children):
         return _feature_directive("deduction", children[0])
@@ -296,7 +293,7 @@ class _Builder(lark.Transformer):
             return None
         if word in _UNSUPPORTED_DIRECTIVES:
             state.problem(token.line, 0, f"the {word!r} directive is not supported yet")
-        elif ":" in word or _looks_like_amount(head):
+        elif ":" in word or ends_in_amount(head):
             state.problem(token.line, 0, "this looks like a posting, but it is not indented:"
                                          " postings go on indented lines under their transaction's date line")
         else:
@@ -329,15 +326,11 @@ class _Builder(lark.Transformer):
         return None
 
 
-_BRACKET_DATE_RE = re.compile(r"\[(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})?(?:=\d{4}[-/.]\d{1,2}[-/.]\d{1,2})?\]")
-
-
 def _posting_date(state: ParseState, line: int, comment: str, tags) -> dt.date | None:
     """A posting's own date: hledger's `date:` tag or ledger's `[DATE]` in its comment."""
     text = tag_value(tags, "date")
     if text is None:
-        match = _BRACKET_DATE_RE.search(comment)
-        text = match[1] if match else None
+        text = bracket_date(comment)
     if not text:
         return None
     try:
@@ -376,26 +369,19 @@ def _sub_directives(state: ParseState, directive: str, lines: list[tuple[int, st
     return "\n".join(comments), subs
 
 
-def _include(token, keyword_end: int) -> Include | None:
-    """The Include of an include line whose keyword ends at `keyword_end`."""
+def _include(token) -> Include | None:
+    """The Include of an `include` or `;textledger include` line."""
     state = _STATE.get()
-    pattern = token.rstrip()[keyword_end:].split(" ;", 1)[0].strip()
-    if not pattern:
-        state.problem(token.line, keyword_end, "`include` needs a file name or glob pattern")
+    try:
+        pattern, column = parse_include_line(token.rstrip())
+    except LineError as error:
+        state.problem(token.line, error.column, error.message)
         return None
-    return Include(pattern, Source(state.file, token.line), token.index(pattern, keyword_end))
+    return Include(pattern, Source(state.file, token.line), column)
 
 
 def _indent(text: str) -> int:
     return len(text) - len(text.lstrip(" \t"))
-
-
-_TWO_SPACES_RE = re.compile(r"[ \t]{2,}|\t")
-_AMOUNTISH_RE = re.compile(r"\s[-+]?[$€£¥]?-?\d[\d.,]*(\s*[A-Za-z\"]\S*)?\s*$")
-
-
-def _looks_like_amount(text: str) -> bool:
-    return _AMOUNTISH_RE.search(text) is not None
 
 
 _BUILDER = _Builder()
