@@ -46,10 +46,6 @@ VALUE_RULES = ("effective", "rate", "amount", "brackets", "employer_rate", "empl
                "wage_base", "annual_limit", "base", "liability", "expense",
                "salary", "hourly", "overtime", "schedule", "start", "end", "deductions", "pay_from")
 ITEM_RULES = ("bracket", "deduction_item", "percent")
-FLAGS = frozenset({"pretax"})  # sub-directives that take no value
-
-_YEAR = "PER_YEAR"
-_PERIOD = "PER_PERIOD"
 
 Sub = tuple[int, str, str, int, int]
 """An indented line under a directive: (line number, keyword, value, 0-based column of the
@@ -68,10 +64,6 @@ def _offset(error: lark.exceptions.UnexpectedInput, text: str) -> int:
         return len(text)
     position = getattr(error, "pos_in_stream", None)
     return position if isinstance(position, int) and position >= 0 else len(text)
-
-
-def _expected_terminals(error: lark.exceptions.UnexpectedInput) -> set[str]:
-    return set(getattr(error, "expected", None) or getattr(error, "allowed", None) or ())
 
 
 def _tokens(tree: lark.Tree, kind: str) -> list[lark.Token]:
@@ -115,36 +107,33 @@ def _date_expected(value: str, column: int) -> LineError:
     return LineError(column, f"{value!r} is not a date: write YYYY-MM-DD, YYYY/MM/DD or YYYY.MM.DD")
 
 
-def _match_expected(value: str, column: int, at: int, expected: set[str]) -> LineError:
-    return LineError(column, f"{value!r}: write `employer-match 50%` or `employer-match 50% up to 6%`")
-
-
 def _account_expected(value: str, column: int, at: int) -> LineError:
     if not value:
         return LineError(column, "an account name is missing here")
     return LineError(column + at, "an account name ends at two spaces or a tab: only a `; comment` may follow it")
 
 
-_EXPECTED: dict[str, Callable[[str, int, int, set[str]], LineError]] = {
-    "effective": lambda v, c, at, e: _date_expected(v, c),
-    "start": lambda v, c, at, e: _date_expected(v, c),
-    "end": lambda v, c, at, e: _date_expected(v, c),
-    "rate": lambda v, c, at, e: _rate_expected(v, c),
-    "employer-rate": lambda v, c, at, e: _rate_expected(v, c),
-    "employer-match": _match_expected,
-    "base": lambda v, c, at, e: LineError(c, f"{v!r} is not a base: write `gross`, `gross - pretax` (gross less every"
+_EXPECTED: dict[str, Callable[[str, int, int], LineError]] = {
+    "effective": lambda v, c, at: _date_expected(v, c),
+    "start": lambda v, c, at: _date_expected(v, c),
+    "end": lambda v, c, at: _date_expected(v, c),
+    "rate": lambda v, c, at: _rate_expected(v, c),
+    "employer-rate": lambda v, c, at: _rate_expected(v, c),
+    "employer-match": lambda v, c, at: LineError(
+        c, f"{v!r}: write `employer-match 50%` or `employer-match 50% up to 6%`"),
+    "base": lambda v, c, at: LineError(c, f"{v!r} is not a base: write `gross`, `gross - pretax` (gross less every"
                                              " pre-tax deduction) or `gross - NAME - NAME` (less the pre-tax"
                                              " deductions named)"),
-    "overtime": lambda v, c, at, e: LineError(c, f"{v!r}: write `overtime 1.5 over 40` (pay multiplier, then the"
+    "overtime": lambda v, c, at: LineError(c, f"{v!r}: write `overtime 1.5 over 40` (pay multiplier, then the"
                                                  " hours a week after which it applies)"),
-    "schedule": lambda v, c, at, e: LineError(c, f"{v!r} is not a schedule: write `weekly on DATE`, `biweekly on"
+    "schedule": lambda v, c, at: LineError(c, f"{v!r} is not a schedule: write `weekly on DATE`, `biweekly on"
                                                  " DATE` (DATE: one pay date), `semimonthly` or `monthly`"),
-    "liability": lambda v, c, at, e: _account_expected(v, c, at),
-    "expense": lambda v, c, at, e: _account_expected(v, c, at),
-    "pay-from": lambda v, c, at, e: _account_expected(v, c, at),
+    "liability": _account_expected,
+    "expense": _account_expected,
+    "pay-from": _account_expected,
 }
 for _word in ("amount", "employer-amount", "wage-base", "annual-limit", "salary", "hourly"):
-    _EXPECTED[_word] = lambda v, c, at, e: _amount_expected(v, c)
+    _EXPECTED[_word] = lambda v, c, at: _amount_expected(v, c)
 
 
 def _value_tree(word: str, value: str, column: int) -> lark.Tree:
@@ -156,7 +145,7 @@ def _value_tree(word: str, value: str, column: int) -> lark.Tree:
         at = _offset(error, value)
         if expected is None:  # pragma: no cover - the list values accept any text
             raise LineError(column + at, f"`{word}` cannot read this value") from None
-        raise expected(value, column, at, _expected_terminals(error)) from None
+        raise expected(value, column, at) from None
 
 
 # ---------------------------------------------------------------- values
@@ -387,7 +376,7 @@ def _comment(token: lark.Token | None) -> str:
     return token.strip()[1:].strip() if token is not None else ""
 
 
-def _head(state: _Reporter, directive: Directive) -> tuple[lark.Tree | None, int]:
+def _head(directive: Directive) -> tuple[lark.Tree | None, int]:
     """The directive's first line read by its rule; on a syntax error None and where."""
     try:
         return parse(directive.head + "\n", f"{directive.keyword}_head"), -1
@@ -490,7 +479,7 @@ class _Reader:
 def _deduction_rule(state: _Reporter, directive: Directive) -> DeductionRule | None:
     """A `deduction NAME` block as a record, or None after reporting what is wrong with it."""
     line, head = directive.source.line, directive.head
-    tree, _ = _head(state, directive)
+    tree, _ = _head(directive)
     comment, subs = _sub_lines(state, directive, _comment(_token(tree, "COMMENT")) if tree is not None else "")
     keyword = len("deduction")
     name_token = _token(tree, "NAME") if tree is not None else None
@@ -562,7 +551,7 @@ def _check_deduction(reader: _Reader, line: int, rule: dict[str, Any]) -> None:
 def _employee(state: _Reporter, directive: Directive) -> Employee | None:
     """An `employee ID "Name"` block as a record, or None after reporting what is wrong with it."""
     line, head = directive.source.line, directive.head
-    tree, at = _head(state, directive)
+    tree, at = _head(directive)
     comment, subs = _sub_lines(state, directive, _comment(_token(tree, "COMMENT")) if tree is not None else "")
     keyword = len("employee")
     ident_token = _token(tree, "EMPLOYEE_ID") if tree is not None else None
