@@ -239,7 +239,7 @@ def _cash_balances(journal: Journal, accounts: tuple[str, ...], as_of: dt.date) 
     wanted = set(accounts)
     sums: dict[str, Decimal] = {}
     for _, posting in Query(end=as_of + dt.timedelta(days=1)).postings(journal.transactions):
-        if posting.account in wanted:
+        if posting.account in wanted and posting.amount is not None:
             sums[posting.amount.commodity] = sums.get(posting.amount.commodity, ZERO) + posting.amount.quantity
     return sums
 
@@ -317,7 +317,8 @@ def _payroll_expectations(journal: Journal, as_of: dt.date, start: dt.date, end:
     history: list[RecordedRun] = list(recorded_runs(t for t in journal.transactions if t.date <= as_of))
     liabilities = {rule.liability for rule in journal.deductions}
     owed = -sum((posting.amount.quantity for _, posting in Query(end=start).postings(journal.transactions)
-                 if posting.account in liabilities and posting.amount.commodity == commodity), ZERO)
+                 if posting.account in liabilities and posting.amount is not None
+                 and posting.amount.commodity == commodity), ZERO)
     unit = minor_unit(journal, commodity)
     found: list[ExpectedItem] = []
     remit: dict[tuple[dt.date, str], Decimal] = {}

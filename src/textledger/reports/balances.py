@@ -45,6 +45,8 @@ def account_sums(journal: Journal, query: Query = Query(), depth: int | None = N
     sums: dict[str, Sums] = defaultdict(dict)
     for _, posting in query.postings(journal.transactions):
         amount = posting.amount
+        if amount is None:  # never in a loaded journal: loading fills in every amount
+            continue
         bucket = sums[clip(posting.account, depth) if depth is not None else posting.account]
         bucket[amount.commodity] = bucket.get(amount.commodity, Decimal(0)) + amount.quantity
     return sums

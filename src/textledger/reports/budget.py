@@ -107,6 +107,8 @@ def budget_goals(journal: Journal, periods: tuple[Period, ...], query: Query = Q
                     for posting in matched:
                         bucket = goals[posting.account][index]
                         amount = posting.amount
+                        if amount is None:  # every posting of a balanced rule has its amount
+                            continue
                         bucket[amount.commodity] = bucket.get(amount.commodity, Decimal(0)) + amount.quantity
     if problems:
         raise JournalError(problems)

@@ -162,7 +162,7 @@ def build_pack(journal: Journal, month: Period, options: PackOptions = PackOptio
     """The built-in sections for the month, then each of `sections` in the order given
     (pipeline.MONTH_END_SECTIONS lists the other areas' sections the command uses)."""
     context = _Context(journal, month, options, AccountTypes.of(journal), journal.style_map())
-    built = [_summary(context), _income(context), _balance(context), _cash(context)]
+    built: list[PackSection | None] = [_summary(context), _income(context), _balance(context), _cash(context)]
     built += [build(journal, month) for build in sections]
     month_name = month.start.strftime("%B %Y")
     subtitle = f"{month_name} ({month.start.isoformat()} to {month.last_day.isoformat()})"

@@ -32,6 +32,8 @@ def register(journal: Journal, query: Query = Query(), depth: int | None = None)
     rows = []
     for transaction, posting in matched:
         amount = posting.amount
+        if amount is None:  # never in a loaded journal: loading fills in every amount
+            continue
         running[amount.commodity] = running.get(amount.commodity, Decimal(0)) + amount.quantity
         total = tuple(Amount(q, c) for c, q in sorted(running.items()) if q)
         rows.append(RegisterRow(posting.date or transaction.date, transaction.description,

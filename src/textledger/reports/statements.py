@@ -28,11 +28,10 @@ from decimal import Decimal
 
 import attrs
 
-from textledger.core.accounts import AccountType, AccountTypes
+from textledger.core.accounts import AccountType, AccountTypes, InventoryAccounts
 from textledger.core.periods import Period
 from textledger.core.query import Query
 from textledger.core.records import Amount, Journal, PostingKind
-from textledger.core.accounts import InventoryAccounts
 from textledger.reports.balances import clip
 from textledger.reports.valuation import PriceTable
 
@@ -126,6 +125,8 @@ def column_sums(journal: Journal, periods: tuple[Period, ...], query: Query = Qu
         amount = posting.amount
         if posting.cost is not None and at_cost is not None and at_cost(posting.account):
             amount = posting.weight()
+        if amount is None:  # never in a loaded journal: loading fills in every amount
+            continue
         bucket[amount.commodity] = bucket.get(amount.commodity, Decimal(0)) + amount.quantity
     if historical:
         for cells in sums.values():
@@ -354,6 +355,8 @@ def _counterparts(journal: Journal, periods: tuple[Period, ...], query: Query,
                 if other.kind is PostingKind.VIRTUAL or types.is_cash(other.account):
                     continue
                 weight = other.weight()
+                if weight is None:  # never in a loaded journal: loading fills in every amount
+                    continue
                 bucket = flows[other.account][index]
                 bucket[weight.commodity] = bucket.get(weight.commodity, Decimal(0)) - weight.quantity
     return dict(flows)
