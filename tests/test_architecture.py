@@ -42,13 +42,18 @@ FEATURE_IMPORTS = {
 }
 # What the pure packages may not touch: files, processes, the clock, the environment, output.
 PURE = ("core", "reports", "receivables", "payroll", "cash", "inventory")
-FORBIDDEN_MODULES = {"subprocess", "tempfile", "shutil", "socket", "tabulate"}
+FORBIDDEN_MODULES = {"subprocess", "tempfile", "shutil", "socket"}
 FORBIDDEN_CALLS = {"open", "print", "input"}
 FORBIDDEN_ATTRIBUTES = {"today", "now", "environ", "getenv", "read_text", "read_bytes", "write_text",
                         "write_bytes", "stdin", "stdout", "stderr", "getcwd", "system"}
 # The one exception: core/grammar.py reads the grammar shipped inside the package (program
 # text, not user data) and keeps Lark's analysed grammar in the user's cache folder.
 PURITY_EXCEPTIONS = {"core.grammar"}
+# Lark only where a grammar file is read; tabulate only where tables are written.
+LIBRARY_HOMES = {
+    "lark": {"core.grammar", "core.parser", "core.lines", "core.fmt", "payroll.rules", "cash.bankcsv"},
+    "tabulate": {"render.tables"},
+}
 
 
 def _modules() -> dict[str, ast.Module]:
@@ -143,6 +148,18 @@ def test_the_engine_is_pure(module: str):
     assert not calls & FORBIDDEN_CALLS, module
     attributes = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
     assert not attributes & FORBIDDEN_ATTRIBUTES, module
+
+
+@pytest.mark.parametrize("library", sorted(LIBRARY_HOMES))
+def test_parsing_and_table_libraries_stay_in_their_modules(library: str):
+    users = set()
+    for name, tree in MODULES.items():
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(n == library or n.startswith(library + ".") for n in names):
+                users.add(name)
+    assert users <= LIBRARY_HOMES[library], f"{sorted(users - LIBRARY_HOMES[library])} import {library}"
 
 
 # ---------------------------------------------------------------- check() and `textledger check`

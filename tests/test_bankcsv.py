@@ -15,14 +15,12 @@ from hypothesis import strategies as st
 from textledger.cash import bankcsv
 from textledger.cash.bankcsv import (
     fingerprint,
-    load_rules,
     parse_rules,
     parse_statement,
-    read_statement,
-    rules_path_for,
 )
 from textledger.core import grammar
 from textledger.core.records import Amount, JournalError
+from textledger.io.bankfiles import load_rules, read_statement, rules_path_for
 
 REPO = Path(__file__).resolve().parent.parent
 BANK = REPO / "journals" / "2026" / "bank"

@@ -2,9 +2,10 @@
 
 Banks export statements as CSV files that differ in every detail; a small rules file says
 how to read one (docs/cash.md, modelled on hledger's CSV rules so that its users feel at
-home). `read_statement` turns the CSV into `StatementLine`s that reconciliation matches
+home). `parse_statement` turns the CSV into `StatementLine`s that reconciliation matches
 against the books and the importer turns into transactions. Every problem with the rules
-or the CSV is a `Problem` at FILE:LINE:COLUMN, collected so that a user sees them all.
+or the CSV is a `Problem` at FILE:LINE:COLUMN, collected so that a user sees them all
+(io/bankfiles.py reads the files).
 
 The rules file is our language: grammar/bankrules.lark defines it, down to the inside of
 each line, and `parse_rules` reads it with that grammar (patterns are Python regular
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import glob
 import hashlib
 import os
 import re
@@ -107,18 +107,6 @@ class Rules:
 
 
 # ---------------------------------------------------------------- the rules file
-
-
-def load_rules(path: str) -> Rules:
-    """The rules in the file at `path`; raises JournalError listing every problem in it."""
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            text = handle.read()
-    except OSError as error:
-        raise JournalError([Problem(path, 0, 0, f"cannot read the rules file: {error.strerror or error}")]) from None
-    except UnicodeDecodeError:
-        raise JournalError([Problem(path, 0, 0, "the rules file is not UTF-8 text; save it as UTF-8")]) from None
-    return parse_rules(text, path)
 
 
 def parse_rules(text: str, path: str) -> Rules:
@@ -420,44 +408,11 @@ def _date_format_problem(value: str) -> str:
     return ""
 
 
-def rules_path_for(csv_path: str, explicit: str | None = None) -> str:
-    """The rules file for a CSV: `explicit` if given, else `FILE.csv.rules` next to it (as
-    hledger looks for it), else the only `*.rules` file in the CSV's folder. Raises
-    ValueError saying what to do when there is no single answer."""
-    if explicit:
-        return explicit
-    beside = csv_path + ".rules"
-    if os.path.exists(beside):
-        return beside
-    folder = os.path.dirname(csv_path) or "."
-    found = sorted(glob.glob(os.path.join(glob.escape(folder), "*.rules")))
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise ValueError(f"no rules file for {csv_path}: write {beside} or one *.rules file in {folder},"
-                         " or name it with --rules FILE")
-    raise ValueError(f"several rules files in {folder} ({', '.join(os.path.basename(f) for f in found)}):"
-                     " choose one with --rules FILE")
-
-
 # ---------------------------------------------------------------- the CSV file
 
 
 Field = tuple[str, int]
 """A CSV field's text and the 1-based column it starts at."""
-
-
-def read_statement(csv_path: str, rules: Rules) -> list[StatementLine]:
-    """The statement lines of the CSV file, oldest first; raises JournalError listing every
-    malformed row."""
-    try:
-        with open(csv_path, encoding="utf-8-sig", newline="") as handle:
-            text = handle.read()
-    except OSError as error:
-        raise JournalError([Problem(csv_path, 0, 0, f"cannot read the CSV file: {error.strerror or error}")]) from None
-    except UnicodeDecodeError:
-        raise JournalError([Problem(csv_path, 0, 0, "the CSV file is not UTF-8 text; save it as UTF-8")]) from None
-    return parse_statement(text, csv_path, rules)
 
 
 def parse_statement(text: str, csv_path: str, rules: Rules) -> list[StatementLine]:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TextIO
 
-from textledger.cash.bankcsv import StatementLine, load_rules, read_statement, rules_path_for
+from textledger.cash.bankcsv import StatementLine
 from textledger.cash.checkregister import STATES, CheckRegister, check_register, gap_text, problems
 from textledger.cash.clearing import ClearingError, assertion_file, changes
 from textledger.cash.matching import Matching
@@ -28,6 +28,7 @@ from textledger.core.expand import STDIN
 from textledger.core.lines import LineError, parse_amount
 from textledger.core.query import QueryError, parse_date_bound
 from textledger.core.records import Amount, Journal, Source, Style
+from textledger.io.bankfiles import load_rules, read_statement, rules_path_for
 from textledger.io.rewrite import trial_load, write_all_atomic
 from textledger.render import tables as render
 

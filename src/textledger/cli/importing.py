@@ -12,7 +12,7 @@ import os
 import sys
 from typing import TextIO
 
-from textledger.cash.bankcsv import StatementLine, load_rules, read_statement, rules_path_for
+from textledger.cash.bankcsv import StatementLine
 from textledger.cash.importer import ImportPlan, default_styles, fingerprints, plan_import, statement_transaction
 from textledger.cli.appending import append_checked
 from textledger.cli.base import Command, UsageError
@@ -21,6 +21,7 @@ from textledger.core.expand import STDIN
 from textledger.core.fmt import format_text
 from textledger.core.printer import format_entry
 from textledger.core.records import Journal, Style
+from textledger.io.bankfiles import load_rules, read_statement, rules_path_for
 from textledger.pipeline import load
 from textledger.render import tables as render
 
