@@ -162,6 +162,17 @@ def test_parsing_and_table_libraries_stay_in_their_modules(library: str):
     assert users <= LIBRARY_HOMES[library], f"{sorted(users - LIBRARY_HOMES[library])} import {library}"
 
 
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if _part(m) not in ("cli", "__main__")))
+def test_only_the_command_prints(module: str):
+    """Outside cli/ nothing prints or writes to the standard streams: it returns data."""
+    tree = MODULES[module]
+    calls = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    assert "print" not in calls, module
+    streams = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
+               and isinstance(node.value, ast.Name) and node.value.id == "sys"} & {"stdout", "stderr"}
+    assert not streams, module
+
+
 # ---------------------------------------------------------------- check() and `textledger check`
 
 
