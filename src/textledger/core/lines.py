@@ -400,15 +400,19 @@ _AMOUNT_GROUPS = ("left_amount__SIGN", "left_amount__SYMBOL", "left_amount__QUOT
                   "right_amount__NUMBER", "right_amount__SYMBOL", "right_amount__QUOTED_SYMBOL")
 
 
-def _raw_from_match(match: re.Match[str]) -> _Raw:
-    lsign, lsym, lquoted, lsign2, lnum, rsign, rnum, rsym, rquoted = match.group(*_AMOUNT_GROUPS)
+def _raw_from_match(match: re.Match[str], prefix: str = "") -> _Raw:
+    """The pieces of the amount matched by a compiled `amount` rule (under `prefix`, e.g.
+    `cost__amount__` in a compiled posting_line)."""
+    lsign, lsym, lquoted, lsign2, lnum, rsign, rnum, rsym, rquoted = match.group(*[prefix + g for g in _AMOUNT_GROUPS])
+    start, end = match.span(prefix[:-2]) if prefix else match.span()
     if lnum is not None:
-        symbol_end = match.end("left_amount__SYMBOL" if lsym is not None else "left_amount__QUOTED_SYMBOL")
-        after = match.start("left_amount__SIGN_2" if lsign2 is not None else "left_amount__NUMBER")
-        return _Raw(lsign, lsym or lquoted, after > symbol_end, lsign2, lnum, True, match.start(), match.end())
+        symbol_end = match.end(prefix + ("left_amount__SYMBOL" if lsym is not None else "left_amount__QUOTED_SYMBOL"))
+        after = match.start(prefix + ("left_amount__SIGN_2" if lsign2 is not None else "left_amount__NUMBER"))
+        return _Raw(lsign, lsym or lquoted, after > symbol_end, lsign2, lnum, True, start, end)
     symbol = rsym or rquoted
-    spaced = symbol is not None and match.start("right_amount__SYMBOL" if rsym else "right_amount__QUOTED_SYMBOL") > match.end("right_amount__NUMBER")
-    return _Raw(rsign, symbol or "", spaced, None, rnum, False, match.start(), match.end())
+    spaced = symbol is not None and match.start(
+        prefix + ("right_amount__SYMBOL" if rsym else "right_amount__QUOTED_SYMBOL")) > match.end(prefix + "right_amount__NUMBER")
+    return _Raw(rsign, symbol or "", spaced, None, rnum, False, start, end)
 
 
 def parse_amount(text: str, column: int = 0, decimal_marks: dict[str, str] | None = None) -> ParsedAmount:
@@ -521,9 +525,11 @@ class PostingParts(NamedTuple):
     amount_column: int
 
 
-_PLAIN_GROUPS = ("PLAIN_ACCOUNT", "COMMENT", "plain_amount__SIGN", "plain_amount__CURRENCY",
-                 "plain_amount__SIGN_2", "plain_amount__PLAIN_NUMBER", "plain_amount__SIGN_3",
-                 "plain_amount__PLAIN_NUMBER_2", "plain_amount__UNIT")
+_PLAIN_GROUPS = tuple(_PLAIN_POSTING_RE.groupindex[name] for name in (
+    "PLAIN_ACCOUNT", "COMMENT", "plain_amount__SIGN", "plain_amount__CURRENCY", "plain_amount__SIGN_2",
+    "plain_amount__PLAIN_NUMBER", "plain_amount__SIGN_3", "plain_amount__PLAIN_NUMBER_2", "plain_amount__UNIT"))
+_PLAIN_AMOUNT = _PLAIN_POSTING_RE.groupindex["plain_amount"]
+_PLAIN_COMMENT = _PLAIN_POSTING_RE.groupindex["COMMENT"]
 
 
 def _parse_plain_posting(line: str) -> PostingParts | None:
@@ -533,7 +539,7 @@ def _parse_plain_posting(line: str) -> PostingParts | None:
         return None
     account, comment, sign, currency, sign2, left_digits, right_sign, right_digits, unit = match.group(*_PLAIN_GROUPS)
     if left_digits is None and right_digits is None:
-        column = match.start("COMMENT") + comment.index(";") if comment is not None else len(line)
+        column = match.start(_PLAIN_COMMENT) + comment.index(";") if comment is not None else len(line)
         return PostingParts("", account, PostingKind.REAL, None, None, None, _comment(comment), column)
     if currency is not None:
         if sign and sign2:
@@ -550,7 +556,7 @@ def _parse_plain_posting(line: str) -> PostingParts | None:
         quantity, group = Decimal(digits), ""
     parsed = (Amount(-quantity if sign == "-" else quantity, symbol), _style(left, spaced, ".", group, precision), True)
     return PostingParts("", account, PostingKind.REAL, parsed, None, None, _comment(comment),
-                        match.start("plain_amount"))
+                        match.start(_PLAIN_AMOUNT))
 
 
 def parse_posting(line: str, decimal_marks: dict[str, str]) -> PostingParts:
@@ -562,47 +568,86 @@ def parse_posting(line: str, decimal_marks: dict[str, str]) -> PostingParts:
 
 
 def _parse_any_posting(line: str, decimal_marks: dict[str, str]) -> PostingParts:
-    """Every posting form, read by the line parser, with the column of whatever is wrong."""
-    status = comment = ""
-    account_token: lark.Token | None = None
-    amount = cost = assertion = None
-    column = -1
-    for piece in _parse("posting_line", line + "\n"):
+    """Every posting form: read by the compiled posting_line rule, else (for the error) by
+    the line parser; with the column of whatever is wrong."""
+    match = _POSTING_RE.fullmatch(line + "\n")
+    if match is None:
+        return _posting(line, decimal_marks, *_posting_pieces(_parse("posting_line", line + "\n")))
+    comment = match["COMMENT"]
+    pieces = (match["STATUS"] or "", match["ACCOUNT"], match.start("ACCOUNT"),
+              _raw_from_match(match, "amount__") if match["amount"] is not None else None,
+              (match["cost__COST_OP"], match.start("cost__COST_OP"), _raw_from_match(match, "cost__amount__"))
+              if match["cost"] is not None else None,
+              (match["assertion__ASSERT_OP"], match.start("assertion__ASSERT_OP"),
+               _raw_from_match(match, "assertion__amount__")) if match["assertion"] is not None else None,
+              comment, match.start("COMMENT") if comment is not None else -1)
+    return _posting(line, decimal_marks, *pieces)
+
+
+_Operator = tuple[str, int, _Raw]  # a cost's or an assertion's operator as written, its column, its amount
+
+
+def _posting_pieces(children: list[Any]) -> tuple[str, str, int, _Raw | None, _Operator | None, _Operator | None,
+                                                  str | None, int]:
+    """The line parser's reading of a posting line, as `_posting` takes it."""
+    status, account, account_column, amount = "", "", -1, None
+    cost = assertion = None
+    comment, comment_column = None, -1
+    for piece in children:
         if isinstance(piece, _Raw):
-            column = piece.start
-            amount = _read_amount(piece, line[piece.start:piece.end], piece.start, decimal_marks)
+            amount = piece
         elif isinstance(piece, tuple):
             operator, raw = piece
-            at = _first_blank_end(operator)
-            column = at if column < 0 else column
-            read = _read_amount(raw, line[raw.start:raw.end], raw.start, decimal_marks)[0]
+            read = (str(operator), operator.start_pos, raw)
             if operator.type == "COST_OP":
-                if read.quantity < 0:
-                    raise LineError(raw.start, "a cost (@ or @@) cannot be negative")
-                cost = Cost(read, str(operator).strip() == "@@")
+                cost = read
             else:
-                if str(operator).endswith("*"):
-                    raise LineError(at, "inclusive balance assertions (=* and ==*) are not supported yet")
-                assertion = Assertion(read, str(operator).strip() == "==")
+                assertion = read
         elif piece.type == "STATUS":
             status = str(piece)
         elif piece.type == "ACCOUNT":
-            account_token = piece
+            account, account_column = str(piece), piece.start_pos
         else:  # COMMENT
-            comment = _comment(piece)
-            if column < 0:
-                column = _first_blank_end(piece)
-    assert account_token is not None
-    account, kind = str(account_token), PostingKind.REAL
+            comment, comment_column = str(piece), piece.start_pos
+    return status, account, account_column, amount, cost, assertion, comment, comment_column
+
+
+def _posting(line: str, decimal_marks: dict[str, str], status: str, account: str, account_column: int,
+             raw: _Raw | None, cost_op: _Operator | None, assertion_op: _Operator | None,
+             comment: str | None, comment_column: int) -> PostingParts:
+    """A posting from the pieces the grammar split it into: the checks that are not syntax."""
+    amount = cost = assertion = None
+    column = -1
+    if raw is not None:
+        column = raw.start
+        amount = _read_amount(raw, line[raw.start:raw.end], raw.start, decimal_marks)
+    if cost_op is not None:
+        operator, at, cost_raw = cost_op
+        read = _read_amount(cost_raw, line[cost_raw.start:cost_raw.end], cost_raw.start, decimal_marks)[0]
+        if read.quantity < 0:
+            raise LineError(cost_raw.start, "a cost (@ or @@) cannot be negative")
+        cost = Cost(read, operator.strip(" \t") == "@@")
+    if assertion_op is not None:
+        operator, at, assertion_raw = assertion_op
+        at += len(operator) - len(operator.lstrip(" \t"))
+        column = at if column < 0 else column
+        if operator.endswith("*"):
+            raise LineError(at, "inclusive balance assertions (=* and ==*) are not supported yet")
+        read = _read_amount(assertion_raw, line[assertion_raw.start:assertion_raw.end], assertion_raw.start,
+                            decimal_marks)[0]
+        assertion = Assertion(read, operator.strip(" \t") == "==")
+    if column < 0:
+        column = comment_column + comment.index(";") if comment is not None else len(line)
+    kind = PostingKind.REAL
     if account[:1] == "(" and account[-1:] == ")":
         kind, account = PostingKind.VIRTUAL, account[1:-1].strip()
     elif account[:1] == "[" and account[-1:] == "]":
         kind, account = PostingKind.BALANCED_VIRTUAL, account[1:-1].strip()
     if not account:
-        raise LineError(account_token.start_pos, "a posting needs an account name")
+        raise LineError(account_column, "a posting needs an account name")
     if account[0] in "([" or account[-1] in ")]":
-        raise LineError(account_token.start_pos, f"unbalanced brackets in account name {account!r}")
-    return PostingParts(status, account, kind, amount, cost, assertion, comment, column if column >= 0 else len(line))
+        raise LineError(account_column, f"unbalanced brackets in account name {account!r}")
+    return PostingParts(status, account, kind, amount, cost, assertion, _comment(comment), column)
 
 
 class PostingFields(NamedTuple):
@@ -626,10 +671,8 @@ def posting_fields(line: str) -> PostingFields | None:
     def text(name: str) -> str:
         return (match[name] or "").strip(" \t")
 
-    assertion = "assertion" if match["assertion"] is not None else "assertion_2"
-    operator = (match["assertion__ASSERT_OP"] or match["assertion__ASSERT_OP_2"] or "").strip(" \t")
-    return PostingFields(text("amount"), text("cost__COST_OP"), text("cost__amount"), operator,
-                         text(assertion)[len(operator):].strip(" \t"), match["COMMENT"] is not None)
+    return PostingFields(text("amount"), text("cost__COST_OP"), text("cost__amount"), text("assertion__ASSERT_OP"),
+                         text("assertion__amount"), match["COMMENT"] is not None)
 
 
 # ---------------------------------------------------------------- directives
