@@ -639,3 +639,83 @@ def split_journals(draw, conformance: bool = False) -> tuple[GeneratedJournal, l
     count = len(journal.chunks)
     cuts = {draw(_ints(1, count - 1)) for _ in range(draw(_ints(0, 3)))} if count > 1 else set()
     return journal, sorted(cuts)
+
+
+# ---------------------------------------------------------------- lines drawn from the grammar itself
+
+# Characters the line terminals are drawn from: the language's punctuation, digits, a few
+# letters, spaces and tabs, and some non-ASCII text (a currency sign, an accent, a
+# no-break space), so that draws hit the grammar's distinctions rather than rare letters.
+LINE_ALPHABET = st.sampled_from(
+    list(" \t\t  ;;*!()[]{}@@==--++.,,::\"$$€£é\xa0/|#%&'?<>\n") + list("0123456789") + list("ABEPRUXabcxyz")
+)
+
+
+@functools.cache
+def _line_rules():
+    """The line parser of grammar/journal.lark and its rule definitions (Lark's trees)."""
+    from textledger.core import grammar, lines
+
+    parser = grammar.build_parser(None, grammar.GRAMMAR_NAME, lines.LINE_KINDS, keep_rules=True)
+    return parser, {name: tree for name, _, tree, _ in parser.grammar.rule_defs}
+
+
+@functools.cache
+def _regex_text(pattern: str) -> st.SearchStrategy[str]:
+    import re
+
+    compiled = re.compile(pattern)
+    return st.from_regex(compiled, fullmatch=True, alphabet=LINE_ALPHABET).filter(lambda text: compiled.fullmatch(text))
+
+
+def _tree_text(tree, definitions, parser) -> st.SearchStrategy[str]:
+    """Text for one node of a rule definition: terminals drawn from their own patterns."""
+    import lark
+    from lark.load_grammar import _literal_to_pattern
+
+    from textledger.core import grammar
+
+    kind, children = tree.data, tree.children
+    if kind == "expansions":
+        return st.one_of([_tree_text(child, definitions, parser) for child in children])
+    if kind == "alias":
+        return _tree_text(children[0], definitions, parser)
+    if kind == "expansion":
+        return st.tuples(*[_tree_text(child, definitions, parser) for child in children]).map("".join)
+    if kind == "maybe" or (kind == "expr" and str(children[1]) == "?"):
+        return st.one_of(st.just(""), _tree_text(children[0], definitions, parser))
+    if kind == "expr":
+        part = _tree_text(children[0], definitions, parser)
+        return st.lists(part, min_size=1 if str(children[1]) == "+" else 0, max_size=4).map("".join)
+    (symbol,) = children  # kind == "value"
+    if isinstance(symbol, lark.Tree) and symbol.data == "literal":
+        return _regex_text(_literal_to_pattern(symbol.children[0]).to_regexp())
+    if isinstance(symbol, lark.Tree):
+        return _tree_text(symbol, definitions, parser)
+    if isinstance(symbol, lark.grammar.Terminal):
+        return _regex_text(grammar.terminal_pattern(parser, symbol.name))
+    return _tree_text(definitions[symbol.name], definitions, parser)
+
+
+@functools.cache
+def grammar_lines(rule: str) -> st.SearchStrategy[str]:
+    """Text in the language of one rule of grammar/journal.lark's "Inside a line" section
+    (`posting_line`, `header_line`, `amount`, ...), built from the rule's own definition:
+    alternatives, optional parts and repetitions as the rule says, each terminal drawn
+    from its own pattern (`from_regex`). Line rules end with their newline."""
+    parser, definitions = _line_rules()
+    return _tree_text(definitions[rule], definitions, parser)
+
+
+@st.composite
+def edited_lines(draw, rule: str) -> str:
+    """A line of `rule` with one character deleted, inserted or replaced: near misses."""
+    text = draw(grammar_lines(rule)).rstrip("\n")
+    at = draw(st.integers(0, len(text)))
+    operation = draw(st.sampled_from(["delete", "insert", "replace"]))
+    char = draw(LINE_ALPHABET)
+    if operation == "delete":
+        return text[:at] + text[at + 1:]
+    if operation == "insert":
+        return text[:at] + char + text[at:]
+    return text[:at] + char + text[at + 1:]

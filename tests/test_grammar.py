@@ -76,3 +76,32 @@ def test_installed_package_finds_its_grammar(tmp_path, editable):
     module = subprocess.run([str(bin_dir / "python"), "-m", "textledger", "-f", str(journal), "check"],
                             cwd=outside, env=env, capture_output=True, text=True)
     assert module.returncode == 0, module.stderr
+
+
+# ---------------------------------------------------------------- inside a line
+
+from textledger.core import lines  # noqa: E402
+
+
+def test_the_whole_grammar_with_every_line_rule_builds_strict():
+    """Every start rule at once, strict: no shift/reduce conflict and no two terminals of one
+    priority that could match the same text in the same parser state."""
+    lark.Lark(grammar.grammar_text(), parser="lalr", lexer="contextual", strict=True,
+              start=["start", *lines.LINE_KINDS])
+
+
+def test_terminals_other_grammars_import_keep_their_names():
+    """payroll.lark and bankrules.lark `%import journal.DATE` and the like."""
+    parser = lines._PARSER
+    for name in ("DATE", "NUMBER", "SIGN", "SYMBOL", "QUOTED_SYMBOL", "ACCOUNT", "COMMENT"):
+        assert parser.get_terminal(name).pattern.to_regexp()
+
+
+def test_rule_pattern_names_groups_by_the_path_of_rules_and_refuses_recursion():
+    pattern = grammar.rule_pattern(lines._PARSER, "posting_line")
+    match = __import__("re").fullmatch(pattern, "  A  10 EUR @ $1.10 = 10 EUR ; x\n")
+    assert match["ACCOUNT"] == "A" and match["amount"] == "10 EUR"
+    assert match["cost__amount__left_amount__NUMBER"] == "1.10" and match["assertion__amount"] == "10 EUR"
+    recursive = lark.Lark('start: a\na: "x" a | "y"\n', parser="lalr")
+    with pytest.raises(grammar.RuleNotRegular):
+        grammar.rule_pattern(recursive, "start")

@@ -1,10 +1,15 @@
 """The inside of a line: amounts in every style, dates, headers, postings, tags."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from strategies import edited_lines, grammar_lines
+from textledger.core import lines as lines_module
 from textledger.core.lines import LineError, parse_amount, parse_date, parse_header, parse_posting, parse_tags
 from textledger.core.records import Amount, PostingKind
 
@@ -117,9 +122,6 @@ def test_tags(comment, tags):
 
 # ---------------------------------------------------------------- the plain-posting fast path
 
-from hypothesis import given, strategies as st  # noqa: E402
-
-from textledger.core import lines as lines_module
 
 _PIECES = st.sampled_from([
     "Assets:Bank", "Expenses:Food", "A B", "A", "(A)", "[A]", "A)", "*", "!", " ", "  ", "\t", ";", "; x: 1",
@@ -144,3 +146,150 @@ def test_plain_posting_fast_path_reads_exactly_as_the_general_parser(indent, pie
 ])
 def test_plain_posting_fast_path_takes_the_common_shapes(line):
     assert lines_module._parse_plain_posting(line) == lines_module._parse_any_posting(line, {})
+
+
+# ---------------------------------------------------------------- the fast path and the grammar read alike
+
+
+PROPERTY = settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+                    deadline=None)
+
+
+def _outcome(read, line):
+    """What reading the line gives: the record, or the error's column and message."""
+    try:
+        return read(line)
+    except LineError as error:
+        return ("error", error.column, error.message)
+
+
+def _posting_by_parser(line):
+    """The line parser's reading of a posting line (no compiled expression involved)."""
+    return lines_module._posting(line, {}, *lines_module._posting_pieces(lines_module._parse("posting_line", line + "\n")))
+
+
+def _amount_by_parser(text):
+    return lines_module._read_amount(lines_module._parse("amount_text", text + "\n")[0], text, 0, None)
+
+
+@PROPERTY
+@given(grammar_lines("posting_line"))
+def test_every_posting_line_of_the_grammar_is_taken_by_the_compiled_rule_and_read_as_the_parser_reads_it(text):
+    line = text[:-1]
+    assert lines_module._POSTING_RE.fullmatch(text) is not None
+    assert _outcome(lambda x: parse_posting(x, {}), line) == _outcome(_posting_by_parser, line)
+
+
+@PROPERTY
+@given(grammar_lines("plain_posting"))
+def test_every_plain_posting_line_is_taken_by_the_fast_path_and_read_as_the_parser_reads_it(text):
+    line = text[:-1]
+    fast = lines_module._parse_plain_posting(line)
+    by_parser = _outcome(_posting_by_parser, line)
+    if fast is None:  # the fast path leaves only `-$-5` (two signs) to the parser
+        assert by_parser[0] == "error" and "two signs" in by_parser[2]
+    else:
+        assert fast == by_parser
+
+
+@PROPERTY
+@given(grammar_lines("header_line"))
+def test_every_header_line_of_the_grammar_is_read_as_the_parser_reads_it(text):
+    line = text[:-1]
+    assert lines_module._HEADER_RE.fullmatch(text) is not None
+    assert _outcome(parse_header, line) == _outcome(lines_module._parsed_header, line)
+
+
+@PROPERTY
+@given(grammar_lines("amount"))
+def test_every_amount_of_the_grammar_is_read_as_the_parser_reads_it(text):
+    assert lines_module._AMOUNT_RE.fullmatch(text) is not None
+    assert _outcome(parse_amount, text) == _outcome(_amount_by_parser, text)
+
+
+@PROPERTY
+@given(grammar_lines("single_tag"))
+def test_every_one_tag_comment_is_read_as_the_parser_reads_it(text):
+    comment = text[:-1]
+    assert parse_tags(comment) == lines_module._parsed_tags(comment)
+
+
+@PROPERTY
+@given(st.one_of(edited_lines("posting_line"), edited_lines("plain_posting")))
+def test_near_miss_posting_lines_read_alike_or_fail_at_the_same_column(line):
+    """One character off a grammar line: the fast paths take it only if the grammar does,
+    and then read it the same; otherwise both report the same error at the same column."""
+    assert _outcome(lambda x: parse_posting(x, {}), line) == _outcome(_posting_by_parser, line)
+
+
+@PROPERTY
+@given(edited_lines("header_line"))
+def test_near_miss_header_lines_read_alike_or_fail_at_the_same_column(line):
+    assert _outcome(parse_header, line) == _outcome(lines_module._parsed_header, line)
+
+
+@PROPERTY
+@given(edited_lines("amount"))
+def test_near_miss_amounts_read_alike_or_fail_at_the_same_column(text):
+    assert _outcome(parse_amount, text.strip()) == _outcome(_amount_by_parser, text.strip())
+
+
+# ---------------------------------------------------------------- what the grammar expected, and where
+
+_AMOUNT_HELP = r"write e\.g\. \$1,200\.00, -\$5, 10 EUR or 3 \"ACME Shares\""
+
+
+@pytest.mark.parametrize("read, line, column, message", [
+    # postings
+    ("posting", "  A  $x", 5, r"^'\$x' is not an amount: " + _AMOUNT_HELP),
+    ("posting", "  A  5 EUR x", 5, r"^'5 EUR x' is not an amount"),
+    ("posting", "  A  @ $5", 5, r"^a cost needs an amount before '@'$"),
+    ("posting", "  A  5 @", 7, r"^a cost needs an amount after '@'$"),
+    ("posting", "  A  $5 =  ; c", 8, r"^a balance assertion needs an amount after '='$"),
+    ("posting", "  A  10 X {$5}", 10, r"^value expressions and lot prices"),
+    ("posting", "  *", 3, r"^a posting needs an account name$"),
+    ("posting", "  A  5 @@ $1 @ $2", 13,
+     r"^expected a balance assertion \(=\), a comment \(;\) or the end of the line, found '@'$"),
+    ("posting", "  A  = $5 = $6", 10, r"^expected a comment \(;\) or the end of the line, found '='$"),
+    ("posting", "  A  -$-5", 5, r"^'-\$-5' has two signs$"),
+    ("posting", "  A  10 ACME @ $-5", 15, r"^a cost \(@ or @@\) cannot be negative$"),
+    # a transaction's first line
+    ("header", "01/05/2026 Coffee", 0, r"^'01/05/2026' is not a date: write YYYY-MM-DD, YYYY/MM/DD or YYYY\.MM\.DD$"),
+    ("header", "2026-01-05Coffee", 10, r"^the date must be followed by a space$"),
+    ("header", "2026-01-05=x y", 11, r"^'x' is not a date"),
+    ("header", "0000-01-01 x", 0, r"^0000-01-01 is not a date: there is no year 0$"),
+    ("header", "9999-12-32 x", 0, r"^9999-12-32 is not a date: December 9999 has 31 days$"),
+    # directives
+    ("account", "account", 7, r"^`account` needs an account name$"),
+    ("account", "account A  junk", 11, r"^expected a comment \(;\) or the end of the line, found 'junk'$"),
+    ("price", "P 2026-01-31", 0, r"^a price directive is `P DATE COMMODITY AMOUNT`"),
+    ("price", "P 01/31/2026 EUR $1", 2, r"^'01/31/2026' is not a date"),
+    ("price", "P 2026-01-31 EUR $x", 17, r"^'\$x' is not an amount"),
+    ("commodity", "commodity", 9, r"^`commodity` needs a symbol or a sample amount like \$1,000\.00$"),
+    ("commodity", "commodity $1,000.00 x", 10, r"^'\$1,000\.00 x' is not an amount"),
+    ("format", "    format", 10, r"^'' is not an amount"),
+    ("include", "include", 7, r"^`include` needs a file name or glob pattern$"),
+    ("include", ";textledger include", 19, r"^`include` needs a file name or glob pattern$"),
+    ("periodic", "~  ; x", 1, r"^a periodic transaction needs a period after '~'"),
+])
+def test_syntax_errors_say_what_was_expected_where(read, line, column, message):
+    readers = {
+        "posting": lambda text: parse_posting(text, {}), "header": parse_header,
+        "account": lines_module.parse_account_line, "price": lines_module.parse_price_line,
+        "commodity": lines_module.parse_commodity_line, "format": lines_module.parse_format_line,
+        "include": lines_module.parse_include_line, "periodic": lines_module.parse_periodic_line,
+    }
+    with pytest.raises(LineError) as raised:
+        readers[read](line)
+    assert raised.value.column == column, raised.value.message
+    assert re.search(message, raised.value.message), raised.value.message
+
+
+def test_directive_lines_read_with_the_grammar():
+    assert lines_module.parse_account_line("account Assets:Cash  ; type: x") == ("Assets:Cash", "type: x")
+    price = lines_module.parse_price_line('P 2026/01/31 12:00 "ACME Shares" $1.08  ; c')
+    assert (price.date, price.commodity, price.amount[0]) == (dt.date(2026, 1, 31), "ACME Shares", Amount(Decimal("1.08"), "$"))
+    assert lines_module.parse_include_line("include 2026/*.journal ; c") == ("2026/*.journal", 8)
+    assert lines_module.parse_periodic_line("~ monthly from 2026  budget ; x") == ("monthly from 2026", "budget", "x")
+    assert lines_module.bracket_date("paid [2026-01-07] late") == "2026-01-07"
+    assert lines_module.ends_in_amount("Expenses:Coffee 3.50 USD") and not lines_module.ends_in_amount("Liabilities:Sales Tax")

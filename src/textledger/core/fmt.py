@@ -124,7 +124,7 @@ class _PostingLine:
     tail: str      # ` @ $1.10 = $486.25` (may be "")
     comment: str   # `  ; note` (may be "")
     original: str  # the line as written, trailing blanks removed
-    reading: tuple  # see _reading
+    reading: tuple[object, ...]  # see _reading
 
 
 def _format_entry(token: str, dated: bool, styles: Mapping[str, Style], column: int) -> str:
@@ -221,7 +221,7 @@ def _posting_line(line: str, styles: Mapping[str, Style]) -> _PostingLine | None
                         line.rstrip(_BLANK), _reading(parts))
 
 
-def _reading(parts: PostingParts) -> tuple:
+def _reading(parts: PostingParts) -> tuple[object, ...]:
     """What a posting line says: its parts without layout (styles, columns)."""
     status, account, kind, amount, cost, assertion, comment, _ = parts
     return status, account, kind, amount[0] if amount is not None else None, cost, assertion, comment
@@ -279,9 +279,9 @@ def _width(text: str) -> int:
 class _Meaning:
     """What the parser reads in one file: records in order, problems, inferred styles."""
 
-    records: tuple
-    problems: tuple
-    styles: tuple
+    records: tuple[object, ...]
+    problems: tuple[object, ...]
+    styles: tuple[object, ...]
 
 
 def _meanings(files: Sequence[tuple[str, str]], declared: Mapping[str, Style]) -> list[_Meaning]:

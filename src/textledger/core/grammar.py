@@ -56,7 +56,7 @@ def _cache_file(text: str) -> str | bool:
 
 
 @functools.cache
-def build_parser(transformer: lark.Transformer | None = None, name: str = GRAMMAR_NAME,
+def build_parser(transformer: lark.Transformer[Any, Any] | None = None, name: str = GRAMMAR_NAME,
                  start: str | tuple[str, ...] = "start", keep_rules: bool = False) -> lark.Lark:
     """An LALR parser for grammar/NAME that, given a transformer, builds records with no
     tree in between. `start` may name several rules (Lark's `start=[...]`). `keep_rules`
@@ -137,7 +137,8 @@ def rule_pattern(parser: lark.Lark, rule: str) -> str:
         if kind == "value":
             (symbol,) = children
             if isinstance(symbol, lark.Tree) and symbol.data == "literal":
-                return f"(?:{_literal_to_pattern(symbol.children[0]).to_regexp()})"
+                literal = _literal_to_pattern(symbol.children[0])  # type: ignore[no-untyped-call]
+                return f"(?:{literal.to_regexp()})"
             if isinstance(symbol, lark.Tree):  # a parenthesised group
                 return compile_tree(symbol, path, capture, inside)
             if isinstance(symbol, lark.grammar.Terminal):

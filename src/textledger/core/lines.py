@@ -20,6 +20,7 @@ carrying the 0-based column where the trouble starts, so messages point at it.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
@@ -67,17 +68,17 @@ class _Pieces(lark.Transformer[lark.Token, Any]):
         symbol, number = children[at], children[-1]
         before = str(children[0]) if at else None
         after = str(children[-2]) if len(children) - 2 > at else None
-        spaced = children[at + 1].start_pos > symbol.end_pos
-        return _Raw(before, str(symbol), spaced, after, str(number), True, children[0].start_pos, number.end_pos)
+        spaced = _pos(children[at + 1]) > _end(symbol)
+        return _Raw(before, str(symbol), spaced, after, str(number), True, _pos(children[0]), _end(number))
 
     def right_amount(self, children: list[lark.Token]) -> _Raw:
         sign = str(children[0]) if children[0].type == "SIGN" else None
         number = next(t for t in children if t.type == "NUMBER")
         symbol = children[-1] if children[-1].type != "NUMBER" else None
-        spaced = symbol is not None and symbol.start_pos > number.end_pos
-        end = symbol.end_pos if symbol is not None else number.end_pos
+        spaced = symbol is not None and _pos(symbol) > _end(number)
+        end = _end(symbol) if symbol is not None else _end(number)
         return _Raw(sign, str(symbol) if symbol is not None else "", spaced, None, str(number), False,
-                    children[0].start_pos, end)
+                    _pos(children[0]), end)
 
     def amount(self, children: list[_Raw]) -> _Raw:
         return children[0]
@@ -119,6 +120,15 @@ _POSTING_RE = _fast("posting_line")
 _AMOUNT_RE = _fast("amount")
 _SINGLE_TAG_RE = _fast("single_tag")
 _BRACKET_DATE_RE = _fast("bracket_date")
+
+
+def _pos(token: lark.Token) -> int:
+    """Where a token starts in its line (the line parser always says)."""
+    return token.start_pos or 0
+
+
+def _end(token: lark.Token) -> int:
+    return token.end_pos or 0
 
 
 def _parse(kind: str, line: str) -> Any:
@@ -169,12 +179,12 @@ def _syntax_error(kind: str, line: str, error: lark.exceptions.UnexpectedInput) 
     tokens = _tokens_before(kind, line)
     if isinstance(error, lark.exceptions.UnexpectedToken):
         expected = set(error.expected)
-        column = error.token.start_pos if error.token.type != "$END" else len(line) - 1
-        if tokens and tokens[-1].start_pos == column and tokens[-1].type == error.token.type:
+        column = _pos(error.token) if error.token.type != "$END" else len(line) - 1
+        if tokens and _pos(tokens[-1]) == column and tokens[-1].type == error.token.type:
             tokens.pop()  # the token the parser refused
     else:
         expected = set(getattr(error, "allowed", ()) or ())
-        column = error.pos_in_stream if isinstance(error, lark.exceptions.UnexpectedCharacters) else len(line) - 1
+        column = (error.pos_in_stream or 0) if isinstance(error, lark.exceptions.UnexpectedCharacters) else len(line) - 1
     while column < len(line) - 1 and line[column] in " \t":
         column += 1
     found = line[column:].split(None, 1)[0] if line[column:].strip() else ""
@@ -198,14 +208,14 @@ def _amount_field_error(line: str, start: int, column: int) -> LineError:
 
 
 def _first_blank_end(token: lark.Token) -> int:
-    return int(token.start_pos) + len(token) - len(str(token).lstrip(" \t"))
+    return _pos(token) + len(token) - len(str(token).lstrip(" \t"))
 
 
 def _header_error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
     if "DATE" in expected:
         word = found.split(";", 1)[0] or found
         return LineError(column, f"{word!r} is not a date: {_DATE_HELP}")
-    if tokens and tokens[-1].type == "DATE" and tokens[-1].end_pos == column:
+    if tokens and tokens[-1].type == "DATE" and _end(tokens[-1]) == column:
         return LineError(column, "the date must be followed by a space")
     return _generic(line, column, expected, tokens, found)
 
@@ -230,8 +240,10 @@ def _posting_error(line: str, column: int, expected: set[str], tokens: list[lark
         if opener.type == "ASSERT_OP" and line[column:column + 1] in ("", ";", "=", "@"):
             return LineError(_first_blank_end(opener), "a balance assertion needs an amount after '='")
         start = column
+    elif line[column:column + 1] in ("@", "="):  # a second cost, or a cost after the assertion
+        return _generic(line, column, expected, tokens, found)
     else:
-        start = pieces[0].start_pos
+        start = _pos(pieces[0])
     return _amount_field_error(line, start, column)
 
 
@@ -242,7 +254,7 @@ def _price_error(line: str, column: int, expected: set[str], tokens: list[lark.T
     if commodity:
         pieces = [t for t in tokens[commodity[0] + 1:] if t.type in _AMOUNT_PIECES]
         if pieces:
-            return _amount_field_error(line, pieces[0].start_pos, column)
+            return _amount_field_error(line, _pos(pieces[0]), column)
     return LineError(0, _PRICE_USAGE)
 
 
@@ -256,19 +268,19 @@ def _commodity_error(line: str, column: int, expected: set[str], tokens: list[la
     pieces = [t for t in tokens if t.type in _AMOUNT_PIECES]
     if not pieces and column >= len(line.rstrip(" \t")):
         return LineError(len("commodity"), "`commodity` needs a symbol or a sample amount like $1,000.00")
-    return _amount_field_error(line, pieces[0].start_pos if pieces else column, column)
+    return _amount_field_error(line, _pos(pieces[0]) if pieces else column, column)
 
 
 def _format_error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
     pieces = [t for t in tokens if t.type in _AMOUNT_PIECES]
     if pieces:
-        return _amount_field_error(line, pieces[0].start_pos, column)
+        return _amount_field_error(line, _pos(pieces[0]), column)
     keyword = line.find("format") + len("format") + 1
     return _amount_field_error(line, min(keyword, len(line)), column)
 
 
 def _include_error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
-    keyword = tokens[0].end_pos if tokens else len("include")
+    keyword = _end(tokens[0]) if tokens else len("include")
     return LineError(keyword, "`include` needs a file name or glob pattern")
 
 
@@ -304,10 +316,12 @@ def parse_date(text: str, column: int = 0) -> dt.date:
     year, month, day = int(text[:4]), int(month_text), int(day_text)
     if not 1 <= month <= 12:
         raise LineError(column, f"{text} is not a date: there is no month {month}")
+    if year < 1:
+        raise LineError(column, f"{text} is not a date: there is no year 0")
     try:
         return dt.date(year, month, day)
     except ValueError:
-        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+        last = calendar.monthrange(year, month)[1]
         raise LineError(
             column, f"{text} is not a date: {_MONTHS[month - 1]} {year} has {last} days"
         ) from None
@@ -349,7 +363,8 @@ def _split_number(digits: str, decimal_hint: str | None, column: int) -> tuple[s
         mark = "." if digits.rfind(".") > digits.rfind(",") else ","
         group = "," if mark == "." else "."
         if digits.count(mark) > 1 or digits.find(group) > digits.find(mark):
-            raise LineError(column, f"{digits!r} is not a number: the decimal mark {mark!r} must come once, after the digit groups")
+            raise LineError(column, f"{digits!r} is not a number:"
+                                    f" the decimal mark {mark!r} must come once, after the digit groups")
         whole, fraction = digits.split(mark)
         return _check_groups(whole, group, digits, column), fraction, mark, True
     mark = "." if dots else ","
@@ -458,6 +473,11 @@ def parse_tags(comment: str) -> Tags:
     single = _SINGLE_TAG_RE.fullmatch(comment + "\n")
     if single is not None:
         return ((single["tag__TAG_NAME"][:-1], (single["tag__TAG_VALUE"] or "").strip()),)
+    return _parsed_tags(comment)
+
+
+def _parsed_tags(comment: str) -> Tags:
+    """The tags as the line parser reads them (for comments the compiled rule does not take)."""
     found: list[tuple[str, str]] = []
     for piece in _parse("tag_comment", comment + "\n"):
         if isinstance(piece, tuple):
@@ -499,12 +519,18 @@ def parse_header(line: str) -> Header:
     """`DATE[=DATE2] [*|!] [(CODE)] DESCRIPTION [; COMMENT]`."""
     match = _HEADER_RE.fullmatch(line + "\n")
     if match is not None:
-        return _header(match["DATE"], match["DATE_2"], match.start("DATE_2"), *match.group("STATUS", "CODE", "DESCRIPTION", "COMMENT"))
-    tokens = {}
+        return _header(match["DATE"], match["DATE_2"], match.start("DATE_2"),
+                       *match.group("STATUS", "CODE", "DESCRIPTION", "COMMENT"))
+    return _parsed_header(line)
+
+
+def _parsed_header(line: str) -> Header:
+    """The header as the line parser reads it (for a line the compiled rule does not take)."""
+    tokens: dict[str, lark.Token] = {}
     for token in _parse("header_line", line + "\n"):
         tokens.setdefault(token.type if token.type != "DATE" or "DATE" not in tokens else "DATE_2", token)
     date2 = tokens.get("DATE_2")
-    return _header(tokens["DATE"], date2, date2.start_pos if date2 is not None else -1,
+    return _header(tokens["DATE"], date2, _pos(date2) if date2 is not None else -1,
                    *(tokens.get(name) for name in ("STATUS", "CODE", "DESCRIPTION", "COMMENT")))
 
 
@@ -598,7 +624,7 @@ def _posting_pieces(children: list[Any]) -> tuple[str, str, int, _Raw | None, _O
             amount = piece
         elif isinstance(piece, tuple):
             operator, raw = piece
-            read = (str(operator), operator.start_pos, raw)
+            read = (str(operator), _pos(operator), raw)
             if operator.type == "COST_OP":
                 cost = read
             else:
@@ -606,9 +632,9 @@ def _posting_pieces(children: list[Any]) -> tuple[str, str, int, _Raw | None, _O
         elif piece.type == "STATUS":
             status = str(piece)
         elif piece.type == "ACCOUNT":
-            account, account_column = str(piece), piece.start_pos
+            account, account_column = str(piece), _pos(piece)
         else:  # COMMENT
-            comment, comment_column = str(piece), piece.start_pos
+            comment, comment_column = str(piece), _pos(piece)
     return status, account, account_column, amount, cost, assertion, comment, comment_column
 
 
@@ -700,9 +726,9 @@ def parse_price_line(line: str, decimal_marks: dict[str, str] | None = None) -> 
     date, raw = found["DATE"], found["amount"]
     symbol = found["SYMBOL"] or found["QUOTED_SYMBOL"]
     rest = found["TIME"] or symbol
-    return PriceParts(parse_date(str(date), date.start_pos), str(symbol).strip('"'),
+    return PriceParts(parse_date(str(date), _pos(date)), str(symbol).strip('"'),
                       _read_amount(raw, line[raw.start:raw.end], raw.start, decimal_marks),
-                      date.start_pos, rest.start_pos)
+                      _pos(date), _pos(rest))
 
 
 def parse_account_line(line: str) -> tuple[str, str]:
@@ -738,7 +764,7 @@ def parse_include_line(line: str) -> tuple[str, int]:
     """`include PATTERN` or `;textledger include PATTERN` [ ; COMMENT] → (pattern, its column)."""
     kind = "include_line" if line.startswith("include") else "textledger_include_line"
     path = _tokens(_parse(kind, line + "\n"), "PATH")["PATH"]
-    return str(path), path.start_pos
+    return str(path), _pos(path)
 
 
 def parse_periodic_line(line: str) -> tuple[str, str, str]:

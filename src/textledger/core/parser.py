@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+from typing import Any, cast
 
 import attrs
 import lark
@@ -18,6 +19,7 @@ from textledger.core import grammar
 from textledger.core.lines import (
     LineError,
     ParsedAmount,
+    PostingParts,
     bracket_date,
     ends_in_amount,
     parse_account_line,
@@ -36,12 +38,13 @@ from textledger.core.records import (
     AccountDeclaration,
     CommodityDeclaration,
     Directive,
-    Posting,
     PeriodicTransaction,
+    Posting,
     Price,
     Problem,
     Source,
     Style,
+    Tags,
     Transaction,
     tag_value,
 )
@@ -93,9 +96,13 @@ class ParseState:
         elif symbol not in self.declared:
             self.problem(line, column,
                          f"ambiguous amount: read as {amount.quantity} (decimal mark {style.decimal_mark!r});"
-                         f" declare the commodity (e.g. `commodity {symbol or ''}1,000.00`) to say which mark is the decimal mark",
+                         f" declare the commodity (e.g. `commodity {symbol or ''}1,000.00`)"
+                         " to say which mark is the decimal mark",
                          warning=True)
 
+
+Children = list[lark.Token]
+"""An entry rule's children: its one token (the whole entry)."""
 
 _STATE: contextvars.ContextVar[ParseState] = contextvars.ContextVar("textledger_parse_state")
 
@@ -113,20 +120,25 @@ def _comment_text(text: str) -> str:
     return text.strip()[1:].strip()
 
 
-def _entry_lines(token) -> list[tuple[int, str]]:
+def _line(token: lark.Token) -> int:
+    """The line an entry starts on (Lark always says)."""
+    return token.line or 1
+
+
+def _entry_lines(token: lark.Token) -> list[tuple[int, str]]:
     """The lines of an entry token (trailing blank lines dropped), each with its number."""
-    return list(enumerate(token.rstrip().split("\n"), token.line))
+    return list(enumerate(token.rstrip().split("\n"), _line(token)))
 
 
-class _Builder(lark.Transformer):
+class _Builder(lark.Transformer[lark.Token, Any]):
     """One method per grammar rule; each returns a record, an Include, or None."""
 
-    def start(self, items):
+    def start(self, items: list[Any]) -> list[Any]:
         return [item for item in items if item is not None]
 
     # -- transactions -------------------------------------------------------------
 
-    def transaction(self, children):
+    def transaction(self, children: Children) -> Transaction | None:
         state = _STATE.get()
         lines = _entry_lines(children[0])
         line, head = lines[0]
@@ -145,7 +157,7 @@ class _Builder(lark.Transformer):
             source=Source(state.file, line),
         )
 
-    def periodic(self, children):
+    def periodic(self, children: Children) -> PeriodicTransaction | None:
         state = _STATE.get()
         lines = _entry_lines(children[0])
         line, head = lines[0]
@@ -163,10 +175,11 @@ class _Builder(lark.Transformer):
             postings=postings, source=Source(state.file, line),
         )
 
-    def _body(self, state: ParseState, lines: list[tuple[int, str]], comment: str):
+    def _body(self, state: ParseState, lines: list[tuple[int, str]],
+              comment: str) -> tuple[str, Tags, tuple[Posting, ...]] | None:
         """(comment, tags, postings) of an entry's indented lines, or None after a problem."""
         comments = [comment] if comment else []
-        parsed: list[tuple] = []
+        parsed: list[tuple[int, PostingParts, list[str]]] = []
         ok = True
         for line, text in lines:
             stripped = text.lstrip()
@@ -211,7 +224,7 @@ class _Builder(lark.Transformer):
 
     # -- directives -------------------------------------------------------------------
 
-    def account(self, children):
+    def account(self, children: Children) -> AccountDeclaration | None:
         state = _STATE.get()
         lines = _entry_lines(children[0])
         line, head = lines[0]
@@ -224,7 +237,7 @@ class _Builder(lark.Transformer):
         return AccountDeclaration(name=name, comment=comment, tags=parse_tags(comment),
                                   source=Source(state.file, line))
 
-    def commodity(self, children):
+    def commodity(self, children: Children) -> CommodityDeclaration | None:
         state = _STATE.get()
         lines = _entry_lines(children[0])
         line, head = lines[0]
@@ -259,32 +272,32 @@ class _Builder(lark.Transformer):
         return CommodityDeclaration(symbol=symbol, style=style, comment=comment, tags=parse_tags(comment),
                                     source=Source(state.file, line))
 
-    def price(self, children):
+    def price(self, children: Children) -> Price | None:
         state = _STATE.get()
         token = children[0]
         try:
             price = parse_price_line(token.rstrip(), state.decimal_marks)
         except LineError as error:
-            state.problem(token.line, error.column, error.message)
+            state.problem(_line(token), error.column, error.message)
             return None
         return Price(date=price.date, commodity=price.commodity, amount=price.amount[0],
-                     source=Source(state.file, token.line))
+                     source=Source(state.file, _line(token)))
 
-    def include(self, children):
+    def include(self, children: Children) -> Include | None:
         return _include(children[0])
 
-    def textledger_include(self, children):
+    def textledger_include(self, children: Children) -> Include | None:
         """`;textledger include FILE`: an include that ledger and hledger read as a comment,
         for files of textledger-only directives (the payroll rules)."""
         return _include(children[0])
 
-    def deduction(self, children):
+    def deduction(self, children: Children) -> Directive:
         return _feature_directive("deduction", children[0])
 
-    def employee(self, children):
+    def employee(self, children: Children) -> Directive:
         return _feature_directive("employee", children[0])
 
-    def directive(self, children):
+    def directive(self, children: Children) -> None:
         state = _STATE.get()
         token = children[0]
         head = token.split("\n", 1)[0]
@@ -292,23 +305,23 @@ class _Builder(lark.Transformer):
         if word in _ACCEPTED_DIRECTIVES:
             return None
         if word in _UNSUPPORTED_DIRECTIVES:
-            state.problem(token.line, 0, f"the {word!r} directive is not supported yet")
+            state.problem(_line(token), 0, f"the {word!r} directive is not supported yet")
         elif ":" in word or ends_in_amount(head):
-            state.problem(token.line, 0, "this looks like a posting, but it is not indented:"
+            state.problem(_line(token), 0, "this looks like a posting, but it is not indented:"
                                          " postings go on indented lines under their transaction's date line")
         else:
-            state.problem(token.line, 0, f"unknown directive {word!r}")
+            state.problem(_line(token), 0, f"unknown directive {word!r}")
         return None
 
-    def automated(self, children):
+    def automated(self, children: Children) -> None:
         state = _STATE.get()
-        state.problem(children[0].line, 0, "automated transactions (`= QUERY`) are not supported yet")
+        state.problem(_line(children[0]), 0, "automated transactions (`= QUERY`) are not supported yet")
         return None
 
-    def comment_block(self, children):
+    def comment_block(self, children: Children) -> None:
         return None
 
-    def orphan(self, children):
+    def orphan(self, children: Children) -> None:
         """Indented lines after a blank or comment line: comments are kept out, postings reported."""
         state = _STATE.get()
         for line, text in _entry_lines(children[0]):
@@ -319,14 +332,14 @@ class _Builder(lark.Transformer):
                 break
         return None
 
-    def unknown(self, children):
+    def unknown(self, children: Children) -> None:
         token = children[0]
-        _STATE.get().problem(token.line, 0, "a line must start with a date, a directive, a comment character"
+        _STATE.get().problem(_line(token), 0, "a line must start with a date, a directive, a comment character"
                                             " (; # * % |) or, for a posting, indentation")
         return None
 
 
-def _posting_date(state: ParseState, line: int, comment: str, tags) -> dt.date | None:
+def _posting_date(state: ParseState, line: int, comment: str, tags: Tags) -> dt.date | None:
     """A posting's own date: hledger's `date:` tag or ledger's `[DATE]` in its comment."""
     text = tag_value(tags, "date")
     if text is None:
@@ -341,7 +354,7 @@ def _posting_date(state: ParseState, line: int, comment: str, tags) -> dt.date |
         return None
 
 
-def _feature_directive(keyword: str, token) -> Directive:
+def _feature_directive(keyword: str, token: lark.Token) -> Directive:
     """A block a feature package reads (payroll's): its lines, for its own grammar."""
     lines = _entry_lines(token)
     line, head = lines[0]
@@ -369,15 +382,15 @@ def _sub_directives(state: ParseState, directive: str, lines: list[tuple[int, st
     return "\n".join(comments), subs
 
 
-def _include(token) -> Include | None:
+def _include(token: lark.Token) -> Include | None:
     """The Include of an `include` or `;textledger include` line."""
     state = _STATE.get()
     try:
         pattern, column = parse_include_line(token.rstrip())
     except LineError as error:
-        state.problem(token.line, error.column, error.message)
+        state.problem(_line(token), error.column, error.message)
         return None
-    return Include(pattern, Source(state.file, token.line), column)
+    return Include(pattern, Source(state.file, _line(token)), column)
 
 
 def _indent(text: str) -> int:
@@ -391,7 +404,7 @@ def parser() -> lark.Lark:
     return grammar.build_parser(_BUILDER)
 
 
-def parse_text(text: str, file: str, state: ParseState | None = None) -> tuple[list, ParseState]:
+def parse_text(text: str, file: str, state: ParseState | None = None) -> tuple[list[Any], ParseState]:
     """Records and Includes of one file's text, in file order, and the state (problems, styles)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
@@ -405,7 +418,7 @@ def parse_text(text: str, file: str, state: ParseState | None = None) -> tuple[l
         state.file, state.lines = file, lines
     token = _STATE.set(state)
     try:
-        items = parser().parse(text)
+        items = cast(list[Any], parser().parse(text))
     except lark.exceptions.LarkError as error:  # pragma: no cover - the grammar accepts every line
         line = getattr(error, "line", 1) or 1
         state.problem(line, (getattr(error, "column", 1) or 1) - 1, f"cannot parse this line ({error.__class__.__name__})")
