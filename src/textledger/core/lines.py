@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
@@ -310,21 +311,29 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 def parse_date(text: str, column: int = 0) -> dt.date:
     """A date written 2026-01-05, 2026/01/05 or 2026.01.05 (the grammar's DATE)."""
+    try:
+        return _date(text)
+    except LineError as error:
+        raise LineError(column, error.message) from None
+
+
+@functools.lru_cache(maxsize=8192)
+def _date(text: str) -> dt.date:
+    """parse_date's work, remembered: a journal names the same few thousand days again and
+    again (a LineError is raised each time, never remembered)."""
     if DATE_RE.fullmatch(text) is None:
-        raise LineError(column, f"{text!r} is not a date: {_DATE_HELP}")
+        raise LineError(0, f"{text!r} is not a date: {_DATE_HELP}")
     month_text, day_text = text[5:].split(text[4])
     year, month, day = int(text[:4]), int(month_text), int(day_text)
     if not 1 <= month <= 12:
-        raise LineError(column, f"{text} is not a date: there is no month {month}")
+        raise LineError(0, f"{text} is not a date: there is no month {month}")
     if year < 1:
-        raise LineError(column, f"{text} is not a date: there is no year 0")
+        raise LineError(0, f"{text} is not a date: there is no year 0")
     try:
         return dt.date(year, month, day)
     except ValueError:
         last = calendar.monthrange(year, month)[1]
-        raise LineError(
-            column, f"{text} is not a date: {_MONTHS[month - 1]} {year} has {last} days"
-        ) from None
+        raise LineError(0, f"{text} is not a date: {_MONTHS[month - 1]} {year} has {last} days") from None
 
 
 # ---------------------------------------------------------------- amounts
@@ -551,6 +560,12 @@ class PostingParts(NamedTuple):
     amount_column: int
 
 
+def _parts(fields: tuple[str, str, PostingKind, ParsedAmount | None, None, None, str, int]) -> PostingParts:
+    """A PostingParts made from its fields without the NamedTuple's own `__new__`, a Python
+    call that costs as much again as the rest of a plain posting's reading."""
+    return tuple.__new__(PostingParts, fields)
+
+
 _PLAIN_GROUPS = tuple(_PLAIN_POSTING_RE.groupindex[name] for name in (
     "PLAIN_ACCOUNT", "COMMENT", "plain_amount__SIGN", "plain_amount__CURRENCY", "plain_amount__SIGN_2",
     "plain_amount__PLAIN_NUMBER", "plain_amount__SIGN_3", "plain_amount__PLAIN_NUMBER_2", "plain_amount__UNIT"))
@@ -566,7 +581,7 @@ def _parse_plain_posting(line: str) -> PostingParts | None:
     account, comment, sign, currency, sign2, left_digits, right_sign, right_digits, unit = match.group(*_PLAIN_GROUPS)
     if left_digits is None and right_digits is None:
         column = match.start(_PLAIN_COMMENT) + comment.index(";") if comment is not None else len(line)
-        return PostingParts("", account, PostingKind.REAL, None, None, None, _comment(comment), column)
+        return _parts(("", account, PostingKind.REAL, None, None, None, _comment(comment), column))
     if currency is not None:
         if sign and sign2:
             return None
@@ -581,8 +596,7 @@ def _parse_plain_posting(line: str) -> PostingParts | None:
     else:
         quantity, group = Decimal(digits), ""
     parsed = (Amount(-quantity if sign == "-" else quantity, symbol), _style(left, spaced, ".", group, precision), True)
-    return PostingParts("", account, PostingKind.REAL, parsed, None, None, _comment(comment),
-                        match.start(_PLAIN_AMOUNT))
+    return _parts(("", account, PostingKind.REAL, parsed, None, None, _comment(comment), match.start(_PLAIN_AMOUNT)))
 
 
 def parse_posting(line: str, decimal_marks: dict[str, str]) -> PostingParts:
