@@ -30,7 +30,7 @@ import attrs
 import lark
 
 from textledger.core import records
-from textledger.core.grammar import build_parser
+from textledger.core.grammar import build_parser, error_offset, token_of
 from textledger.core.lines import LineError, parse_date, parse_tags
 from textledger.core.records import Amount, JournalError, Problem, Source
 
@@ -136,24 +136,6 @@ def _parses(text: str, rule: str) -> bool:
     return True
 
 
-def _offset(error: lark.exceptions.UnexpectedInput, text: str) -> int:
-    """Where in `text` the grammar found something it did not expect (0-based)."""
-    token = getattr(error, "token", None)
-    if token is not None and token.type == "$END":
-        return len(text)
-    position = getattr(error, "pos_in_stream", None)
-    return position if isinstance(position, int) and position >= 0 else len(text)
-
-
-def _children(tree: lark.Tree, kind: str) -> list[lark.Token]:
-    return [child for child in tree.children if isinstance(child, lark.Token) and child.type == kind]
-
-
-def _child(tree: lark.Tree, kind: str) -> lark.Token | None:
-    found = _children(tree, kind)
-    return found[0] if found else None
-
-
 def _subtrees(tree: lark.Tree, name: str) -> list[lark.Tree]:
     return [child for child in tree.children if isinstance(child, lark.Tree) and child.data == name]
 
@@ -229,7 +211,7 @@ class _RulesReader:
         try:
             return parse(value, rule)
         except lark.exceptions.UnexpectedInput as error:
-            self.problem(number, *expected(_offset(error, value)))
+            self.problem(number, *expected(error_offset(error, value)))
             return None
 
     def _account(self, number: int, column: int, value: str) -> bool:
@@ -254,7 +236,7 @@ class _RulesReader:
             return
         names: list[str] = []
         for field in _subtrees(tree, "field_name"):
-            token = _child(field, "FIELD_NAME")
+            token = token_of(field, "FIELD_NAME")
             name = token.lower() if token is not None else ""
             if name and name in names:
                 assert token is not None and token.start_pos is not None
@@ -301,7 +283,7 @@ class _RulesReader:
                 self._regex(patterns, number, "", len(self.lines[number - 1]) + 1, None, joined)
             return
         pattern = found[0]
-        field_token, regex = _child(pattern, "FIELD"), _child(pattern, "REGEX")
+        field_token, regex = token_of(pattern, "FIELD"), token_of(pattern, "REGEX")
         field = None
         if field_token is not None:
             assert field_token.column is not None and field_token.end_column is not None
@@ -379,7 +361,7 @@ class _RulesReader:
 def _value(line: lark.Tree, word: lark.Token) -> tuple[str, int]:
     """A setting's or assignment's value (stripped) and its 1-based column: where the value
     starts, or just past the word when there is none."""
-    value = _child(line, "VALUE")
+    value = token_of(line, "VALUE")
     if value is None or not value.strip():
         assert word.end_column is not None
         return "", word.end_column

@@ -156,3 +156,27 @@ def rule_pattern(parser: lark.Lark, rule: str) -> str:
         raise RuleNotRegular(f"cannot compile {kind!r} in rule {rule!r}")
 
     return compile_tree(definitions[rule], (), True, (rule,))
+
+
+# ---------------------------------------------------------------- reading parse results
+
+
+def error_offset(error: lark.exceptions.UnexpectedInput, text: str) -> int:
+    """Where in `text` the grammar found something it did not expect (0-based; the end of
+    the text when it ran out)."""
+    token = getattr(error, "token", None)
+    if token is not None and token.type == "$END":
+        return len(text)
+    position = getattr(error, "pos_in_stream", None)
+    return position if isinstance(position, int) and position >= 0 else len(text)
+
+
+def tokens_of(tree: lark.Tree[Any], kind: str) -> list[lark.Token]:
+    """The tree's own tokens of one terminal kind, in order."""
+    return [child for child in tree.children if isinstance(child, lark.Token) and child.type == kind]
+
+
+def token_of(tree: lark.Tree[Any], kind: str) -> lark.Token | None:
+    """The tree's first own token of one terminal kind, if any."""
+    found = tokens_of(tree, kind)
+    return found[0] if found else None

@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 import lark
 
-from textledger.core.grammar import build_parser
+from textledger.core.grammar import build_parser, error_offset, token_of, tokens_of
 from textledger.core.lines import LineError, parse_amount, parse_date
 from textledger.core.records import (
     Amount,
@@ -55,24 +55,6 @@ value, 0-based column of the keyword)."""
 def parse(text: str, rule: str) -> lark.Tree:
     """`text` read by one of the grammar's start rules; raises Lark's UnexpectedInput."""
     return build_parser(None, GRAMMAR, start=LINE_RULES + VALUE_RULES + ITEM_RULES).parse(text, start=rule)
-
-
-def _offset(error: lark.exceptions.UnexpectedInput, text: str) -> int:
-    """Where in `text` the grammar found something it did not expect (0-based)."""
-    token = getattr(error, "token", None)
-    if token is not None and token.type == "$END":
-        return len(text)
-    position = getattr(error, "pos_in_stream", None)
-    return position if isinstance(position, int) and position >= 0 else len(text)
-
-
-def _tokens(tree: lark.Tree, kind: str) -> list[lark.Token]:
-    return [child for child in tree.children if isinstance(child, lark.Token) and child.type == kind]
-
-
-def _token(tree: lark.Tree, kind: str) -> lark.Token | None:
-    found = _tokens(tree, kind)
-    return found[0] if found else None
 
 
 def _subtree(tree: lark.Tree, name: str) -> lark.Tree | None:
@@ -142,7 +124,7 @@ def _value_tree(word: str, value: str, column: int) -> lark.Tree:
         return parse(value, word.replace("-", "_"))
     except lark.exceptions.UnexpectedInput as error:
         expected = _EXPECTED.get(word)
-        at = _offset(error, value)
+        at = error_offset(error, value)
         if expected is None:  # pragma: no cover - the list values accept any text
             raise LineError(column + at, f"`{word}` cannot read this value") from None
         raise expected(value, column, at) from None
@@ -154,7 +136,7 @@ def _rate(text: str, column: int) -> Decimal:
     """`6.2%` (read by the `percent` rule) as the fraction 0.062; at most 100%."""
     text = text.strip()
     try:
-        percent = _token(parse(text, "percent"), "PERCENT")
+        percent = token_of(parse(text, "percent"), "PERCENT")
     except lark.exceptions.UnexpectedInput:
         raise _rate_expected(text, column) from None
     assert percent is not None
@@ -196,7 +178,7 @@ def _money(tree: lark.Tree, text: str, column: int, decimal_marks: Mapping[str, 
 def _items(tree: lark.Tree, column: int) -> list[tuple[str, int]]:
     """The items of a list value (ITEM tokens), each stripped, with its 0-based column."""
     items = []
-    for token in _tokens(tree, "ITEM"):
+    for token in tokens_of(tree, "ITEM"):
         if token.strip():
             assert token.start_pos is not None
             items.append((token.strip(), column + token.start_pos + len(token) - len(token.lstrip())))
@@ -207,7 +189,7 @@ def _item_tree(rule: str, item: str, column: int, expected: Callable[[int], Line
     try:
         return parse(item, rule)
     except lark.exceptions.UnexpectedInput as error:
-        raise expected(_offset(error, item)) from None
+        raise expected(error_offset(error, item)) from None
 
 
 def _not_a_bracket(item: str, column: int) -> Callable[[int], LineError]:
@@ -222,7 +204,7 @@ def _brackets(value: str, column: int, decimal_marks: Mapping[str, str]) -> tupl
     for item, at in _items(_value_tree("brackets", value, column), column):
         tree = _item_tree("bracket", item, at, _not_a_bracket(item, at))
         threshold = _money(tree, item, at, decimal_marks, zero=True, rule="threshold")
-        rate_token = _token(tree, "BRACKET_RATE")
+        rate_token = token_of(tree, "BRACKET_RATE")
         assert rate_token is not None and rate_token.start_pos is not None
         rate = _rate(rate_token, at + rate_token.start_pos + len(rate_token) - len(rate_token.lstrip()))
         if brackets and threshold.quantity <= brackets[-1].threshold:
@@ -237,7 +219,7 @@ def _brackets(value: str, column: int, decimal_marks: Mapping[str, str]) -> tupl
 def _employer_match(value: str, column: int) -> tuple[Decimal, Decimal | None]:
     """`50%` (of the employee share) or `50% up to 6%` (of the employee share, on at most
     6% of the base)."""
-    rate, *limit = _tokens(_value_tree("employer-match", value, column), "RATE_WORD")
+    rate, *limit = tokens_of(_value_tree("employer-match", value, column), "RATE_WORD")
     if not limit:
         return _rate(rate, column), None
     assert limit[0].start_pos is not None
@@ -247,12 +229,12 @@ def _employer_match(value: str, column: int) -> tuple[Decimal, Decimal | None]:
 def _base(value: str, column: int) -> tuple[str, ...]:
     """`gross`, `gross - pretax` or `gross - retirement - health`: what pre-tax deductions
     come off gross before this rule applies."""
-    return tuple(str(name) for name in _tokens(_value_tree("base", value, column), "NAME"))
+    return tuple(str(name) for name in tokens_of(_value_tree("base", value, column), "NAME"))
 
 
 def _schedule(value: str, column: int) -> tuple[str, Any]:
     tree = _value_tree("schedule", value, column)
-    kind, anchor = str(_token(tree, "SCHEDULE_KIND")), _token(tree, "DATE_TEXT")
+    kind, anchor = str(token_of(tree, "SCHEDULE_KIND")), token_of(tree, "DATE_TEXT")
     if kind in ("weekly", "biweekly") and anchor is None:
         raise LineError(column, f"a {kind} schedule needs one of its pay dates: `{kind} on 2026-01-09`")
     if anchor is None:
@@ -264,7 +246,7 @@ def _schedule(value: str, column: int) -> tuple[str, Any]:
 
 
 def _overtime(value: str, column: int) -> tuple[Decimal, Decimal]:
-    factor_token, hours_token = _tokens(_value_tree("overtime", value, column), "DECIMAL")
+    factor_token, hours_token = tokens_of(_value_tree("overtime", value, column), "DECIMAL")
     factor, hours = Decimal(factor_token), Decimal(hours_token)
     if factor < 1:
         raise LineError(column, f"an overtime multiplier below 1 ({factor}) would pay overtime less")
@@ -299,8 +281,8 @@ def _employee_deduction(item: str, column: int, decimal_marks: Mapping[str, str]
                         ) -> EmployeeDeduction:
     """`retirement`, `retirement 3%` or `garnishment $150.00`."""
     tree = _item_tree("deduction_item", item, column, lambda at: _deduction_item_expected(item, column, at))
-    name = _token(tree, "NAME")
-    percent = _token(tree, "OWN_RATE")
+    name = token_of(tree, "NAME")
+    percent = token_of(tree, "OWN_RATE")
     rate = amount = None
     if percent is not None:
         assert percent.start_pos is not None
@@ -311,18 +293,18 @@ def _employee_deduction(item: str, column: int, decimal_marks: Mapping[str, str]
 
 
 def _date(value: str, column: int) -> Any:
-    return parse_date(str(_token(_value_tree("effective", value, column), "DATE_TEXT")), column)
+    return parse_date(str(token_of(_value_tree("effective", value, column), "DATE_TEXT")), column)
 
 
 def _account(word: str) -> Callable[[str, int], str]:
     def read(value: str, column: int) -> str:
-        return str(_token(_value_tree(word, value, column), "ACCOUNT_NAME"))
+        return str(token_of(_value_tree(word, value, column), "ACCOUNT_NAME"))
     return read
 
 
 def _rate_value(word: str) -> Callable[[str, int], Decimal]:
     def read(value: str, column: int) -> Decimal:
-        return _rate(str(_token(_value_tree(word, value, column), "PERCENT")), column)
+        return _rate(str(token_of(_value_tree(word, value, column), "PERCENT")), column)
     return read
 
 
@@ -381,7 +363,7 @@ def _head(directive: Directive) -> tuple[lark.Tree | None, int]:
     try:
         return parse(directive.head + "\n", f"{directive.keyword}_head"), -1
     except lark.exceptions.UnexpectedInput as error:
-        return None, _offset(error, directive.head)
+        return None, error_offset(error, directive.head)
 
 
 def _sub_lines(state: _Reporter, directive: Directive, comment: str) -> tuple[str, list[Sub]]:
@@ -394,14 +376,14 @@ def _sub_lines(state: _Reporter, directive: Directive, comment: str) -> tuple[st
         try:
             tree = parse(text + "\n", f"{directive.keyword}_line")
         except lark.exceptions.UnexpectedInput as error:  # pragma: no cover - the line rule takes any line
-            state.problem(line, _offset(error, text), f"cannot read this {directive.keyword} line")
+            state.problem(line, error_offset(error, text), f"cannot read this {directive.keyword} line")
             continue
-        note = _token(tree, "COMMENT")
+        note = token_of(tree, "COMMENT")
         setting = _subtree(tree, f"{directive.keyword}_setting")
         unknown = _subtree(tree, "unknown")
         invisible = _subtree(tree, "invisible")
         if setting is not None:
-            word, value = setting.children[0], _token(setting, "VALUE")
+            word, value = setting.children[0], token_of(setting, "VALUE")
             assert isinstance(word, lark.Token) and word.start_pos is not None
             if value is not None:
                 assert value.start_pos is not None
@@ -480,9 +462,9 @@ def _deduction_rule(state: _Reporter, directive: Directive) -> DeductionRule | N
     """A `deduction NAME` block as a record, or None after reporting what is wrong with it."""
     line, head = directive.source.line, directive.head
     tree, _ = _head(directive)
-    comment, subs = _sub_lines(state, directive, _comment(_token(tree, "COMMENT")) if tree is not None else "")
+    comment, subs = _sub_lines(state, directive, _comment(token_of(tree, "COMMENT")) if tree is not None else "")
     keyword = len("deduction")
-    name_token = _token(tree, "NAME") if tree is not None else None
+    name_token = token_of(tree, "NAME") if tree is not None else None
     if tree is None or name_token is None or name_token in ("gross", ALL_PRETAX):
         shown = head[keyword:].split(";", 1)[0].strip()
         where = head.find(shown, keyword) if shown else keyword
@@ -552,9 +534,9 @@ def _employee(state: _Reporter, directive: Directive) -> Employee | None:
     """An `employee ID "Name"` block as a record, or None after reporting what is wrong with it."""
     line, head = directive.source.line, directive.head
     tree, at = _head(directive)
-    comment, subs = _sub_lines(state, directive, _comment(_token(tree, "COMMENT")) if tree is not None else "")
+    comment, subs = _sub_lines(state, directive, _comment(token_of(tree, "COMMENT")) if tree is not None else "")
     keyword = len("employee")
-    ident_token = _token(tree, "EMPLOYEE_ID") if tree is not None else None
+    ident_token = token_of(tree, "EMPLOYEE_ID") if tree is not None else None
     if tree is None:
         start = len(head) - len(head[keyword:].lstrip()) if head[keyword:].strip() else keyword
         if at <= start:
