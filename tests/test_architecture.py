@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import textledger
-from test_errors import CASES, VALID_CONTROLS, write_files
+from tests.core.test_errors import CASES, VALID_CONTROLS, write_files
 from textledger.cli.main import main
 
 PACKAGE = Path(textledger.__file__).resolve().parent

@@ -13,7 +13,7 @@ tags and the directives' lines. This module reads one line with it, two ways:
 
 Both hand their pieces to the same functions below, which make the checks that are not
 syntax (month 13, digit groups of three, two signs, a negative cost, an ambiguous decimal
-mark, brackets around an account). A property test (tests/test_lines.py) generates lines
+mark, brackets around an account). A property test (tests/core/test_lines.py) generates lines
 from the grammar and shows that both ways read them alike. Every failure is a `LineError`
 carrying the 0-based column where the trouble starts, so messages point at it.
 """

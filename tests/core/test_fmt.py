@@ -20,15 +20,15 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 import textledger
-from strategies import comment_texts, journals
-from test_errors import CASES, VALID_CONTROLS, random_journals
+from tests.strategies import comment_texts, journals
+from tests.core.test_errors import CASES, VALID_CONTROLS, random_journals
 from textledger.cli import fmt as fmt_command
 from textledger.core.fmt import declared_styles, format_text, same_meaning
 from textledger.reports.diff import JournalDiff, journal_diff
-from cli_run import run
-from conftest import tool
+from tests.cli_run import run
+from tests.conftest import tool
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 JOURNALS = REPO / "journals"
 relaxed = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -173,7 +173,7 @@ def test_fmt_on_random_and_broken_text_keeps_lines_and_problems(text: str):
 
 
 def corpus() -> list:
-    """Every journal in journals/, and the test journals of tests/test_errors.py."""
+    """Every journal in journals/, and the test journals of tests/core/test_errors.py."""
     params = [pytest.param(path.read_text(encoding="utf-8"), id=str(path.relative_to(REPO)))
               for path in sorted(JOURNALS.rglob("*")) if path.is_file()]
     for name, case in CASES.items():

@@ -16,7 +16,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from strategies import PHASES, GeneratedJournal, journals, split_journals
+from tests.strategies import PHASES, GeneratedJournal, journals, split_journals
 from textledger import PostingKind, load, loads
 from textledger.reports.balances import flat_balance, tree_balance
 from textledger.core.printer import print_journal

@@ -29,7 +29,7 @@ from textledger.inventory.purchasing import (
     three_way_match,
 )
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 STUDIO = str(REPO / "journals" / "studio.journal")
 D = Decimal
 

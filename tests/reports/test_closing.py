@@ -18,8 +18,8 @@ from textledger.core.periods import Period, start_of
 from textledger.core.records import JournalError
 from textledger.reports.statements import balance_sheet, income_statement
 
-from test_statements import START, STUDIO, _add, _sums, journals
-from cli_run import run
+from tests.reports.test_statements import START, STUDIO, _add, _sums, journals
+from tests.cli_run import run
 
 D = Decimal
 

@@ -20,7 +20,7 @@ from textledger.inventory.stock import stock_positions
 from textledger.core.printer import format_entry
 from textledger.inventory.count import read_count, stock_check
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 STUDIO = str(REPO / "journals" / "studio.journal")
 COUNT = str(REPO / "journals" / "2026" / "stock" / "count-2026-10-30.csv")
 D = Decimal

@@ -22,7 +22,7 @@ from textledger.core import grammar
 from textledger.core.records import Amount, JournalError
 from textledger.io.bankfiles import load_rules, read_statement, rules_path_for
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 BANK = REPO / "journals" / "2026" / "bank"
 
 BASIC = """\

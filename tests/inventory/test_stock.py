@@ -17,9 +17,9 @@ from textledger.inventory.stock import (
     low_stock,
     stock_positions,
 )
-from cli_run import run
+from tests.cli_run import run
 
-STUDIO = Path(__file__).resolve().parent.parent / "journals" / "studio.journal"
+STUDIO = Path(__file__).resolve().parents[2] / "journals" / "studio.journal"
 
 SHOP = """\
 commodity $1,000.00

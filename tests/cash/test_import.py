@@ -20,10 +20,10 @@ from textledger.cli.appending import append_checked
 from textledger.cash.importer import fingerprints, plan_import, statement_transaction
 from textledger.core.printer import format_entry
 from textledger.core.records import Amount, JournalError, Source
-from cli_run import run
+from tests.cli_run import run
 
 pytestmark = pytest.mark.usefixtures("at_repo_root")
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 STUDIO = "journals/studio.journal"
 BANK = "journals/2026/bank"
 SEPTEMBER, OCTOBER = f"{BANK}/checking-2026-09.csv", f"{BANK}/checking-2026-10.csv"

@@ -32,13 +32,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, note, settings
 
-from strategies import PHASES, journals
+from tests.strategies import PHASES, journals
 import textledger
 from textledger.cli.main import main
 
 HLEDGER = shutil.which("hledger")
 LEDGER = shutil.which("ledger")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STUDIO = ROOT / "journals" / "studio.journal"
 
 pytestmark = pytest.mark.skipif(HLEDGER is None, reason="hledger is not installed")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from textledger import loads
 from textledger.cash.checkregister import check_register, gap_text
-from cli_run import run
+from tests.cli_run import run
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 BANK = "Assets:Bank:Checking"
 
 BOOKS = """\

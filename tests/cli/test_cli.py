@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 import textledger
-from cli_run import run
+from tests.cli_run import run
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 STUDIO = str(REPO / "journals" / "studio.journal")
 
 SAMPLE = textwrap.dedent("""\

@@ -22,8 +22,8 @@ from textledger.core.query import Query
 from textledger.core.records import Amount, JournalError, PeriodicTransaction, Posting
 from textledger.reports.statements import Options
 
-from test_statements import STUDIO, D, journals, loads, usd, _add, _sums  # shared with the statement tests
-from cli_run import run
+from tests.reports.test_statements import STUDIO, D, journals, loads, usd, _add, _sums  # shared with the statement tests
+from tests.cli_run import run
 
 
 BUDGET = """\

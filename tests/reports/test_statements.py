@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import textledger
 from textledger.pipeline import MONTH_END_SECTIONS
-from conftest import tool
+from tests.conftest import tool
 from textledger.reports import monthend
 from textledger.core.accounts import AccountType, AccountTypes
 from textledger.render.html import chart_svg, pack_html
@@ -36,9 +36,9 @@ from textledger.reports.statements import (
     trial_balance,
 )
 from textledger.reports.valuation import PriceTable
-from cli_run import run
+from tests.cli_run import run
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 STUDIO = str(REPO / "journals" / "studio.journal")
 D = Decimal
 
@@ -735,7 +735,7 @@ def test_periodic_rule_period_expressions_are_those_of_the_budget_journal():
 
 
 def _report_doc_commands():
-    from test_docs import _blocks, _shown
+    from tests.test_docs import _blocks, _shown
     commands = []
     for block in _blocks("reports.md"):
         if block.lang != "sh":
@@ -759,7 +759,7 @@ def test_reports_doc_shows_each_report():
 @pytest.mark.parametrize("command", REPORT_DOC_COMMANDS, ids=lambda c: f"reports.md:{c[1]}")
 def test_reports_doc_examples_run(command, capsys, monkeypatch):
     import shlex
-    from test_docs import _assert_shown
+    from tests.test_docs import _assert_shown
     line, number, shown = command
     monkeypatch.chdir(REPO)
     code, out, err = run(capsys, *shlex.split(line)[1:])
@@ -769,7 +769,7 @@ def test_reports_doc_examples_run(command, capsys, monkeypatch):
 
 
 def test_reports_doc_journal_examples_load():
-    from test_docs import _blocks
+    from tests.test_docs import _blocks
     blocks = [b for b in _blocks("reports.md") if b.lang == "journal"]
     assert len(blocks) >= 2
     for block in blocks:

@@ -11,7 +11,7 @@ import pytest
 
 from textledger.core import grammar
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_grammar_builds_with_no_conflicts():

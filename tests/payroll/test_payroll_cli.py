@@ -14,11 +14,11 @@ import pytest
 
 import textledger
 from textledger.cli.main import main
-from test_docs import _assert_shown, _blocks, _shown
-from cli_run import run
+from tests.test_docs import _assert_shown, _blocks, _shown
+from tests.cli_run import run
 
 pytestmark = pytest.mark.usefixtures("at_repo_root")
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 STUDIO = "journals/studio.journal"
 PAYROLL = "journals/2026/payroll.journal"
 

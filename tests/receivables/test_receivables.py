@@ -28,9 +28,9 @@ from textledger.reports.balances import flat_balance
 from textledger.receivables.openitems import PAYABLES, RECEIVABLES, open_items, parties, problems, terms_days
 from textledger.core.query import Query
 from textledger.receivables.statement import statement
-from cli_run import run
+from tests.cli_run import run
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 STUDIO = str(REPO / "journals" / "studio.journal")
 D = Decimal
 

@@ -17,9 +17,9 @@ from textledger import load, loads
 from textledger.cash.clearing import cleared_line
 from textledger.cash.reconcile import reconcile
 from textledger.core.records import Amount
-from cli_run import run
+from tests.cli_run import run
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 BANK = "Assets:Bank:Checking"
 SEPTEMBER = ("--statement-date", "2026-09-30", "--statement", "journals/2026/bank/checking-2026-09.csv")
 OCTOBER = ("--statement-date", "2026-10-31", "--statement", "journals/2026/bank/checking-2026-10.csv")

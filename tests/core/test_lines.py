@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strategies import edited_lines, grammar_lines
+from tests.strategies import edited_lines, grammar_lines
 from textledger.core import lines as lines_module
 from textledger.core.lines import LineError, parse_amount, parse_date, parse_header, parse_posting, parse_tags
 from textledger.core.records import Amount, PostingKind

@@ -1,0 +1,1 @@
+"""textledger's tests: one folder per package of src/textledger (docs/architecture.md)."""
