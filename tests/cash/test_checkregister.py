@@ -6,9 +6,9 @@ import io
 import json
 from pathlib import Path
 
+from tests.cli_run import run
 from textledger import loads
 from textledger.cash.checkregister import check_register, gap_text
-from tests.cli_run import run
 
 REPO = Path(__file__).resolve().parents[2]
 BANK = "Assets:Bank:Checking"

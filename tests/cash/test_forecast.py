@@ -19,7 +19,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textledger
-from textledger.cli.main import main
 from textledger.cash.forecast import (
     BILLS,
     COVERED_BY_OPEN_ITEMS,
@@ -34,6 +33,7 @@ from textledger.cash.forecast import (
     days_late,
     forecast,
 )
+from textledger.cli.main import main
 from textledger.receivables.openitems import PAYABLES, RECEIVABLES, open_items
 
 AS_OF = dt.date(2026, 3, 31)  # a Tuesday: week 1 is 2026-04-01 to 2026-04-07
@@ -395,7 +395,7 @@ def test_weeks_chain_and_add_up(history, shift_late, with_payroll):
         assert following.start == week.end + dt.timedelta(days=1)
     for week in report.weeks:
         assert week.closing == week.opening + week.receipts - week.payments
-        assert week.lowest <= min(week.opening, week.closing) or week.items and week.items[0].date == week.start
+        assert week.lowest <= min(week.opening, week.closing) or (week.items and week.items[0].date == week.start)
         assert all(week.start <= item.date <= week.end for item in week.items)
     assert report.closing - report.opening == sum((item.amount for item in report.items), Decimal(0))
 

@@ -15,12 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textledger
+from tests.cli_run import run
 from textledger.cash.bankcsv import StatementLine, parse_rules, parse_statement
-from textledger.cli.appending import append_checked
 from textledger.cash.importer import fingerprints, plan_import, statement_transaction
+from textledger.cli.appending import append_checked
 from textledger.core.printer import format_entry
 from textledger.core.records import Amount, JournalError, Source
-from tests.cli_run import run
 
 pytestmark = pytest.mark.usefixtures("at_repo_root")
 REPO = Path(__file__).resolve().parents[2]

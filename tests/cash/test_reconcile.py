@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.cli_run import run
 from textledger import load, loads
 from textledger.cash.clearing import cleared_line
 from textledger.cash.reconcile import reconcile
 from textledger.core.records import Amount
-from tests.cli_run import run
 
 REPO = Path(__file__).resolve().parents[2]
 BANK = "Assets:Bank:Checking"

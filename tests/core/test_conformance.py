@@ -32,8 +32,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, note, settings
 
-from tests.strategies import PHASES, journals
 import textledger
+from tests.strategies import PHASES, journals
 from textledger.cli.main import main
 
 HLEDGER = shutil.which("hledger")

@@ -8,8 +8,8 @@ import pytest
 
 import textledger
 from textledger import Amount
-from textledger.reports.balances import flat_balance, tree_balance, tree_lines
 from textledger.core.query import Query, QueryError, parse_period
+from textledger.reports.balances import flat_balance, tree_balance, tree_lines
 from textledger.reports.register import register
 
 JOURNAL = textledger.loads(textwrap.dedent("""\

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import textledger
 from textledger.cli.main import main

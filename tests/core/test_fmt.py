@@ -20,13 +20,13 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 import textledger
-from tests.strategies import comment_texts, journals
+from tests.cli_run import run
+from tests.conftest import tool
 from tests.core.test_errors import CASES, VALID_CONTROLS, random_journals
+from tests.strategies import comment_texts, journals
 from textledger.cli import fmt as fmt_command
 from textledger.core.fmt import declared_styles, format_text, same_meaning
 from textledger.reports.diff import JournalDiff, journal_diff
-from tests.cli_run import run
-from tests.conftest import tool
 
 REPO = Path(__file__).resolve().parents[2]
 JOURNALS = REPO / "journals"
@@ -136,7 +136,8 @@ def assert_canonical(new: str) -> None:
             ends = []
         elif ends is not None and line[:1] == " ":
             assert re.match(r" {4}(?! )| {8};", line), line
-            match = None if line.lstrip().startswith(";") else re.match(r" {4}[^;]*?\S {2,}(?!;)(\S.*?)(?: [@=].*?)?(?:  ;.*)?$", line)
+            amount = r" {4}[^;]*?\S {2,}(?!;)(\S.*?)(?: [@=].*?)?(?:  ;.*)?$"
+            match = None if line.lstrip().startswith(";") else re.match(amount, line)
             if match:
                 ends.append(match.end(1))
                 assert ends[-1] == ends[0], line

@@ -7,6 +7,7 @@ nothing; tree balances roll up; the register's running total ends at the balance
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import tempfile
@@ -18,9 +19,9 @@ from hypothesis import strategies as st
 
 from tests.strategies import PHASES, GeneratedJournal, journals, split_journals
 from textledger import PostingKind, load, loads
-from textledger.reports.balances import flat_balance, tree_balance
 from textledger.core.printer import print_journal
 from textledger.core.query import Query
+from textledger.reports.balances import flat_balance, tree_balance
 from textledger.reports.register import register
 
 # Each example loads a whole journal: slower than hypothesis expects of a unit test.
@@ -117,7 +118,7 @@ def test_balances_are_what_was_written(generated):
 def _write_split(root: str, generated: GeneratedJournal, cuts: list[int], layout: str) -> str:
     """The chunks as a main file and parts under parts/, joined by includes; returns main."""
     bounds = [0, *cuts, len(generated.chunks)]
-    groups = ["".join(generated.chunks[a:b]) for a, b in zip(bounds, bounds[1:])]
+    groups = ["".join(generated.chunks[a:b]) for a, b in itertools.pairwise(bounds)]
     parts = os.path.join(root, "parts")
     os.makedirs(parts)
     names = [f"p{index:02d}.journal" for index in range(1, len(groups))]

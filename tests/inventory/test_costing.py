@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 import textledger
 from textledger import Amount, JournalError
+from textledger.core.printer import print_journal
 from textledger.inventory import costing
 from textledger.inventory.stock import stock_positions
-from textledger.core.printer import print_journal
 
 HEAD = """\
 commodity $1,000.00

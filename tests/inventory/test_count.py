@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 import textledger
 from textledger.cli.main import main
-from textledger.inventory.stock import stock_positions
 from textledger.core.printer import format_entry
 from textledger.inventory.count import read_count, stock_check
+from textledger.inventory.stock import stock_positions
 
 REPO = Path(__file__).resolve().parents[2]
 STUDIO = str(REPO / "journals" / "studio.journal")

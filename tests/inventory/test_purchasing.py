@@ -15,7 +15,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textledger
-from textledger.reports.balances import flat_balance
 from textledger.cli.main import main
 from textledger.core.fmt import format_text
 from textledger.inventory.purchasing import (
@@ -28,6 +27,7 @@ from textledger.inventory.purchasing import (
     purchase_orders,
     three_way_match,
 )
+from textledger.reports.balances import flat_balance
 
 REPO = Path(__file__).resolve().parents[2]
 STUDIO = str(REPO / "journals" / "studio.journal")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import textledger
+from tests.cli_run import run
 from textledger import Amount
 from textledger.inventory.stock import (
     Item,
@@ -17,7 +18,6 @@ from textledger.inventory.stock import (
     low_stock,
     stock_positions,
 )
-from tests.cli_run import run
 
 STUDIO = Path(__file__).resolve().parents[2] / "journals" / "studio.journal"
 

@@ -10,6 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textledger
+from textledger.core.printer import format_entry
+from textledger.core.records import Bracket
+from textledger.payroll.reports import reconcile, year_to_date
 from textledger.payroll.slips import (
     PayrollError,
     PayrollRules,
@@ -22,9 +25,6 @@ from textledger.payroll.slips import (
     recorded_runs,
     slip_transaction,
 )
-from textledger.payroll.reports import reconcile, year_to_date
-from textledger.core.printer import format_entry
-from textledger.core.records import Bracket
 
 D = dt.date
 HEAD = """\

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 import textledger
-from textledger.cli.main import main
-from tests.test_docs import _assert_shown, _blocks, _shown
 from tests.cli_run import run
+from tests.test_docs import _assert_shown, _blocks, _shown
+from textledger.cli.main import main
 
 pytestmark = pytest.mark.usefixtures("at_repo_root")
 REPO = Path(__file__).resolve().parents[2]

@@ -23,12 +23,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textledger
-from textledger.receivables.aging import Buckets, aging, collections, days_outstanding
-from textledger.reports.balances import flat_balance
-from textledger.receivables.openitems import PAYABLES, RECEIVABLES, open_items, parties, problems, terms_days
-from textledger.core.query import Query
-from textledger.receivables.statement import statement
 from tests.cli_run import run
+from textledger.core.query import Query
+from textledger.receivables.aging import Buckets, aging, collections, days_outstanding
+from textledger.receivables.openitems import PAYABLES, RECEIVABLES, open_items, parties, problems, terms_days
+from textledger.receivables.statement import statement
+from textledger.reports.balances import flat_balance
 
 REPO = Path(__file__).resolve().parents[2]
 STUDIO = str(REPO / "journals" / "studio.journal")
@@ -772,7 +772,8 @@ def test_statement(capsys):
     assert [[cell.strip() for cell in row if cell.strip()] for row in body] == [
         ["2026-06-01", "Opening balance", "$0.00"],
         ["2026-06-25", "invoice", "INV-1038", "Oktoberfest labels & tap handles", "$5,200.00", "$5,200.00"],
-        ["2026-08-20", "payment", "INV-1038", "ACH payment, partial (owner says the rest after Oktoberfest)", "$-2,000.00", "$3,200.00"],
+        ["2026-08-20", "payment", "INV-1038", "ACH payment, partial (owner says the rest after Oktoberfest)",
+         "$-2,000.00", "$3,200.00"],
         ["2026-10-02", "invoice", "INV-1068", "Winter stout label", "$1,900.00", "$5,100.00"],
         ["2026-10-28", "payment", "ACH payment on account, no invoice quoted", "$-1,000.00", "$4,100.00"],
         ["2026-10-31", "Closing balance", "$4,100.00"]]
@@ -785,7 +786,7 @@ def test_statement_json_and_csv(capsys):
     report = json.loads(out)
     assert report["customer"] == "Solstice Yoga Studios" and (report["begin"], report["end"]) == ("2026-05-01", "2026-05-31")
     assert report["opening"] == [{"commodity": "$", "amount": "0.00"}]
-    assert [(l["type"], l["reference"], l["amount"], l["balance"]) for l in report["lines"]] == [
+    assert [(line["type"], line["reference"], line["amount"], line["balance"]) for line in report["lines"]] == [
         ("invoice", "INV-1028", "3150.00", "3150.00"), ("credit note", "INV-1028", "-350.00", "2800.00")]
     assert report["closing"] == [{"commodity": "$", "amount": "2800.00"}]
     assert report["aging"]["rows"][0]["1-30"] == "0" and report["aging"]["rows"][0]["current"] == "2800.00"
@@ -812,7 +813,7 @@ def test_statement_engine_opening_running_and_closing_balances():
         """)
     report = statement(journal, "Acme", dt.date(2026, 2, 28), dt.date(2026, 2, 1))
     assert [(a.commodity, a.quantity) for a in report.opening] == [("$", D("100.00")), ("EUR", 0)]
-    assert [(l.kind, l.reference, l.amount.quantity, l.balance.quantity) for l in report.lines] == [
+    assert [(line.kind, line.reference, line.amount.quantity, line.balance.quantity) for line in report.lines] == [
         ("invoice", "B", D("200.00"), D("300.00")), ("invoice", "B", D(20), D(20)),
         ("payment", "", D("-250.00"), D("50.00"))]
     assert [(a.commodity, a.quantity) for a in report.closing] == [("$", D("50.00")), ("EUR", D(20))]

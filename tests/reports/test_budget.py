@@ -15,16 +15,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from textledger.reports.budget import UNBUDGETED, BudgetCell, budget_report
+from tests.cli_run import run
+from tests.reports.test_statements import STUDIO, D, _add, _sums, journals, loads, usd  # shared with the statement tests
 from textledger.cli.main import main
 from textledger.core.periods import Interval, Period, PeriodExpressionError, Schedule, parse_schedule, split
 from textledger.core.query import Query
 from textledger.core.records import Amount, JournalError, PeriodicTransaction, Posting
+from textledger.reports.budget import UNBUDGETED, BudgetCell, budget_report
 from textledger.reports.statements import Options
-
-from tests.reports.test_statements import STUDIO, D, journals, loads, usd, _add, _sums  # shared with the statement tests
-from tests.cli_run import run
-
 
 BUDGET = """\
     ~ monthly from 2026-01

@@ -13,13 +13,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textledger
-from textledger.reports.closing import ClosingOptions, close_books
+from tests.cli_run import run
+from tests.reports.test_statements import START, STUDIO, _add, _sums, journals
 from textledger.core.periods import Period, start_of
 from textledger.core.records import JournalError
+from textledger.reports.closing import ClosingOptions, close_books
 from textledger.reports.statements import balance_sheet, income_statement
-
-from tests.reports.test_statements import START, STUDIO, _add, _sums, journals
-from tests.cli_run import run
 
 D = Decimal
 

@@ -20,13 +20,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textledger
-from textledger.pipeline import MONTH_END_SECTIONS
+from tests.cli_run import run
 from tests.conftest import tool
-from textledger.reports import monthend
 from textledger.core.accounts import AccountType, AccountTypes
-from textledger.render.html import chart_svg, pack_html
 from textledger.core.periods import Interval, Period, label, parse_schedule, split
 from textledger.core.records import AccountDeclaration, Amount, Cost, Journal, Posting, Price, Transaction
+from textledger.pipeline import MONTH_END_SECTIONS
+from textledger.render.html import chart_svg, pack_html
+from textledger.reports import monthend
 from textledger.reports.statements import (
     Options,
     balance_sheet,
@@ -36,7 +37,6 @@ from textledger.reports.statements import (
     trial_balance,
 )
 from textledger.reports.valuation import PriceTable
-from tests.cli_run import run
 
 REPO = Path(__file__).resolve().parents[2]
 STUDIO = str(REPO / "journals" / "studio.journal")
@@ -393,7 +393,7 @@ def test_period_columns_sum_to_the_whole_range(journal, unit):
     split_sums, whole_sums = column_sums(journal, columns), column_sums(journal, whole)
     assert set(split_sums) == set(whole_sums)
     for account, cells in split_sums.items():
-        assert {c: q for c, q in _add(*[tuple(Amount(q, c) for c, q in cell.items()) for cell in cells]).items()} == \
+        assert dict(_add(*[tuple(Amount(q, c) for c, q in cell.items()) for cell in cells])) == \
             {c: q for c, q in whole_sums[account][0].items() if q}
 
 
@@ -759,6 +759,7 @@ def test_reports_doc_shows_each_report():
 @pytest.mark.parametrize("command", REPORT_DOC_COMMANDS, ids=lambda c: f"reports.md:{c[1]}")
 def test_reports_doc_examples_run(command, capsys, monkeypatch):
     import shlex
+
     from tests.test_docs import _assert_shown
     line, number, shown = command
     monkeypatch.chdir(REPO)
