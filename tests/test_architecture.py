@@ -19,8 +19,8 @@ import textledger
 from tests.core.test_errors import CASES, VALID_CONTROLS, write_files
 from textledger.cli.main import main
 
-PACKAGE = Path(textledger.__file__).resolve().parent
-REPO = PACKAGE.parent.parent
+REPO = Path(__file__).resolve().parent.parent
+PACKAGE = REPO / "src" / "textledger"  # the source tree (CI tests an installed copy of it)
 
 # The layer of each top-level part of the package; imports point to a lower number (or the same part).
 LAYERS = {
