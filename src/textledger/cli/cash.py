@@ -28,8 +28,10 @@ from textledger.core.expand import STDIN
 from textledger.core.lines import LineError, parse_amount
 from textledger.core.query import QueryError, parse_date_bound
 from textledger.core.records import Amount, Journal, Source, Style
+from textledger.io.atomic import describe, locked
 from textledger.io.bankfiles import load_rules, read_statement, rules_path_for
 from textledger.io.rewrite import trial_load, write_all_atomic
+from textledger.pipeline import load
 from textledger.render import tables as render
 
 # ---------------------------------------------------------------- shared options
@@ -298,15 +300,21 @@ def _apply(journal: Journal, report: Reconciliation, args: argparse.Namespace, s
     # a posting with no source (none read from a file) is refused by changes(), below
     involved = {match.posting.source.file for match in report.to_clear if match.posting.source is not None} | {target}
     try:
-        texts = {file: _read(file) for file in involved}
-        new = changes(journal, report, texts, os.path.basename(args.statement), target)
-    except ClearingError as error:
-        raise UsageError(f"nothing written: {error}") from None
-    trial_load(journal, roots, new)  # raises JournalError (exit 1) when the result would not load
-    try:
-        write_all_atomic(new)
+        with locked(involved):  # held from reading the files to replacing them: no other writer in between
+            now = load(*roots)
+            if now != journal or now.sources != journal.sources:
+                print("textledger: nothing written: the journal changed while this command ran (another command"
+                      " wrote to it?); run it again", file=sys.stderr)
+                return 1
+            try:
+                texts = {file: _read(file) for file in involved}
+                new = changes(journal, report, texts, os.path.basename(args.statement), target)
+            except ClearingError as error:
+                raise UsageError(f"nothing written: {error}") from None
+            trial_load(journal, roots, new)  # raises JournalError (exit 1) when the result would not load
+            write_all_atomic(new)
     except OSError as error:
-        print(f"textledger: nothing written, every file is as it was: {error}", file=sys.stderr)
+        print(f"textledger: nothing written, every file is as it was: {describe(error)}", file=sys.stderr)
         return 1
     cleared = len(report.to_clear)
     print(f"marked {cleared} posting{'s' if cleared != 1 else ''} cleared; recorded the reconciliation"

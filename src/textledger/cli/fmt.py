@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -15,7 +16,7 @@ from textledger.cli.base import Command, UsageError, journal_files
 from textledger.core.expand import STDIN
 from textledger.core.fmt import AMOUNT_COLUMN, declared_styles, format_text, same_meaning
 from textledger.core.records import Journal, JournalError, Problem, Style
-from textledger.io.atomic import write_atomic
+from textledger.io.atomic import WriteError, describe, locked, refuse_read_only, write_atomic
 from textledger.pipeline import load, loads
 
 
@@ -27,6 +28,18 @@ def cmd_fmt(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> i
         raise UsageError("--in-place cannot rewrite standard input: name the file")
     if not (args.check or args.in_place) and len(paths) != 1:
         raise UsageError(f"fmt prints one file; for these {len(paths)} files use --check or --in-place")
+    if not args.in_place:
+        return _format(paths, declared, together, args, out)
+    try:
+        with locked(paths):  # held from reading the files to replacing them: no other writer in between
+            return _format(paths, declared, together, args, out)
+    except OSError as error:  # refused (another writer, read-only) or the folder cannot be opened
+        print(f"textledger fmt: {describe(error)}; nothing written", file=sys.stderr)
+        return 1
+
+
+def _format(paths: list[str], declared: Mapping[str, Style] | None, together: bool, args: argparse.Namespace,
+            out: TextIO) -> int:
     texts = _read(paths)
     formatted = [format_text(text, declared if declared is not None else declared_styles(text, path), args.column)
                  for path, text in zip(paths, texts)]
@@ -49,11 +62,16 @@ def cmd_fmt(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> i
     if not args.in_place:
         out.write(formatted[0])
         return 0
+    try:
+        refuse_read_only([os.path.realpath(paths[index]) for index in changed])
+    except WriteError as error:
+        print(f"textledger fmt: {describe(error)}", file=sys.stderr)
+        return 1
     for index in changed:
         try:
             write_atomic(paths[index], formatted[index])
         except OSError as error:
-            print(f"{paths[index]}: cannot write ({error.strerror or error}); the file is unchanged", file=sys.stderr)
+            print(f"{paths[index]}: cannot write ({describe(error)}); the file is unchanged", file=sys.stderr)
             return 1
         print(f"reformatted {paths[index]}", file=sys.stderr)
     return 0

@@ -54,7 +54,7 @@ def cmd_import(journal: Journal | None, args: argparse.Namespace, out: TextIO) -
         if args.dry_run:
             print(f"dry run: nothing written to {args.append}", file=sys.stderr)
         elif plan.new:
-            _append(args.append, files, plan.new, styles)
+            _append(args.append, files, plan.new, styles, books if books is not None else Journal())
             print(f"appended {len(plan.new)} transaction{'s' if len(plan.new) != 1 else ''} to {args.append}",
                   file=sys.stderr)
     return 0
@@ -90,11 +90,12 @@ def _rows(plan: ImportPlan) -> list[dict]:
              "status": status, "in_books": where} for line, status, where in found]
 
 
-def _append(path: str, files: list[str], lines: tuple[StatementLine, ...], styles: dict[str, Style]) -> None:
+def _append(path: str, files: list[str], lines: tuple[StatementLine, ...], styles: dict[str, Style],
+            basis: Journal) -> None:
     """Append the transactions to `path` atomically; put the file back as it was when the
     journal would not load with them, or would not include them."""
     append_checked(path, _transactions_text(lines, styles), files,
-                   lambda journal: {line.fingerprint for line in lines} <= fingerprints(journal).keys())
+                   lambda journal: {line.fingerprint for line in lines} <= fingerprints(journal).keys(), basis)
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:

@@ -204,7 +204,7 @@ def _append(journal: Journal, args: argparse.Namespace, slips: list[PaySlip], hi
         recorded = {(run.employee, run.date) for run in recorded_runs(books.transactions)}
         return all((slip.employee, slip.date) in recorded for slip in slips)
 
-    append_checked(path, text, files, landed)
+    append_checked(path, text, files, landed, basis=journal)
 
 
 # ---------------------------------------------------------------- slip

@@ -227,7 +227,8 @@ def _append(journal: Journal, args: argparse.Namespace, check: StockCheck, adjus
     if STDIN in files:
         raise UsageError("--append needs the journal read from files (not standard input), to check the result")
     append_checked(path, format_entry(adjustment, journal.style_map()), files,
-                   lambda books: any(t.tag(TAG) == check.count and t.date == check.date for t in books.transactions))
+                   lambda books: any(t.tag(TAG) == check.count and t.date == check.date for t in books.transactions),
+                   basis=journal)
 
 
 COMMANDS = (

@@ -1,6 +1,7 @@
 """Rewriting several journal files as one change: all of them, or none.
 
-`atomic.write_atomic` makes one file's rewrite all-or-nothing. A change that spans files
+`atomic.write_atomic` makes one file's rewrite all-or-nothing (locked, permissions and
+owner kept, temporary files cleaned up; see atomic.py). A change that spans files
 (`reconcile --apply` marks postings in one file and appends to another) must not leave
 the books half changed either: every new text is written and fsynced to a temporary
 file next to its original first, and only then are the files replaced one by one. If a
@@ -15,76 +16,63 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
-import stat
 import tempfile
 from collections.abc import Mapping
 
 import attrs
 
 from textledger.core.records import Journal, JournalError
-from textledger.io.atomic import sync_folder
+from textledger.io.atomic import TEMPORARY, locked, refuse_read_only, stage, sync_folder
 from textledger.pipeline import load
 
 
 def write_all_atomic(texts: Mapping[str, str]) -> None:
-    """Replace each file in `texts` with its new text (UTF-8, newlines as given), all or none.
-    Raises OSError after putting back every file already replaced."""
-    staged: list[tuple[str, str, str]] = []  # (file, new text's temporary, original's copy)
-    try:
-        for path, text in texts.items():
-            target = os.path.realpath(path)
-            new = _staged(target, text)
-            staged.append((target, new, ""))  # listed first, so a failed backup still removes it
-            staged[-1] = (target, new, _backup(target))
-        done: list[tuple[str, str]] = []
+    """Replace each file in `texts` with its new text (UTF-8, newlines as given), all or none,
+    under the files' locks (taken here unless this process holds them: a caller that read
+    the files to compute `texts` should hold them since, with `atomic.locked`). Raises
+    WriteError (refused: a read-only file, another writer) or OSError after putting back
+    every file already replaced."""
+    with locked(texts):
+        targets = {os.path.realpath(path): text for path, text in texts.items()}
+        refuse_read_only(targets)
+        staged: list[tuple[str, str, str]] = []  # (file, new text's temporary, original's copy)
         try:
-            for target, new, backup in staged:
-                os.replace(new, target)
-                done.append((target, backup))
-        except BaseException:
-            for target, backup in reversed(done):
-                if backup:
-                    os.replace(backup, target)
-                else:
-                    os.unlink(target)
-            raise
-    finally:
-        for _, new, backup in staged:
-            for leftover in (new, backup):
-                if leftover:
-                    with contextlib.suppress(OSError):
-                        os.unlink(leftover)
-    for folder in {os.path.dirname(target) for target, _, _ in staged}:
-        sync_folder(folder)
-
-
-def _staged(target: str, text: str) -> str:
-    """A temporary file beside `target` holding `text`, flushed to disk, with its mode."""
-    descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(target),
-                                             prefix=f".{os.path.basename(target)}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(temporary, stat.S_IMODE(os.stat(target).st_mode))
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    return temporary
+            for target, text in targets.items():
+                new = stage(target, text)
+                staged.append((target, new, ""))  # listed first, so a failed backup still removes it
+                staged[-1] = (target, new, _backup(target))
+            done: list[tuple[str, str]] = []
+            try:
+                for target, new, backup in staged:
+                    os.replace(new, target)
+                    done.append((target, backup))
+            except BaseException:
+                for target, backup in reversed(done):
+                    if backup:
+                        os.replace(backup, target)
+                    else:
+                        os.unlink(target)
+                raise
+        finally:
+            for _, new, backup in staged:
+                for leftover in (new, backup):
+                    if leftover:
+                        with contextlib.suppress(OSError):
+                            os.unlink(leftover)
+        for folder in {os.path.dirname(target) for target, _, _ in staged}:
+            sync_folder(folder)
 
 
 def _backup(target: str) -> str:
     """A copy of the original beside it, to put back if a later replacement fails ("" if
-    there is no original)."""
+    there is no original); named as a temporary file, so that a crash leaves nothing the
+    next write does not remove."""
     if not os.path.exists(target):
         return ""
-    descriptor, backup = tempfile.mkstemp(dir=os.path.dirname(target),
-                                          prefix=f".{os.path.basename(target)}.", suffix=".orig")
-    os.close(descriptor)
+    folder, name = os.path.split(target)
+    backup = os.path.join(folder, f".{name}{TEMPORARY}orig-{secrets.token_hex(6)}")
     try:
         shutil.copy2(target, backup)
     except BaseException:
