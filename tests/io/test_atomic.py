@@ -21,7 +21,7 @@ NEW = "; rewritten\n" + ORIGINAL * 50
 
 def leftovers(folder: Path) -> list[str]:
     """Temporary files write_atomic could have left behind."""
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp") or atomic.TEMPORARY in p.name)
 
 
 @pytest.fixture

@@ -161,12 +161,14 @@ def remove_stale(target: str) -> None:
 
 
 @contextlib.contextmanager
-def locked(paths: Iterable[str | os.PathLike[str]], timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+def locked(paths: Iterable[str | os.PathLike[str]], timeout: float | None = None) -> Iterator[None]:
     """Hold the exclusive write lock of every file in `paths` for the `with` block.
 
     Files are locked in the order of their real paths, so two writers of the same files
     cannot deadlock. Within one process, a file already locked is not locked again (flock
-    would block on itself). Raises WriteError when a lock is not had within `timeout`."""
+    would block on itself). Raises WriteError when a lock is not had within `timeout`
+    seconds (default: LOCK_TIMEOUT)."""
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
     targets = sorted({os.path.realpath(os.fspath(path)) for path in paths})
     deadline = time.monotonic() + timeout
     taken: list[str] = []
