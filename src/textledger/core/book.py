@@ -127,24 +127,15 @@ def _balance(
     if not elided and not postings:
         return entry
 
-    def problem(record: Posting | Entry, column: int, message: str) -> None:
-        assert record.source is not None
-        problems.append(Problem(record.source.file, record.source.line, column, message,
-                                sources.line(record.source.file, record.source.line)))
-
-    def line_of(posting: Posting) -> str:
-        assert posting.source is not None
-        return sources.line(posting.source.file, posting.source.line)
-
     for posting in elided:
         if posting.kind is PostingKind.VIRTUAL:
-            problem(posting, account_column(line_of(posting)),
+            problems.append(_problem(sources, posting, account_column(_line_of(sources, posting)),
                     f"the virtual posting to ({posting.account}) needs an amount:"
-                    " parenthesised postings are not balanced, so nothing can be inferred")
+                    " parenthesised postings are not balanced, so nothing can be inferred"))
             return None
         if posting.assertion is not None:
-            problem(posting, assertion_column(line_of(posting)),
-                    "balance assignments (an assertion on a posting with no amount) are not supported yet: write the amount")
+            problems.append(_problem(sources, posting, assertion_column(_line_of(sources, posting)),
+                    "balance assignments (an assertion on a posting with no amount) are not supported yet: write the amount"))
             return None
     fills: dict[int, list[Posting]] = {}
     for kind, label in ((PostingKind.REAL, "real"), (PostingKind.BALANCED_VIRTUAL, "balanced virtual [..]")):
@@ -152,17 +143,17 @@ def _balance(
         missing = [p for p in group if p.amount is None]
         if len(missing) > 1:
             first = missing[0].source
-            problem(missing[1], account_column(line_of(missing[1])),
+            problems.append(_problem(sources, missing[1], account_column(_line_of(sources, missing[1])),
                     f"only one {label} posting in a transaction may leave out its amount;"
-                    f" line {first.line if first else 0} already does")
+                    f" line {first.line if first else 0} already does"))
             return None
         sums = _sums(group)
         if missing:
             fills[id(missing[0])] = _fill(missing[0], sums)
         elif not _is_balanced(group, sums, precisions):
             shown = ", ".join(format_amount(Amount(q, c), styles) for c, q in sums.items() if _rounded(q, c, precisions))
-            problem(entry, 1, f"transaction does not balance: its {label} postings add up to {shown};"
-                              " they must add up to zero in each commodity")
+            problems.append(_problem(sources, entry, 1, f"transaction does not balance: its {label} postings add up to {shown};"
+                              " they must add up to zero in each commodity"))
             return None
     if not fills:
         return entry
@@ -170,6 +161,18 @@ def _balance(
     for posting in postings:
         filled.extend(fills.get(id(posting), (posting,)))
     return attrs.evolve(entry, postings=tuple(filled))
+
+
+def _problem(sources: SourceMap, record: Posting | Transaction | PeriodicTransaction, column: int,
+             message: str) -> Problem:
+    assert record.source is not None
+    return Problem(record.source.file, record.source.line, column, message,
+                   sources.line(record.source.file, record.source.line))
+
+
+def _line_of(sources: SourceMap, posting: Posting) -> str:
+    assert posting.source is not None
+    return sources.line(posting.source.file, posting.source.line)
 
 
 def _sums(group: list[Posting]) -> dict[str, Decimal]:
