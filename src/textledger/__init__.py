@@ -22,10 +22,10 @@ from textledger.core.records import (
     Style,
     Transaction,
 )
-from textledger.pipeline import check, load, loads
+from textledger.pipeline import check, exact, load, loads
 
 __all__ = [
     "AccountDeclaration", "Amount", "Assertion", "CommodityDeclaration", "Cost", "Journal",
     "JournalError", "PeriodicTransaction", "Posting", "PostingKind", "Price", "Problem",
-    "Source", "Style", "Transaction", "check", "load", "loads",
+    "Source", "Style", "Transaction", "check", "exact", "load", "loads",
 ]

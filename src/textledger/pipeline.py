@@ -10,9 +10,12 @@ adds its directive reader, booking step, validation or check to `PIPELINE`.
 from __future__ import annotations
 
 import contextlib
+import decimal
+import errno
 import gc
 import glob
 import os
+import stat
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -56,7 +59,17 @@ class FileReader:
     """Journal files on disk (`-` is standard input), as core/expand.py's `Reader`."""
 
     def read(self, path: str) -> bytes:
-        return sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
+        """A journal given on the command line may be a pipe (`-f <(...)`, /dev/stdin) but
+        no device: `-f /dev/zero` would never end (an include must be a regular file)."""
+        if path == STDIN:
+            return sys.stdin.buffer.read()
+        try:
+            mode = os.stat(path).st_mode
+        except ValueError:  # a NUL byte in the path
+            raise OSError(errno.ENOENT, "no such file (the path has a NUL byte)") from None
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            raise OSError(errno.EINVAL, "not a regular file (a device or a socket)")
+        return Path(path).read_bytes()
 
     def resolve(self, path: str) -> str:
         return os.path.realpath(path)
@@ -72,6 +85,9 @@ class FileReader:
 
     def is_dir(self, path: str) -> bool:
         return os.path.isdir(path)
+
+    def is_file(self, path: str) -> bool:
+        return os.path.isfile(path)
 
     def display(self, path: str) -> str:
         return os.path.relpath(path)
@@ -119,4 +135,17 @@ def check(journal: Journal | str | os.PathLike[str] | Sequence[str | os.PathLike
             journal = load(*paths)
         except JournalError as error:
             return list(error.problems)
-    return list(journal.warnings) + run_checks(journal, PIPELINE.checks, strict)
+    with exact(journal):
+        return list(journal.warnings) + run_checks(journal, PIPELINE.checks, strict)
+
+
+@contextlib.contextmanager
+def exact(journal: Journal) -> Iterator[None]:
+    """A decimal context in which every sum of the journal's amounts is exact: its
+    `precision` (core/amounts.exact_precision), or the current one if that is larger.
+    `load`, `loads` and `check` book and check in it and the command runs reports in it;
+    code that sums a journal's amounts itself does the same: `with textledger.exact(journal):`.
+    The default context (28 digits) already does for a journal with no number of 10 or
+    more digits."""
+    with decimal.localcontext(prec=max(journal.precision, decimal.getcontext().prec)):
+        yield

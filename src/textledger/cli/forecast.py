@@ -46,9 +46,14 @@ PAID = (BILLS, PAYROLL, RECURRING, PERIODIC)
 # ---------------------------------------------------------------- options
 
 
+MAX_WEEKS = 520  # ten years: a forecast of weeks further out means nothing, and would take long
+
+
 def _weeks(text: str) -> int:
     if not re.fullmatch(r"\s*\d+\s*", text) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of weeks: write a whole number, 1 or more")
+    if len(text.strip()) > 9 or int(text) > MAX_WEEKS:
+        raise argparse.ArgumentTypeError(f"{text.strip()} weeks is too far: forecast at most {MAX_WEEKS} weeks")
     return int(text)
 
 

@@ -15,7 +15,7 @@ from textledger.cli import ALL
 from textledger.cli.base import Command, UsageError, journal_files, query_from_args
 from textledger.core.query import QueryError
 from textledger.core.records import JournalError
-from textledger.pipeline import load
+from textledger.pipeline import exact, load
 
 FORMATS = ("text", "csv", "json", "html", "markdown")
 
@@ -61,7 +61,10 @@ def _run(command: Command, args: argparse.Namespace) -> int:
     journal = load(*journal_files(args)) if command.needs_journal else None
     for warning in journal.warnings if journal is not None else ():
         print(warning.render(), file=sys.stderr)
-    return command.run(journal, args, sys.stdout)
+    if journal is None:
+        return command.run(journal, args, sys.stdout)
+    with exact(journal):  # no sum is ever rounded, however many digits the amounts have
+        return command.run(journal, args, sys.stdout)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,30 @@ _PLAIN_SYMBOL = re.compile(r'[^\s\d"@;=()*/{}\[\]+\-.,]+')
 DEFAULT_STYLE = Style(left=False, spaced=True)
 
 
+DEFAULT_PRECISION = 28
+"""Python's default decimal precision: what textledger computes with when no number is long."""
+LONG_DIGITS = 10
+"""A number with fewer digits cannot make an exact sum need more than DEFAULT_PRECISION."""
+
+
+def exact_precision(digits: int) -> int:
+    """The decimal precision that keeps every sum of a journal's amounts exact, when its
+    longest number has `digits` digits (0 when none has LONG_DIGITS or more).
+
+    Money is never rounded silently, however many digits an amount has (hledger and ledger
+    add any number exactly). Rather than refuse long numbers, loading and the command
+    compute in a decimal context of this precision: a number of D digits has at most D
+    digits before and D after its mark, a cost multiplies two such numbers (4·D digits at
+    most), and 20 more digits hold a sum of up to 10**20 of them. Journals whose numbers
+    all have fewer than LONG_DIGITS digits keep the default precision (9 + 9 digits and 10
+    more for the count fit in 28), so divisions (percentages, averages, unit costs) read
+    exactly as before; a longer number raises the precision only as far as it needs, so
+    every division stays as fast as ever for ordinary journals and linear in the digits
+    for long ones (an unlimited precision would make 1/3 run out of memory).
+    """
+    return DEFAULT_PRECISION if digits < LONG_DIGITS else max(DEFAULT_PRECISION, 4 * digits + 20)
+
+
 def quote_symbol(symbol: str) -> str:
     """The symbol as a journal writes it: quoted when it has spaces, digits or signs."""
     if not symbol or _PLAIN_SYMBOL.fullmatch(symbol):
@@ -33,10 +57,10 @@ def format_number(quantity: Decimal, style: Style) -> str:
     text = f"{abs(quantity):.{decimals}f}"
     whole, _, fraction = text.partition(".")
     groups: list[str] = []
-    if style.thousands:
-        while len(whole) > 3:
-            groups.insert(0, whole[-3:])
-            whole = whole[:-3]
+    if style.thousands and len(whole) > 3:  # in one pass: linear in the digits
+        head = len(whole) % 3 or 3
+        groups = [whole[start:start + 3] for start in range(head, len(whole), 3)]
+        whole = whole[:head]
     number = style.thousands.join([whole] + groups)
     if fraction:
         number += style.decimal_mark + fraction

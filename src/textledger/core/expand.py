@@ -20,6 +20,9 @@ from textledger.core.records import Problem, Source
 
 STDIN = "-"
 TEXT = "<string>"
+MAX_INCLUDE_DEPTH = 100
+"""Includes nest at most this deep: deeper is surely a mistake, and it would overflow the
+stack of this depth-first expansion."""
 
 
 class Reader(Protocol):
@@ -40,6 +43,9 @@ class Reader(Protocol):
     def exists(self, path: str) -> bool: ...
 
     def is_dir(self, path: str) -> bool: ...
+
+    def is_file(self, path: str) -> bool:
+        """A regular file: an include of a device or a FIFO would never end."""
 
     def display(self, path: str) -> str:
         """The path as a message shows it (relative to the current folder)."""
@@ -131,6 +137,15 @@ def _expand_include(expanded: Expanded, reader: Reader, include: Include, stack:
         if reader.is_dir(match):
             _include_problem(expanded, include, f"{match} is a folder; include files, e.g. {include.pattern}/*.journal")
             continue
+        if not reader.is_file(match):
+            _include_problem(expanded, include, f"{match} is not a regular file (a device, a FIFO or a socket);"
+                                                " include journal files")
+            continue
+        if len(stack) > MAX_INCLUDE_DEPTH:
+            files = [reader.display(p) for p in stack] + [reader.display(key)]
+            chain = " -> ".join(files[:3] + ["..."] + files[-3:])
+            _include_problem(expanded, include, f"includes nest more than {MAX_INCLUDE_DEPTH} deep: {chain}")
+            return
         _read_file(expanded, reader, match, stack, include)
 
 

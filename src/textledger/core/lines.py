@@ -415,7 +415,7 @@ def _read_amount(raw: _Raw, text: str, column: int, decimal_marks: dict[str, str
             group = other if other in digits else ""
         style = _style(left, spaced, mark or ".", group, len(fraction))
     if sign == "-":
-        quantity = -quantity
+        quantity = quantity.copy_negate()  # exact: `-x` would round to the context
     return Amount(quantity, symbol), style, known
 
 
@@ -520,7 +520,8 @@ class Header(NamedTuple):
 def _header(date: str, date2: str | None, date2_column: int, status: str | None, code: str | None,
             description: str | None, comment: str | None) -> Header:
     return Header(parse_date(date, 0), parse_date(date2, date2_column) if date2 else None, status or "",
-                  code[1:-1].strip() if code else "", description.strip() if description else "",
+                  # only blanks are stripped: `*\v(1) x` keeps its description, not a code, once printed
+                  code[1:-1].strip() if code else "", description.strip(" \t") if description else "",
                   _comment(comment) if comment is not None else None)
 
 
@@ -595,7 +596,8 @@ def _parse_plain_posting(line: str) -> PostingParts | None:
         quantity, group = Decimal(digits.replace(",", "")), ","
     else:
         quantity, group = Decimal(digits), ""
-    parsed = (Amount(-quantity if sign == "-" else quantity, symbol), _style(left, spaced, ".", group, precision), True)
+    signed = quantity.copy_negate() if sign == "-" else quantity  # exact: `-x` would round to the context
+    parsed = (Amount(signed, symbol), _style(left, spaced, ".", group, precision), True)
     return _parts(("", account, PostingKind.REAL, parsed, None, None, _comment(comment), match.start(_PLAIN_AMOUNT)))
 
 

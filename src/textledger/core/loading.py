@@ -13,10 +13,12 @@ returned; otherwise `JournalError` carries every problem, in file order.
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
+from textledger.core.amounts import exact_precision
 from textledger.core.book import BookingStep, book
 from textledger.core.expand import Expanded
 from textledger.core.records import Directive, Journal, JournalError, Problem, SourceMap
@@ -45,7 +47,14 @@ class Pipeline:
 
 
 def build_journal(expanded: Expanded, pipeline: Pipeline) -> Journal:
-    """The journal from everything expanded, or JournalError with every problem found."""
+    """The journal from everything expanded, or JournalError with every problem found.
+    Booking and validating run at the precision that keeps the journal's sums exact."""
+    precision = exact_precision(expanded.state.digits)
+    with decimal.localcontext(prec=max(precision, decimal.getcontext().prec)):
+        return _build_journal(expanded, pipeline, precision)
+
+
+def _build_journal(expanded: Expanded, pipeline: Pipeline, precision: int) -> Journal:
     sources = SourceMap(tuple((file, tuple(lines)) for file, lines in expanded.lines.items()))
     booked = book(expanded.items, expanded.state, sources, pipeline.booking)
     problems = booked.problems
@@ -58,7 +67,7 @@ def build_journal(expanded: Expanded, pipeline: Pipeline) -> Journal:
     journal = Journal(
         transactions=tuple(booked.transactions), accounts=booked.accounts, commodities=booked.commodities,
         prices=tuple(booked.prices), periodic=tuple(booked.periodic), styles=tuple(sorted(booked.styles.items())),
-        files=tuple(expanded.files), sources=sources, **fields,  # type: ignore[arg-type]
+        files=tuple(expanded.files), sources=sources, precision=precision, **fields,  # type: ignore[arg-type]
     )
     for validation in pipeline.validations:
         problems.extend(sources.with_context(validation.run(journal)))

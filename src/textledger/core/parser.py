@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import re
 from typing import Any, cast
 
 import attrs
 import lark
 
 from textledger.core import grammar
+from textledger.core.amounts import LONG_DIGITS
 from textledger.core.lines import (
     LineError,
     ParsedAmount,
@@ -70,6 +72,7 @@ class ParseState:
     first_style: dict[str, Style] = attrs.Factory(dict)
     precision: dict[str, int] = attrs.Factory(dict)
     declared: dict[str, Style] = attrs.Factory(dict)
+    digits: int = 0  # the most digits of a number of LONG_DIGITS or more digits (see exact_precision)
 
     def problem(self, line: int, column: int, message: str, warning: bool = False) -> None:
         context = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -86,9 +89,10 @@ class ParseState:
         else:
             if style.precision > self.precision[symbol]:
                 self.precision[symbol] = style.precision
-            if style.thousands and not first.thousands:
+            if style.thousands and not first.thousands and style.thousands != first.decimal_mark:
                 # the digit-group mark comes from the first amount that shows one, as in
                 # hledger: the style must not depend on which amount happens to come first
+                # (but not the first's decimal mark: `$4,80` then `$1,000.00` would print `$1,000,00`)
                 self.first_style[symbol] = attrs.evolve(first, thousands=style.thousands)
         if decimal_known:
             if symbol not in self.decimal_marks and (style.precision or style.thousands):
@@ -104,6 +108,9 @@ class ParseState:
 Children = list[lark.Token]
 """An entry rule's children: its one token (the whole entry)."""
 
+# A number of LONG_DIGITS digits or more (with its marks): only these can make a sum need
+# more than the default 28 significant digits (core/amounts.exact_precision).
+_LONG_NUMBER = re.compile(rf"\d(?:[.,]?\d){{{LONG_DIGITS - 1},}}")
 _STATE: contextvars.ContextVar[ParseState] = contextvars.ContextVar("textledger_parse_state")
 
 _INVISIBLE = ("this line holds only invisible characters (such as a non-breaking space):"
@@ -406,16 +413,29 @@ def parser() -> lark.Lark:
 
 def parse_text(text: str, file: str, state: ParseState | None = None) -> tuple[list[Any], ParseState]:
     """Records and Includes of one file's text, in file order, and the state (problems, styles)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.endswith("\n"):
         text += "\n"
+    lone_cr = "\r" in text
     lines = text.split("\n")
     if state is None:
         state = ParseState(file, lines)
     else:
         state.file, state.lines = file, lines
+    if lone_cr:
+        # Editors differ on a lone CR (hledger breaks the line there, ledger does not), so
+        # it is an error at the line and column an editor that ends lines at LF shows; it
+        # is read as a space meanwhile, so that the rest of the file is still checked.
+        for number, row in enumerate(lines, 1):
+            if "\r" in row:
+                state.problem(number, row.index("\r"),
+                              "a carriage return (CR) that does not end a line (CRLF): end lines with LF or CRLF")
+        text = text.replace("\r", " ")
+    for match in _LONG_NUMBER.finditer(text):
+        digits = len(match[0]) - match[0].count(",") - match[0].count(".")
+        state.digits = max(state.digits, digits)
     token = _STATE.set(state)
     try:
         items = cast(list[Any], parser().parse(text))

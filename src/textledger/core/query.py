@@ -179,9 +179,24 @@ def _next_month(year: int, month: int) -> dt.date:
     return dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
 
 
+FIRST_DATE = dt.date(100, 1, 1)
+LAST_DATE = dt.date(9899, 12, 31)
+"""Dates a query or a period may name (`-b`, `-e`, `-p`, `--as-of`, `from`/`to`): a century
+inside what Python's dates hold, so that a report's date arithmetic (aging's look-back, a
+forecast's weeks, the day after `-e`) never leaves the calendar."""
+
+
 def period_span(text: str) -> tuple[dt.date, dt.date]:
     """The [start, end) dates of `2026`, `2026q1`, `2026-03` or `2026-03-05`."""
     text = text.strip()
+    start, end = _span(text)
+    if not FIRST_DATE <= start <= LAST_DATE:
+        raise QueryError(f"{text!r} is out of range: write a date from {FIRST_DATE.isoformat()}"
+                         f" to {LAST_DATE.isoformat()}")
+    return start, end
+
+
+def _span(text: str) -> tuple[dt.date, dt.date]:
     try:
         if match := _DAY.fullmatch(text):
             day = dt.date(int(match[1]), int(match[2]), int(match[3]))
@@ -195,6 +210,9 @@ def period_span(text: str) -> tuple[dt.date, dt.date]:
         if match := _YEAR.fullmatch(text):
             year = int(match[1])
             return dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    except OverflowError:  # the day after 9999-12-31
+        raise QueryError(f"{text!r} is out of range: write a date from {FIRST_DATE.isoformat()}"
+                         f" to {LAST_DATE.isoformat()}") from None
     except ValueError as error:
         raise QueryError(f"{text!r} is not a date: {error}") from None
     raise QueryError(f"{text!r} is not a period: write 2026, 2026q1, 2026-03, 2026-03-05 or A..B")

@@ -245,6 +245,9 @@ class Journal:
     deductions: tuple[DeductionRule, ...] = attrs.field(default=(), eq=False)
     employees: tuple[Employee, ...] = attrs.field(default=(), eq=False)
     sources: SourceMap = attrs.field(factory=SourceMap, eq=False, repr=False)
+    # The decimal precision that keeps every sum of its amounts exact (amounts.exact_precision):
+    # the command and the library's entry points compute with it.
+    precision: int = attrs.field(default=28, eq=False, repr=False)
 
     def style_map(self) -> dict[str, Style]:
         """Display style per commodity: declared, else inferred from the amounts."""

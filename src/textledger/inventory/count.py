@@ -47,6 +47,9 @@ DEFAULT_ACCOUNT = "Expenses:Inventory Shrinkage"
 TAG = "stockcheck"
 HEADER = ("item", "location", "counted")
 _ZERO = Decimal(0)
+# Units on a shelf: a count of more digits is a typing slip, and its value at cost (a
+# 28-digit unit cost times the count, to the cent) would no longer fit the decimal context.
+MAX_COUNT_DIGITS = 15
 # a (item, location) to bring to a counted quantity, with the count row it comes from (None: not counted)
 _Wanted = tuple[tuple[str, str], Decimal, Source | None]
 
@@ -131,6 +134,10 @@ def read_count(text: str, file: str) -> tuple[list[CountRow], list[Problem]]:
         if not _QUANTITY.fullmatch(counted_text):
             found.append(Problem(file, number, where["counted"], f"the counted quantity {counted_text!r} is not"
                                                                  " a number: write digits, e.g. 12 or 2.5", line))
+            continue
+        if sum(char.isdigit() for char in counted_text) > MAX_COUNT_DIGITS:
+            found.append(Problem(file, number, where["counted"], f"the counted quantity {counted_text!r} has more"
+                                                                 f" than {MAX_COUNT_DIGITS} digits", line))
             continue
         counted = Decimal(counted_text)
         if counted < 0:

@@ -1,0 +1,286 @@
+"""Hostile input (issue #14, reliability): each case ends in a clean error at its line, or a
+usage error (exit 2), quickly — never a traceback, a hang, or a silently wrong sum."""
+
+from __future__ import annotations
+
+import contextlib
+import decimal
+import json
+import os
+import subprocess
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import textledger
+from tests.cli_run import run
+from tests.conftest import tool
+from textledger.core.amounts import exact_precision
+from textledger.inventory.count import read_count
+
+BIG = "1234567890123456789012345678.91"
+N40 = "9" * 40
+
+
+def _error(text: str) -> textledger.JournalError:
+    started = time.perf_counter()
+    with pytest.raises(textledger.JournalError) as raised:
+        textledger.loads(text, file="t.journal")
+    assert time.perf_counter() - started < 1
+    return raised.value
+
+
+# ---------------------------------------------------------------- exact money
+
+
+def test_a_sum_past_28_digits_is_exact(tmp_path, capsys):
+    journal = tmp_path / "j.journal"
+    journal.write_text(f"2026-01-01 x\n    A  {BIG} USD\n    B\n2026-01-02 y\n    A  0.01 USD\n    B\n")
+    code, out, _ = run(capsys, "-f", journal, "bal", "--flat", "--format", "json")
+    assert code == 0
+    assert {row["account"]: row["amount"] for row in json.loads(out)} == {
+        "A": "1234567890123456789012345678.92", "B": "-1234567890123456789012345678.92"}
+    # the library's entry points too (load books in the exact context)
+    loaded = textledger.load(journal)
+    assert loaded.transactions[0].postings[1].amount.quantity == Decimal("-" + BIG)
+
+
+def test_a_negative_long_amount_is_read_exactly():
+    journal = textledger.loads(f"2026-01-01 x\n    a  -{N40} USD\n    b  $-{N40}\n    c\n")
+    quantities = [posting.amount.quantity for posting in journal.transactions[0].postings]
+    assert quantities[:2] == [Decimal("-" + N40)] * 2
+    assert quantities[2:] == [Decimal(N40)] * 2
+
+
+FORTY = f"""\
+2026-01-01 x
+    Assets:A  {"1234567890" * 4}.12 USD
+    Assets:B  -1 USD
+    Equity:C
+2026-01-02 y
+    Assets:A  0.0000000001 USD
+    Assets:B  {N40}.99 EUR
+    Equity:C
+2026-01-03 z
+    Assets:A  {N40} EUR @ 1.5 USD
+    Equity:C
+"""
+
+
+def test_forty_digit_amounts_give_hledgers_balances(tmp_path, capsys):
+    hledger = tool("hledger")
+    journal = tmp_path / "j.journal"
+    journal.write_text(FORTY)
+    code, out, _ = run(capsys, "-f", journal, "bal", "--flat", "--format", "json")
+    assert code == 0
+    ours = {(row["account"], row["commodity"]): Decimal(row["amount"]) for row in json.loads(out)}
+    theirs = {}
+    csv = subprocess.run([hledger, "-f", str(journal), "bal", "--flat", "-O", "csv"], check=True,
+                         capture_output=True, text=True).stdout
+    for line in csv.splitlines()[1:]:
+        account, _, balance = line.partition(",")
+        account = account.strip('"')
+        if account == "total":
+            continue
+        for amount in balance.strip('"').split(", "):
+            number, _, commodity = amount.partition(" ")
+            theirs[(account, commodity)] = Decimal(number)
+    assert ours == {key: value for key, value in theirs.items() if value}
+
+
+def test_the_precision_is_the_default_for_ordinary_numbers():
+    assert exact_precision(0) == exact_precision(9) == 28
+    assert exact_precision(40) >= 4 * 40
+    assert textledger.loads("2026-01-01 x\n    a  1,234,567.89 USD\n    b\n").precision == 28
+    assert textledger.loads(FORTY).precision >= 160
+
+
+def test_divisions_stay_quick_at_the_raised_precision(capsys, tmp_path):
+    journal = tmp_path / "j.journal"
+    journal.write_text(FORTY + "2026-02-01 budget\n    Expenses:X  1 USD\n    Assets:A\n")
+    with textledger.exact(textledger.load(journal)):
+        started = time.perf_counter()
+        for _ in range(1000):
+            (Decimal(N40) / 3).quantize(Decimal("0.01"))
+            Decimal(N40) * 100 / Decimal("7")
+        assert time.perf_counter() - started < 1
+    assert decimal.getcontext().prec == 28  # only inside
+    for argv in (("bs",), ("is", "--monthly"), ("trial",), ("bal", "--monthly", "--average")):
+        started = time.perf_counter()
+        code, _, _ = run(capsys, "-f", journal, *argv)
+        assert code in (0, 2) and time.perf_counter() - started < 5
+
+
+# ---------------------------------------------------------------- tracebacks
+
+
+@pytest.mark.parametrize("date", ["0000-01-01", "9999-12-32", "10000-01-01"])
+def test_a_date_out_of_the_calendar_is_an_error_at_its_line(date):
+    error = _error(f"{date} x\n    a  1\n    b\n")
+    assert error.line == 1
+
+
+def test_relieving_a_huge_quantity_from_a_lot_is_an_error_at_its_line():
+    error = _error(f"""\
+commodity $1,000.00
+commodity 1. P  ; costing: fifo
+
+2026-01-01 lot 1
+    Assets:Inventory:Studio     10 P @ $6.00
+    Assets:Bank
+2026-01-02 sale
+    Assets:Inventory:Studio     -{N40} P
+    Expenses:COGS
+""")
+    assert error.line == 8 and f"taking {N40} P" in error.message
+
+
+def test_a_huge_stock_count_is_an_error_at_its_row():
+    rows, problems = read_count(f"item,location,counted\nFRAMEOAK,Studio,{'9' * 27}\n", "count.csv")
+    assert rows == [] and [(p.line, p.column) for p in problems] == [(2, 17)]
+    assert "more than 15 digits" in problems[0].message
+
+
+def test_an_include_with_a_nul_byte_is_an_error_at_its_line(tmp_path):
+    journal = tmp_path / "j.journal"
+    journal.write_text("include a\0b.journal\n")
+    problems = textledger.check(journal)
+    assert [(p.line, p.column) for p in problems] == [(1, 9)]
+    with pytest.raises(textledger.JournalError, match="NUL"):
+        textledger.load("a\0b")
+
+
+def test_includes_nested_500_deep_stop_with_the_chain(tmp_path):
+    for index in range(500):
+        (tmp_path / f"{index}.journal").write_text(f"include {index + 1}.journal\n")
+    (tmp_path / "500.journal").write_text("2026-01-01 x\n    a  1\n    b\n")
+    started = time.perf_counter()
+    problems = textledger.check(tmp_path / "0.journal")
+    assert time.perf_counter() - started < 2
+    assert len(problems) == 1 and problems[0].line == 1
+    assert "nest more than 100 deep" in problems[0].message and "/1.journal -> " in problems[0].message
+    assert problems[0].message.endswith("/101.journal")
+
+
+@pytest.mark.parametrize("argv", [
+    ("bal", "-e", "9999-12-31"), ("bal", "-p", "9999-12-31"), ("reg", "-b", "9999-12-31"),
+    ("aging", "-p", "..0001-01-01"), ("aging", "--as-of", "9999-12-31"), ("aging", "--as-of", "0001-01-01"),
+    ("forecast", "--as-of", "0001-01-01"), ("forecast", "--weeks", "99999999999999999999"),
+    ("forecast", "--weeks", "100000"), ("forecast", "--weeks", "0"),
+])
+def test_command_line_dates_and_counts_out_of_range_are_usage_errors(argv, tmp_path, capsys):
+    journal = tmp_path / "j.journal"
+    journal.write_text("account Assets:Bank  ; type: cash\n2026-01-01 x\n"
+                       "    Assets:Receivable:Acme  1 USD  ; invoice: I1\n    Income\n")
+    started = time.perf_counter()
+    code, _, err = run(capsys, "-f", journal, *argv)
+    assert code == 2 and ("range" in err or "weeks" in err)
+    assert time.perf_counter() - started < 1
+
+
+def test_the_widest_command_line_dates_still_run(tmp_path, capsys):
+    journal = tmp_path / "j.journal"
+    journal.write_text("account Assets:Bank  ; type: cash\n2026-01-01 x\n    Assets:Bank  1 USD\n    Income\n")
+    for argv in (("bal", "-e", "9899-12-31"), ("bal", "-b", "0100-01-01"), ("aging", "--as-of", "0100-01-01"),
+                 ("forecast", "--as-of", "9899-12-31", "--weeks", "520")):
+        assert run(capsys, "-f", journal, *argv)[0] == 0
+
+
+# ---------------------------------------------------------------- hangs
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("target", ["/dev/zero", "fifo"])
+def test_including_what_is_not_a_regular_file_is_an_error(target, tmp_path):
+    os.mkfifo(tmp_path / "fifo")
+    journal = tmp_path / "j.journal"
+    journal.write_text(f"2026-01-01 x\n    a  1\n    b\ninclude {target}\n")
+    problems = textledger.check(journal)
+    assert [(p.line, p.column) for p in problems] == [(4, 9)]
+    assert "not a regular file" in problems[0].message
+
+
+def test_a_device_given_as_the_journal_is_an_error(capsys):
+    code, _, err = run(capsys, "-f", "/dev/zero", "bal")
+    assert code == 1 and "not a regular file" in err
+
+
+def _seconds(text: str) -> float:
+    started = time.perf_counter()
+    with contextlib.suppress(textledger.JournalError):
+        textledger.loads(text)
+    return time.perf_counter() - started
+
+
+LONG_LINES = {
+    "spaces before an amount": lambda n: f"2026-01-01 x\n    a{' ' * n}1 USD\n    b\n",
+    "spaces before a bad amount": lambda n: f"2026-01-01 x\n    a{' ' * n}1 USD x\n    b\n",
+    "spaces around a cost": lambda n: f"2026-01-01 x\n    a  1 USD{' ' * n}@{' ' * n}2 EUR x\n    b\n",
+    "long account": lambda n: f"2026-01-01 x\n    {'a' * n}  1 USD\n    b\n",
+    "long account of words": lambda n: f"2026-01-01 x\n    {'a ' * (n // 2)}  1 USD\n    b\n",
+    "long description": lambda n: f"2026-01-01 {'x ' * (n // 2)}\n    a  1 USD\n    b\n",
+    "long comment": lambda n: f"2026-01-01 x ; {'c ' * (n // 2)}\n    a  1 USD ; {'t: v,' * (n // 5)}\n    b\n",
+    "long number": lambda n: f"2026-01-01 x\n    a  {'1' * n} USD\n    b\n",
+    "long grouped number": lambda n: f"2026-01-01 x\n    a  1{',111' * (n // 4)}.5 USD\n    b\n",
+    "long include": lambda n: f"include {'a ' * (n // 2)}\n",
+}
+
+
+@pytest.mark.parametrize("kind", LONG_LINES)
+def test_loading_time_grows_linearly_with_the_line(kind):
+    make = LONG_LINES[kind]
+    _seconds(make(1000))  # warm up
+    small = min(_seconds(make(10_000)) for _ in range(3))
+    large = _seconds(make(100_000))
+    assert large < 30 * max(small, 0.01), (kind, small, large)  # 10 ms: below it, noise
+
+
+def test_fmt_of_a_5000_digit_amount_is_quick(tmp_path, capsys):
+    journal = tmp_path / "j.journal"
+    journal.write_text(f"2026-01-01 x\n    a  {'1' * 5000}.5 USD\n    b\n")
+    started = time.perf_counter()
+    code, out, _ = run(capsys, "-f", journal, "fmt")
+    assert code == 0 and "1" * 5000 in out.replace(",", "")
+    assert time.perf_counter() - started < 2
+
+
+# ---------------------------------------------------------------- round trips
+
+
+def _printed(text: str) -> str:
+    from textledger.core.printer import print_journal
+    return print_journal(textledger.loads(text))
+
+
+def test_a_comma_decimal_mark_first_keeps_printed_amounts_readable():
+    text = "2026-01-01 x\n    A  $4,80\n    B\n2026-01-02 y\n    A  $1,000.00\n    B\n"
+    printed = _printed(text)
+    assert "$1,000,00" not in printed
+    assert textledger.loads(printed) == textledger.loads(text)
+
+
+def test_a_vertical_tab_after_the_status_stays_in_the_description():
+    text = "2026-01-01 *\v(1) d\n    a  1\n    b\n"
+    journal = textledger.loads(text)
+    again = textledger.loads(_printed(text))
+    assert again == journal and again.transactions[0].code == ""
+
+
+def test_a_lone_carriage_return_is_an_error_at_the_editors_line():
+    error = _error("2026-01-01 x\n    a  1\n    b\n2026-01-02 a\rb\n    a  1\n    b\n2026-01-03 bad\n    a  1\n")
+    assert (error.errors[0].line, error.errors[0].column) == (4, 13)
+    assert "carriage return" in error.message
+    assert error.errors[-1].line == 7  # the unbalanced one, where editors show it
+
+
+def test_crlf_line_ends_still_load():
+    assert len(textledger.loads("2026-01-01 x\r\n    a  1\r\n    b\r\n").transactions) == 1
+
+
+def test_no_traceback_from_the_command_on_hostile_text(tmp_path, capsys):
+    journal = tmp_path / "j.journal"
+    journal.write_bytes(Path(__file__).read_bytes()[:0] + b"2026-01-01 a\rb\n    a  1\n    b\n")
+    code, _, err = run(capsys, "-f", journal, "bal")
+    assert code == 1 and "t.journal" not in err
