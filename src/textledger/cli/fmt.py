@@ -33,8 +33,9 @@ def cmd_fmt(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> i
     try:
         with locked(paths):  # held from reading the files to replacing them: no other writer in between
             return _format(paths, declared, together, args, out)
-    except OSError as error:  # refused (another writer, read-only) or the folder cannot be opened
-        print(f"textledger fmt: {describe(error)}; nothing written", file=sys.stderr)
+    except OSError as error:  # refused (another writer), or the folder cannot be opened
+        print(f"textledger fmt: {describe(error)}" + ("" if isinstance(error, WriteError) else "; nothing written"),
+              file=sys.stderr)
         return 1
 
 
