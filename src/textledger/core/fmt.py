@@ -89,8 +89,9 @@ def format_text(text: str, styles: Mapping[str, Style] | None = None, column: in
 def _lines_text(text: str) -> str:
     """The text as the parser reads it (parser.parse_text does the same): no byte-order
     mark, "\\n" line endings, a final newline ("" stays "")."""
-    body = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return body if not body or body.endswith("\n") else body + "\n"
+    body = text.removeprefix("\ufeff")
+    body = body if not body or body.endswith("\n") else body + "\n"
+    return body.replace("\r\n", "\n")  # a lone CR is no line end: an error at its line
 
 
 def _newline_of(text: str) -> str:

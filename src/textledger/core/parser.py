@@ -413,11 +413,11 @@ def parser() -> lark.Lark:
 
 def parse_text(text: str, file: str, state: ParseState | None = None) -> tuple[list[Any], ParseState]:
     """Records and Includes of one file's text, in file order, and the state (problems, styles)."""
-    text = text.replace("\r\n", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.endswith("\n"):
         text += "\n"
+    text = text.replace("\r\n", "\n")  # after the final newline: a last line may end in CR alone
     lone_cr = "\r" in text
     lines = text.split("\n")
     if state is None:
