@@ -442,3 +442,26 @@ def test_recorded_runs_balance_reconcile_reproduce_and_add_up(case):
             assert quantity == sum(item.employee for slip in of_year for item in slip.deductions if item.name == name)
         for name, quantity in total.employer_shares:
             assert quantity == sum(item.employer for slip in of_year for item in slip.deductions if item.name == name)
+
+
+# ---------------------------------------------------------------- the edge of the calendar
+
+
+@pytest.mark.parametrize("schedule", ["monthly", "semimonthly"])
+def test_a_pay_date_whose_period_leaves_the_calendar_is_a_payroll_error(schedule):
+    rules = rules_of(employee_block(schedule=schedule))
+    with pytest.raises(PayrollError, match="outside the calendar"):
+        compute_slip(rules, "pat", D(9999, 12, 31))
+
+
+def test_the_largest_amounts_the_rules_allow_make_an_exact_slip():
+    rules = rules_of(SOCIAL_SECURITY.replace("$176,100.00", "$999,999,999,999,999.99")
+                     + employee_block(pay="salary $999,999,999,999,999.99 per year", deductions="social-security"))
+    slip = compute_slip(rules, "pat", D(2026, 1, 30))
+    assert slip.gross == Decimal("83333333333333.33") and slip.gross == slip.net + line(slip, "social-security").employee
+
+
+@pytest.mark.parametrize("text", ["10000", "1+10000", "99999.5"])
+def test_more_hours_than_a_period_holds_are_refused(text):
+    with pytest.raises(PayrollError, match="too many hours"):
+        parse_hours(text)

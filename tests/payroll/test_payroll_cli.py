@@ -332,3 +332,11 @@ def test_payroll_doc_examples_run(example, capsys, tmp_path, monkeypatch):
     shown = _shown(block.following) if single else None
     if shown is not None:
         _assert_shown(shown, produced, where)
+
+
+@pytest.mark.parametrize("date", ["9999-12-31", "9900-01-31", "0099-12-31"])
+def test_a_pay_date_out_of_range_is_a_usage_error(capsys, date):
+    code, _, err = run(capsys, "-f", STUDIO, "payroll", "slip", "mara", "--date", date)
+    assert code == 2 and "out of range" in err and "0100-01-01 to 9899-12-31" in err
+    code, _, err = run(capsys, "-f", STUDIO, "payroll", "run", "--date", date)
+    assert code == 2 and "out of range" in err

@@ -182,6 +182,14 @@ ERRORS = [
      "7:1: employee pat is already defined with no `effective` date at rules.journal:1"),
     ('employee pat\n    salary $1.00\n    schedule monthly\n    deductions 9lives\n    expense E\n    pay-from A\n',
      "4:16: '9lives' is not a deduction name"),
+    ("deduction tax\n    rate 1%\n    wage-base 9999999999999999999999999999 per year\n    liability L\n",
+     "3:15: '9999999999999999999999999999' is too large: a payroll amount has at most 15 digits"),
+    ("deduction tax\n    brackets 0 10%, 1000000000000000 20%\n    liability L\n",
+     "2:21: '1000000000000000' is too large"),
+    ('employee pat "Pat"\n    salary $1,000,000,000,000,000.00\n    schedule monthly\n    expense E\n    pay-from A\n',
+     "2:12: '$1,000,000,000,000,000.00' is too large"),
+    ('employee pat "Pat"\n    hourly $1.00\n    schedule weekly on 2026-01-02\n    overtime 101 over 40\n'
+     '    expense E\n    pay-from A\n', "4:14: an overtime multiplier over 100 (101) cannot be right"),
 ]
 
 

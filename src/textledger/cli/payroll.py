@@ -20,6 +20,7 @@ from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.expand import STDIN
 from textledger.core.lines import LineError, parse_date
 from textledger.core.printer import format_entry
+from textledger.core.query import FIRST_DATE, LAST_DATE
 from textledger.core.records import Amount, Journal, Style
 from textledger.payroll.reports import liabilities, register, year_to_date
 from textledger.payroll.slips import (
@@ -52,9 +53,13 @@ def _date(text: str | None, today: dt.date) -> dt.date:
     if text is None:
         return today
     try:
-        return parse_date(text.strip())
+        day = parse_date(text.strip())
     except LineError as error:
         raise UsageError(f"--date: {error.message}") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise UsageError(f"--date: {text.strip()!r} is out of range: write a date from {FIRST_DATE.isoformat()}"
+                         f" to {LAST_DATE.isoformat()}")
+    return day
 
 
 def _hours(values: list[str] | None) -> dict[str, tuple[Decimal, ...]]:

@@ -38,6 +38,10 @@ from textledger.core.records import (
 GRAMMAR = "payroll.lark"
 SCHEDULES = ("weekly", "biweekly", "semimonthly", "monthly")
 ALL_PRETAX = "pretax"  # `base gross - pretax`: every pre-tax deduction of the employee
+# Bounds that keep every figure of a pay slip (amount x hours x overtime multiplier x pay
+# periods) well inside the decimal precision, so that rounding it to the cent is exact.
+MAX_DIGITS = 15  # digits before the decimal mark of an amount, a bracket threshold
+MAX_OVERTIME = 100  # an overtime multiplier
 
 # The grammar's start rules: the lines, then one rule per sub-directive's value (named
 # after its keyword, `-` written `_`), then the items of the two lists.
@@ -163,6 +167,9 @@ def _amount(text: str, column: int, decimal_marks: Mapping[str, str], zero: bool
                                 " Write the cents (e.g. 11,925.00) or no mark (11925), or declare the commodity")
     if amount.quantity < 0 or (amount.quantity == 0 and not zero):
         raise LineError(column, f"{text!r}: the amount must be above zero")
+    if amount.quantity.adjusted() >= MAX_DIGITS:
+        raise LineError(column, f"{text!r} is too large: a payroll amount has at most {MAX_DIGITS} digits"
+                                " before the decimal mark")
     return amount
 
 
@@ -250,6 +257,8 @@ def _overtime(value: str, column: int) -> tuple[Decimal, Decimal]:
     factor, hours = Decimal(factor_token), Decimal(hours_token)
     if factor < 1:
         raise LineError(column, f"an overtime multiplier below 1 ({factor}) would pay overtime less")
+    if factor > MAX_OVERTIME:
+        raise LineError(column, f"an overtime multiplier over {MAX_OVERTIME} ({factor}) cannot be right")
     if hours <= 0:
         assert hours_token.start_pos is not None
         raise LineError(column + hours_token.start_pos, "the weekly hours before overtime must be above zero")

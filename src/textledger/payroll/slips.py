@@ -71,6 +71,21 @@ def _weekday_on_or_before(day: dt.date) -> dt.date:
 def period_containing(person: Employee, day: dt.date) -> Period:
     """The pay period of `person`'s schedule that `day` falls in.
 
+    Raises PayrollError when the period would leave the calendar (a day in 9999's last
+    period, or a weekly anchor so far away that its pay dates leave it).
+    """
+    try:
+        return _period_containing(person, day)
+    except PayrollError:
+        raise
+    except (ValueError, OverflowError):  # year 10000, or before year 1
+        raise PayrollError(f"{day}: {person.id}'s pay period ({person.schedule}) falls outside the calendar"
+                           " (years 1 to 9999)") from None
+
+
+def _period_containing(person: Employee, day: dt.date) -> Period:
+    """period_containing's work.
+
     monthly: the calendar month, paid on its last day; semimonthly: the 1st-15th and the
     16th-last day, paid on the 15th and the last day (both moved back to Friday when they
     fall on a weekend); weekly and biweekly: the 7 or 14 days ending on a pay date, the
@@ -261,6 +276,7 @@ class RecordedRun:
                    employer_shares=tuple((line.name, line.employer) for line in slip.deductions if line.employer))
 
 
+MAX_HOURS_DIGITS = 4  # digits before the decimal point of hours worked (payroll.rules.MAX_DIGITS)
 _HOURS_RE = re.compile(r"\d+(?:\.\d+)?(?:\+\d+(?:\.\d+)?)*")
 
 
@@ -269,7 +285,10 @@ def parse_hours(text: str) -> tuple[Decimal, ...]:
     text = text.strip()
     if not _HOURS_RE.fullmatch(text):
         raise PayrollError(f"{text!r} is not a number of hours: write e.g. 80, or 44+41 for each week")
-    return tuple(Decimal(part) for part in text.split("+"))
+    hours = tuple(Decimal(part) for part in text.split("+"))
+    if any(part.adjusted() >= MAX_HOURS_DIGITS for part in hours):
+        raise PayrollError(f"{text!r} is too many hours: at most {'9' * MAX_HOURS_DIGITS} in a period or a week")
+    return hours
 
 
 def hours_text(hours: Sequence[Decimal]) -> str:
