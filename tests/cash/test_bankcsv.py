@@ -18,6 +18,7 @@ from textledger.cash.bankcsv import (
     parse_rules,
     parse_statement,
 )
+from textledger.cli.main import main
 from textledger.core import grammar
 from textledger.core.records import Amount, JournalError
 from textledger.io.bankfiles import load_rules, read_statement, rules_path_for
@@ -253,6 +254,10 @@ def test_the_same_bank_line_has_the_same_fingerprint_in_any_export_holding_its_d
     ("if FEE(\n  payee Bank\n", 1, 7, "'FEE(' is not a regular expression: missing ), unterminated subpattern"),
     ("if FEE\n|CHECK CARD\n  payee Bank\n", 2, 1, "the pattern '|CHECK CARD' matches every record"),
     ("if %memo FEE\n  payee Bank\n", 1, 4, "unknown field 'memo': the `fields` line names date, description"),
+    ("if " + "(" * 1000 + "FEE" + ")" * 1000 + "\n  payee Bank\n", 1, 4, "it nests too deep"),
+    ("if FEE{4294967296}\n  payee Bank\n", 1, 4, "repeats too many times"),
+    ("if \rO\n  payee Bank\n", 1, 4, "a carriage return (CR) that does not end a line (CRLF)"),
+    ("fields date,\ramount\n", 1, 13, "a carriage return (CR) that does not end a line (CRLF)"),
 ])
 def test_rules_errors_point_at_line_and_column(text, line, column, message):
     base = "fields date, description, amount\naccount1 Assets:Bank\n"
@@ -280,6 +285,21 @@ def test_missing_settings_are_errors_about_the_whole_file(text, message):
 def test_fields_must_name_a_date_and_an_amount(fields, message):
     problem = problem_of(parse_rules, f"account1 A\n\nfields {fields}\n", "bank.rules").errors[0]
     assert (problem.line, problem.column) == (3, 1) and message in problem.message
+
+
+def test_a_lone_carriage_return_alone_in_the_file_is_an_error_at_its_line():
+    problems = problem_of(parse_rules, "if \rO", "r.rules").errors
+    assert ("r.rules", 1, 4) in [(p.file, p.line, p.column) for p in problems]
+
+
+def test_a_path_with_a_nul_byte_cannot_be_read(capsys):
+    problem = problem_of(load_rules, "a\x00.rules").errors[0]
+    assert (problem.line, problem.message) == (0, "cannot read the rules file: embedded null byte")
+    problem = problem_of(read_statement, "a\x00.csv", rules()).errors[0]
+    assert (problem.line, problem.message) == (0, "cannot read the CSV file: embedded null byte")
+    code = main(["-f", str(REPO / "journals" / "studio.journal"), "import", "june\x00.csv",
+                 "--rules", str(BANK / "checking.rules")])
+    assert code == 1 and "cannot read the CSV file: embedded null byte" in capsys.readouterr().err
 
 
 def test_every_rules_error_is_reported_at_once():

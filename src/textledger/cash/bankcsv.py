@@ -112,9 +112,22 @@ class Rules:
 def parse_rules(text: str, path: str) -> Rules:
     """The rules written in `text` (the contents of the file `path`), read with
     grammar/bankrules.lark."""
-    lines = [line.rstrip("\r") for line in text.split("\n")]
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     reader = _RulesReader(path, lines)
-    return reader.read(parse("\n".join(lines) + "\n", "start"))
+    for number, line in enumerate(lines, 1):
+        # a CR alone inside a line (as the journal's loader): an error at its line, read
+        # as a space meanwhile so that the rest of the file is still checked
+        if "\r" in line:
+            reader.problem(number, line.index("\r") + 1,
+                           "a carriage return (CR) that does not end a line (CRLF): end lines with LF or CRLF")
+    try:
+        tree = parse("\n".join(lines).replace("\r", " ") + "\n", "start")
+    except lark.exceptions.LarkError as error:  # the grammar reads any line: never expected
+        number = getattr(error, "line", 1) or 1
+        reader.problem(number, getattr(error, "column", 1) or 1,
+                       f"cannot read this line ({error.__class__.__name__})")
+        raise JournalError(sorted(reader.problems, key=lambda p: (p.line, p.column))) from None
+    return reader.read(tree)
 
 
 GRAMMAR = "bankrules.lark"
@@ -301,6 +314,10 @@ class _RulesReader:
             regex = re.compile(text, re.IGNORECASE)
         except re.error as error:
             self.problem(number, column + (error.pos or 0), f"{text!r} is not a regular expression: {error.msg}")
+            return
+        except (RecursionError, OverflowError, MemoryError):  # nested too deep, a repeat count too large
+            self.problem(number, column, "this pattern is not a regular expression Python can compile:"
+                                         " it nests too deep or repeats too many times")
             return
         if regex.search(""):
             self.problem(number, column, f"the pattern {text!r} matches every record (an empty alternative?);"

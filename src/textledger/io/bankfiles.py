@@ -15,10 +15,11 @@ def load_rules(path: str) -> Rules:
     try:
         with open(path, encoding="utf-8-sig") as handle:
             text = handle.read()
-    except OSError as error:
-        raise JournalError([Problem(path, 0, 0, f"cannot read the rules file: {error.strerror or error}")]) from None
     except UnicodeDecodeError:
         raise JournalError([Problem(path, 0, 0, "the rules file is not UTF-8 text; save it as UTF-8")]) from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL byte in the path
+        message = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise JournalError([Problem(path, 0, 0, f"cannot read the rules file: {message}")]) from None
     return parse_rules(text, path)
 
 
@@ -28,10 +29,11 @@ def read_statement(csv_path: str, rules: Rules) -> list[StatementLine]:
     try:
         with open(csv_path, encoding="utf-8-sig", newline="") as handle:
             text = handle.read()
-    except OSError as error:
-        raise JournalError([Problem(csv_path, 0, 0, f"cannot read the CSV file: {error.strerror or error}")]) from None
     except UnicodeDecodeError:
         raise JournalError([Problem(csv_path, 0, 0, "the CSV file is not UTF-8 text; save it as UTF-8")]) from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL byte in the path
+        message = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise JournalError([Problem(csv_path, 0, 0, f"cannot read the CSV file: {message}")]) from None
     return parse_statement(text, csv_path, rules)
 
 
