@@ -545,7 +545,10 @@ def test_ledger_file_formats_every_file_of_the_journal(tmp_path: Path, capsys, m
     (["fmt", "--check", "--in-place", "x.journal"], "not allowed with argument"),
     (["fmt", "--in-place", "-"], "--in-place cannot rewrite standard input"),
     (["fmt", "a.journal", "b.journal"], "fmt prints one file; for these 2 files use --check or --in-place"),
-    (["fmt", "--column", "0", "x.journal"], "--column must be 1 or more"),
+    (["fmt", "--column", "0", "x.journal"], "'0' is not a column: write a whole number from 1 to 1000"),
+    (["fmt", "--column", "1001", "x.journal"], "'1001' is not a column: write a whole number from 1 to 1000"),
+    (["fmt", "--column", "99999999999999999999", "x.journal"], "'99999999999999999999' is not a column"),
+    (["fmt", "--column", "1e3", "x.journal"], "'1e3' is not a column"),
     (["fmt", "--check"], "no journal given: use -f FILE or set LEDGER_FILE, or name the FILEs to format"),
     (["-f", "-", "fmt", "--check"], "to format standard input, name it as the file"),
 ])

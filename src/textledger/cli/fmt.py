@@ -201,6 +201,17 @@ def _aligned_diff(before: list[str], after: list[str], path: str, context: int) 
             index = run
 
 
+MAX_COLUMN = 1000
+
+
+def _column(text: str) -> int:
+    """--column N: a whole number from 1 to MAX_COLUMN (a usage error otherwise, exit 2)."""
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 9 and 1 <= int(digits) <= MAX_COLUMN):
+        raise argparse.ArgumentTypeError(f"{text.strip()!r} is not a column: write a whole number from 1 to {MAX_COLUMN}")
+    return int(digits)
+
+
 def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="*", metavar="FILE",
                         help="files to format (`-` for standard input); default: every file of the journal (-f/LEDGER_FILE)")
@@ -209,7 +220,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
                       help="change nothing; print a diff and exit 1 if a file is not formatted")
     mode.add_argument("-i", "--in-place", action="store_true",
                       help="rewrite the files (atomically; refused if the meaning would change)")
-    parser.add_argument("--column", type=int, default=AMOUNT_COLUMN, metavar="N",
+    parser.add_argument("--column", type=_column, default=AMOUNT_COLUMN, metavar="N",
                         help=f"the column amounts end in (default {AMOUNT_COLUMN}; further right in an entry that needs it)")
 
 
