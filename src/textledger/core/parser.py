@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-import re
 from typing import Any, cast
 
 import attrs
@@ -108,9 +107,31 @@ class ParseState:
 Children = list[lark.Token]
 """An entry rule's children: its one token (the whole entry)."""
 
-# A number of LONG_DIGITS digits or more (with its marks): only these can make a sum need
-# more than the default 28 significant digits (core/amounts.exact_precision).
-_LONG_NUMBER = re.compile(rf"\d(?:[.,]?\d){{{LONG_DIGITS - 1},}}")
+# Only a number of LONG_DIGITS digits or more can make a sum need more than the default 28
+# significant digits (core/amounts.exact_precision). A regular expression over the whole
+# text cost 8% of a load; instead one byte table marks digits and marks, and only the runs
+# of LONG_DIGITS of them or more are looked at (digits and marks are ASCII, so a run's bytes
+# are its text). Counting a whole run's digits can only overestimate: never less exact.
+_NUMBER_BYTES = bytes(35 if chr(byte) in "0123456789.," else 32 for byte in range(256))
+_LONG_RUN = b"#" * LONG_DIGITS
+
+
+def _longest_number(text: str) -> int:
+    """The most digits in a run of digits and marks of LONG_DIGITS or more (0 when none)."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    mapped = encoded.translate(_NUMBER_BYTES)
+    longest = 0
+    start = mapped.find(_LONG_RUN)
+    while start >= 0:
+        end = start + LONG_DIGITS
+        while end < len(mapped) and mapped[end] == 35:
+            end += 1
+        run = encoded[start:end]
+        digits = len(run) - run.count(b",") - run.count(b".")
+        if digits >= LONG_DIGITS:
+            longest = max(longest, digits)
+        start = mapped.find(_LONG_RUN, end)
+    return longest
 _STATE: contextvars.ContextVar[ParseState] = contextvars.ContextVar("textledger_parse_state")
 
 _INVISIBLE = ("this line holds only invisible characters (such as a non-breaking space):"
@@ -433,9 +454,7 @@ def parse_text(text: str, file: str, state: ParseState | None = None) -> tuple[l
                 state.problem(number, row.index("\r"),
                               "a carriage return (CR) that does not end a line (CRLF): end lines with LF or CRLF")
         text = text.replace("\r", " ")
-    for match in _LONG_NUMBER.finditer(text):
-        digits = len(match[0]) - match[0].count(",") - match[0].count(".")
-        state.digits = max(state.digits, digits)
+    state.digits = max(state.digits, _longest_number(text))
     token = _STATE.set(state)
     try:
         items = cast(list[Any], parser().parse(text))
