@@ -465,3 +465,24 @@ def test_the_largest_amounts_the_rules_allow_make_an_exact_slip():
 def test_more_hours_than_a_period_holds_are_refused(text):
     with pytest.raises(PayrollError, match="too many hours"):
         parse_hours(text)
+
+
+def test_a_commodity_with_more_places_than_the_default_precision_still_gives_an_exact_slip():
+    """`commodity $.0000000000000000000000001` makes the minor unit 25 places: rounding a
+    salary to it needs more than the default 28 digits (found by bench/fuzz.py)."""
+    journal = textledger.loads(textwrap.dedent("""\
+        commodity $.0000000000000000000000001
+        deduction retirement
+            rate 5%
+            annual-limit $23500 per year
+            liability Liabilities:Retirement
+        employee y
+            salary $78000 per year
+            schedule semimonthly
+            deductions retirement
+            expense Expenses:Wages
+            pay-from Assets:Bank
+        """))
+    slip = compute_slip(PayrollRules.from_journal(journal), "y", dt.date(2026, 6, 30), None, (), Decimal("1E-25"))
+    assert slip.gross == Decimal("3250")
+    assert slip.deductions and slip.gross == slip.net + slip.withheld

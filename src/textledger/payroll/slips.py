@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from typing import Protocol, TypeVar
 
 import attrs
@@ -334,8 +334,12 @@ def recorded_runs(transactions: Iterable[Transaction]) -> tuple[RecordedRun, ...
 # ---------------------------------------------------------------- the engine
 
 
-def _round(quantity: Decimal, unit: Decimal) -> Decimal:
-    return quantity.quantize(unit, rounding=ROUND_HALF_UP)
+def _round(quantity: Decimal, unit: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """To the commodity's minor unit (half up unless told), exactly: with as many digits as
+    the result needs (a commodity declared with 25 places has more than the default 28)."""
+    with localcontext() as context:
+        context.prec = max(context.prec, quantity.adjusted() - unit.adjusted() + 2)
+        return quantity.quantize(unit, rounding=rounding)
 
 
 def bracket_tax(annual: Decimal, brackets: Sequence[Bracket]) -> Decimal:
@@ -509,7 +513,7 @@ def _employee_share(own: EmployeeDeduction, rule: DeductionRule, base: Decimal, 
     else:
         share = _ZERO
     if rule.annual_limit is not None:  # what is left under the limit, never rounded up past it
-        share = min(share, max((rule.annual_limit.quantity - so_far.employee).quantize(unit, ROUND_DOWN), _ZERO))
+        share = min(share, max(_round(rule.annual_limit.quantity - so_far.employee, unit, ROUND_DOWN), _ZERO))
     return _round(share, unit)
 
 
