@@ -495,3 +495,11 @@ def test_rules_files_built_from_the_grammar_read_as_the_values_they_were_built_f
     assert [[(p.field, p.regex.pattern, p.joined) for p in c.patterns] for c in read.conditions] == [
         [(field and field.lower(), word, joined) for field, word, joined in patterns] for patterns, _ in conditions]
     assert [list(c.assignments) for c in read.conditions] == [assignments for _, assignments in conditions]
+
+
+def test_a_skip_count_of_thousands_of_digits_is_an_error_at_its_line():
+    """Found by bench/fuzz.py (seed 2): int() refuses 4,300+ digits with a ValueError."""
+    with pytest.raises(JournalError) as raised:
+        parse_rules("skip " + "9" * 5000 + "\naccount1 Assets:Bank\nfields date, amount\n", "r.rules")
+    problem = raised.value.errors[0]
+    assert (problem.line, problem.column) == (1, 6) and "at most 9 digits" in problem.message

@@ -192,6 +192,9 @@ class _RulesReader:
             if value and self._value(number, column, value, "skip_count", lambda at: (
                     column, f"skip takes a number of lines, not {value!r}")) is None:
                 return
+            if len(value) > 9:  # more lines than any statement has (and int() refuses 4,300+ digits)
+                self.problem(number, column, f"skip takes a number of lines, not {value[:20]!r}...: at most 9 digits")
+                return
             self.settings[word] = int(value) if value else 1
         elif word == "fields":
             self._fields(number, value, column)
