@@ -329,6 +329,8 @@ def test_unreadable_rules_and_csv_files(tmp_path):
     ("13/45/2026,X,,1.00,\n", 1, 'date "13/45/2026" does not match date-format %m/%d/%Y'),
     ("02/30/2026,X,,1.00,\n", 1, "02/30/2026 is not a date: February 2026 has 28 days"),
     ("04/31/2026,X,,1.00,\n", 1, "04/31/2026 is not a date: April 2026 has 30 days"),
+    ("12/31/9999,X,,1.00,\n", 1, "date '12/31/9999' is out of range: write a date from 0100-01-01 to 9899-12-31"),
+    ("01/01/0001,X,,1.00,\n", 1, "date '01/01/0001' is out of range"),
     ("09/03/2026,X,,0.001,\n", 15, "amount '0.001' has more decimals than $ has (2)"),
     ("09/03/2026,X,,$-1.005,\n", 15, "amount '$-1.005' has more decimals than $ has (2)"),
     ("09/03/2026,X,,1.00,10.0001\n", 20, "balance '10.0001' has more decimals than $ has (2)"),

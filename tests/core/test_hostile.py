@@ -188,6 +188,36 @@ def test_the_widest_command_line_dates_still_run(tmp_path, capsys):
         assert run(capsys, "-f", journal, *argv)[0] == 0
 
 
+@pytest.mark.parametrize("argv", [
+    ("bal", "-Y"), ("bs", "-Y"), ("is", "-Y"), ("cf", "-Y"), ("reg",), ("aging",), ("forecast",), ("trial",),
+])
+def test_transactions_on_the_first_and_last_journal_dates_run_every_report(argv, tmp_path, capsys):
+    """Found by bench/fuzz.py (seed 2): `bs -M` on a transaction dated 9999-12-31 overflowed
+    the calendar; journal dates now keep the command line's century of room."""
+    journal = tmp_path / "j.journal"
+    journal.write_text("account Assets:Bank  ; type: cash\n"
+                       "0100-01-01 x\n    Assets:Receivable:Acme  1 USD  ; invoice: I1\n    Income\n"
+                       "9899-12-31 y\n    Assets:Bank  1 USD\n    Income\n")
+    code, _, err = run(capsys, "-f", journal, *argv)
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("argv", [("bal", "-D"), ("bs", "-M"), ("is", "-Q"), ("bal", "-W", "-b", "2026-01-01")])
+def test_a_report_of_more_than_ten_thousand_columns_is_refused_at_once(argv, tmp_path, capsys):
+    journal = tmp_path / "j.journal"
+    journal.write_text("0100-01-01 x\n    a  1 USD\n    b\n9899-12-31 y\n    a  1 USD\n    b\n")
+    started = time.perf_counter()
+    code, _, err = run(capsys, "-f", journal, *argv)
+    assert code == 2 and "more than 10,000 columns" in err and "-b/-e/-p" in err
+    assert time.perf_counter() - started < 1
+
+
+@pytest.mark.parametrize("date", ["9999-12-31", "0001-01-01", "9900-01-01", "0099-12-31"])
+def test_a_journal_date_outside_the_kept_century_is_an_error_at_its_line(date):
+    error = _error(f"2026-01-01 x\n    a  1\n    b\n{date} y\n    a  1\n    b\n")
+    assert error.line == 4 and "out of range" in error.message and "9899-12-31" in error.message
+
+
 # ---------------------------------------------------------------- hangs
 
 

@@ -257,8 +257,9 @@ _AMOUNT_HELP = r"write e\.g\. \$1,200\.00, -\$5, 10 EUR or 3 \"ACME Shares\""
     ("header", "01/05/2026 Coffee", 0, r"^'01/05/2026' is not a date: write YYYY-MM-DD, YYYY/MM/DD or YYYY\.MM\.DD$"),
     ("header", "2026-01-05Coffee", 10, r"^the date must be followed by a space$"),
     ("header", "2026-01-05=x y", 11, r"^'x' is not a date"),
-    ("header", "0000-01-01 x", 0, r"^0000-01-01 is not a date: there is no year 0$"),
-    ("header", "9999-12-32 x", 0, r"^9999-12-32 is not a date: December 9999 has 31 days$"),
+    ("header", "0000-01-01 x", 0, r"^0000-01-01 is out of range: write a date from 0100-01-01 to 9899-12-31$"),
+    ("header", "9899-12-32 x", 0, r"^9899-12-32 is not a date: December 9899 has 31 days$"),
+    ("header", "9900-01-01 x", 0, r"^9900-01-01 is out of range: write a date from 0100-01-01 to 9899-12-31$"),
     # directives
     ("account", "account", 7, r"^`account` needs an account name$"),
     ("account", "account A  junk", 11, r"^expected a comment \(;\) or the end of the line, found 'junk'$"),

@@ -32,7 +32,7 @@ import lark
 from textledger.core import records
 from textledger.core.grammar import build_parser, error_offset, token_of
 from textledger.core.lines import LineError, parse_date, parse_tags
-from textledger.core.records import Amount, JournalError, Problem, Source
+from textledger.core.records import FIRST_DATE, LAST_DATE, Amount, JournalError, Problem, Source
 
 ASSIGNABLE = ("account2", "payee", "description", "comment", "skip")
 """What an `if` block may set (grammar/bankrules.lark's ASSIGNABLE), for messages."""
@@ -573,9 +573,13 @@ def _date(text: str, column: int, date_format: str | None) -> dt.date:
                                     " `date-format`, e.g. date-format %m/%d/%Y") from None
     form = date_format.replace("%-", "%")
     try:
-        return dt.datetime.strptime(text, form).date()
+        date = dt.datetime.strptime(text, form).date()
     except ValueError:
         raise LineError(column, _bad_date(text, form, date_format)) from None
+    if not FIRST_DATE <= date <= LAST_DATE:
+        raise LineError(column, f"date {text!r} is out of range: write a date from {FIRST_DATE.isoformat()}"
+                                f" to {LAST_DATE.isoformat()}")
+    return date
 
 
 def _bad_date(text: str, form: str, date_format: str) -> str:

@@ -20,8 +20,7 @@ from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.expand import STDIN
 from textledger.core.lines import LineError, parse_date
 from textledger.core.printer import format_entry
-from textledger.core.query import FIRST_DATE, LAST_DATE
-from textledger.core.records import Amount, Journal, Style
+from textledger.core.records import FIRST_DATE, LAST_DATE, Amount, Journal, Style
 from textledger.payroll.reports import liabilities, register, year_to_date
 from textledger.payroll.slips import (
     CENT,

@@ -86,12 +86,20 @@ def interval_of(args: argparse.Namespace) -> Interval | None:
     return Interval(unit) if unit else None
 
 
+MAX_COLUMNS = 10_000
+"""More columns than any screen or spreadsheet shows (27 years by day): a report asking for
+more is a mistake, refused at once rather than computed for minutes."""
+
+
 def report_periods(journal: Journal, args: argparse.Namespace, today: dt.date | None = None) -> tuple[Period, ...]:
     """The report's columns from -b/-e/-p (else the journal's dates) and the interval option."""
     query = query_from_args(args)
     dates = [journal.transactions[0].date, journal.transactions[-1].date] if journal.transactions else []
     start, end = report_range(query.begin, query.end, dates, today or TODAY())
-    periods = split(start, end, interval_of(args))
+    periods = split(start, end, interval_of(args), MAX_COLUMNS)
+    if len(periods) > MAX_COLUMNS:
+        raise UsageError(f"from {start.isoformat()} to {end.isoformat()} the report would have more than"
+                         f" {MAX_COLUMNS:,} columns: narrow it with -b/-e/-p or choose a longer interval")
     if not periods:
         raise UsageError(f"the report period is empty: it starts on {start.isoformat()} and ends before it"
                          " (-e is exclusive: -b 2026-05-01 -e 2026-06-01 is May)")

@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 import lark
 
 from textledger.core import grammar
-from textledger.core.records import Amount, Assertion, Cost, PostingKind, Style, Tags
+from textledger.core.records import FIRST_DATE, LAST_DATE, Amount, Assertion, Cost, PostingKind, Style, Tags
 
 __all__ = [
     "DATE_RE", "Header", "LineError", "ParsedAmount", "PostingFields", "PostingParts", "PriceParts",
@@ -327,8 +327,8 @@ def _date(text: str) -> dt.date:
     year, month, day = int(text[:4]), int(month_text), int(day_text)
     if not 1 <= month <= 12:
         raise LineError(0, f"{text} is not a date: there is no month {month}")
-    if year < 1:
-        raise LineError(0, f"{text} is not a date: there is no year 0")
+    if not FIRST_DATE.year <= year <= LAST_DATE.year:
+        raise LineError(0, f"{text} is out of range: write a date from {FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}")
     try:
         return dt.date(year, month, day)
     except ValueError:

@@ -103,14 +103,14 @@ def label(start: dt.date, end: dt.date) -> str:
     return f"{start.isoformat()}..{last.isoformat()}"
 
 
-def split(start: dt.date, end: dt.date, interval: Interval | None) -> tuple[Period, ...]:
+def split(start: dt.date, end: dt.date, interval: Interval | None, limit: int | None = None) -> tuple[Period, ...]:
     """The report's columns: one period for the whole range, or whole calendar intervals
-    covering it."""
+    covering it (at most `limit` + 1 of them, so that a caller can refuse too many)."""
     if interval is None:
         return (Period(start, end, label(start, end)),) if start < end else ()
-    periods = []
+    periods: list[Period] = []
     current = start_of(start, interval.unit)
-    while current < end:
+    while current < end and (limit is None or len(periods) <= limit):
         following = advance(current, interval)
         periods.append(Period(current, following, label(current, following)))
         current = following

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
-from textledger.core.records import Posting, PostingKind, Transaction
+from textledger.core.records import FIRST_DATE, LAST_DATE, Posting, PostingKind, Transaction
 
 
 class QueryError(ValueError):
@@ -177,13 +177,6 @@ _QUARTER = re.compile(r"(\d{4})-?[qQ]([1-4])")
 
 def _next_month(year: int, month: int) -> dt.date:
     return dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
-
-
-FIRST_DATE = dt.date(100, 1, 1)
-LAST_DATE = dt.date(9899, 12, 31)
-"""Dates a query or a period may name (`-b`, `-e`, `-p`, `--as-of`, `from`/`to`): a century
-inside what Python's dates hold, so that a report's date arithmetic (aging's look-back, a
-forecast's weeks, the day after `-e`) never leaves the calendar."""
 
 
 def period_span(text: str) -> tuple[dt.date, dt.date]:

@@ -15,6 +15,12 @@ from decimal import Decimal
 
 import attrs
 
+FIRST_DATE = dt.date(100, 1, 1)
+LAST_DATE = dt.date(9899, 12, 31)
+"""The dates textledger keeps, in a journal or on the command line: a century inside what
+Python's dates hold, so that a report's date arithmetic (aging's look-back, a forecast's
+weeks, the day after the last transaction, a yearly column) never leaves the calendar."""
+
 _source = attrs.field(eq=False, repr=False, default=None)
 
 

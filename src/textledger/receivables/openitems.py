@@ -32,7 +32,7 @@ from decimal import Decimal
 import attrs
 
 from textledger.core.columns import first_word_column
-from textledger.core.records import Journal, Posting, Problem, Source, Tags, Transaction, tag_value
+from textledger.core.records import FIRST_DATE, LAST_DATE, Journal, Posting, Problem, Source, Tags, Transaction, tag_value
 
 DEFAULT_TERMS_DAYS = 30
 ZERO = Decimal(0)
@@ -253,9 +253,10 @@ def parse_date(text: str) -> dt.date | None:
     if match is None:
         return None
     try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        date = dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         return None
+    return date if FIRST_DATE <= date <= LAST_DATE else None
 
 
 def _due(entry: SidePosting, conventions: Conventions) -> dt.date:
