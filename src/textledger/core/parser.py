@@ -225,7 +225,7 @@ class _Builder(lark.Transformer[lark.Token, Any]):
                 state.problem(line, error.column, error.message)
                 ok = False
                 continue
-            status, account, kind, amount, cost, assertion, own_comment, amount_column = parts
+            status, account, kind, amount, cost, assertion, own_comment, amount_column, _ = parts
             if amount is not None:
                 state.note_style(amount, line, amount_column)
             elif " " in account and ends_in_amount(account):
@@ -238,7 +238,7 @@ class _Builder(lark.Transformer[lark.Token, Any]):
         comment = "\n".join(comments)
         tags = parse_tags(comment)
         postings = []
-        for line, (status, account, kind, amount, cost, assertion, _, _), own in parsed:
+        for line, (status, account, kind, amount, cost, assertion, _, _, lot), own in parsed:
             own_comment = "\n".join(own)
             own_tags = parse_tags(own_comment) if own_comment else ()
             postings.append(Posting(
@@ -246,7 +246,7 @@ class _Builder(lark.Transformer[lark.Token, Any]):
                 assertion=assertion, kind=kind, status=status, comment=own_comment,
                 tags=tags + own_tags if own_tags else tags,
                 date=_posting_date(state, line, own_comment, own_tags) if own_comment else None,
-                source=Source(state.file, line),
+                lot=lot, source=Source(state.file, line),
             ))
         return comment, tags, tuple(postings)
 
