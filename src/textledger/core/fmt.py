@@ -36,6 +36,7 @@ from textledger.core.amounts import format_amount
 from textledger.core.lines import (
     LineError,
     ParsedAmount,
+    PostingFields,
     PostingParts,
     parse_amount,
     parse_header,
@@ -204,9 +205,11 @@ def _posting_line(line: str, styles: Mapping[str, Style]) -> _PostingLine | None
     except LineError:
         return None
     fields = posting_fields(line)
+    if fields is None:
+        fields = _annotated_fields(line, parts)
     if fields is None:  # read by the parser but not by the compiled rule: left as written
         return None
-    status, account, kind, parsed, _, _, comment, _ = parts
+    status, account, kind, parsed, _, _, comment, _, _ = parts
     if kind is PostingKind.VIRTUAL:
         account = f"({account})"
     elif kind is PostingKind.BALANCED_VIRTUAL:
@@ -217,15 +220,25 @@ def _posting_line(line: str, styles: Mapping[str, Style]) -> _PostingLine | None
         tail += f" {fields.cost_operator} {_styled(fields.cost, None, styles)}"
     if fields.assertion_operator:
         tail += f" {fields.assertion_operator} {_styled(fields.assertion, None, styles)}"
-    amount = _styled(fields.amount, parsed, styles)
+    amount = _styled(fields.amount, parsed, styles) if parts.lot is None else fields.amount
     return _PostingLine(head, amount, tail, ("  ;" + (" " + comment if comment else "")) if fields.has_comment else "",
                         line.rstrip(_BLANK), _reading(parts))
 
 
+def _annotated_fields(line: str, parts: PostingParts) -> PostingFields | None:
+    """A posting with lot annotations (which the compiled rule does not take): its whole
+    amount field as one amount, aligned but otherwise left as written."""
+    if parts.lot is None or ";" in parts.lot.note:
+        return None
+    end = line.find(";", parts.amount_column)
+    field = line[parts.amount_column:end if end >= 0 else len(line)]
+    return PostingFields(field.strip(_BLANK), "", "", "", "", end >= 0)
+
+
 def _reading(parts: PostingParts) -> tuple[object, ...]:
     """What a posting line says: its parts without layout (styles, columns)."""
-    status, account, kind, amount, cost, assertion, comment, _ = parts
-    return status, account, kind, amount[0] if amount is not None else None, cost, assertion, comment
+    status, account, kind, amount, cost, assertion, comment, _, lot = parts
+    return status, account, kind, amount[0] if amount is not None else None, cost, assertion, comment, lot
 
 
 def _styled(text: str, parsed: ParsedAmount | None, styles: Mapping[str, Style]) -> str:

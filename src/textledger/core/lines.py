@@ -95,8 +95,8 @@ class _Pieces(lark.Transformer[lark.Token, Any]):
         return _LotPiece("price", str(opening), str(closing), raw, _pos(opening))
 
     def lot_date(self, children: list[lark.Token]) -> _LotPiece:
-        opening, date, closing = children
-        return _LotPiece("date", str(opening), str(date), None, _pos(date))
+        opening, date, _ = children
+        return _LotPiece("date", str(opening), str(date), None, _pos(opening))
 
     def lot_note(self, children: list[lark.Token]) -> _LotPiece:
         (note,) = children
@@ -256,7 +256,9 @@ def _posting_error(line: str, column: int, expected: set[str], tokens: list[lark
         return LineError(column, _VALUE_EXPRESSION)
     if line[column:column + 1] == "{" and not amount_started:
         return LineError(column, _LOT_FIRST)
-    if line[column:column + 1] in ("{", "[", "(") or any(token.type.startswith("LOT_") for token in tokens[-1:]):
+    kinds = [token.type for token in tokens]
+    if (line[column:column + 1] in ("{", "[", "(") or kinds[-1:] == ["LOT_DATE_OPEN"]
+            or kinds.count("LOT_PRICE_OPEN") > kinds.count("LOT_PRICE_CLOSE")):
         return _lot_error(line, column)
     if not fields:
         return _generic(line, column, expected, tokens, found)
@@ -777,7 +779,7 @@ def _lot(line: str, pieces: tuple[_LotPiece, ...], decimal_marks: dict[str, str]
             if price.quantity < 0:
                 raise LineError(piece.raw.start, "a lot price cannot be negative")
         elif piece.kind == "date":
-            date = parse_date(piece.text, piece.column)
+            date = parse_date(piece.text, piece.column + len(piece.opening))
         else:
             note = piece.opening.strip(" \t")[1:-1].strip()
     return Lot(price, total, fixed, date, note)

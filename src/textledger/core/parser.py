@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+from decimal import Decimal
 from typing import Any, cast
 
 import attrs
 import lark
 
 from textledger.core import grammar
-from textledger.core.amounts import LONG_DIGITS
+from textledger.core.amounts import LONG_DIGITS, format_amount
 from textledger.core.lines import (
     LineError,
     ParsedAmount,
@@ -37,6 +38,7 @@ from textledger.core.lines import (
 )
 from textledger.core.records import (
     AccountDeclaration,
+    Amount,
     CommodityDeclaration,
     Directive,
     PeriodicTransaction,
@@ -99,9 +101,17 @@ class ParseState:
         elif symbol not in self.declared:
             self.problem(line, column,
                          f"ambiguous amount: read as {amount.quantity} (decimal mark {style.decimal_mark!r});"
-                         f" declare the commodity (e.g. `commodity {symbol or ''}1,000.00`)"
+                         f" declare the commodity (e.g. `commodity {_declaration_sample(symbol, style)}`)"
                          " to say which mark is the decimal mark",
                          warning=True)
+
+
+def _declaration_sample(symbol: str, style: Style) -> str:
+    """A `commodity` sample that says `.` is the decimal mark, written on the side and with
+    the spacing the journal uses, the symbol quoted when it needs it: `$1,000.00`,
+    `ETH 1,000.00`, `1,000.00 "ball bearings"` (a directive that loads, pasted as it is)."""
+    sample = Style(left=style.left, spaced=style.spaced, decimal_mark=".", thousands=",", precision=2)
+    return format_amount(Amount(Decimal(1000), symbol), {symbol: sample})
 
 
 Children = list[lark.Token]
