@@ -161,3 +161,11 @@ def test_lots_balance_as_in_hledger_and_ledger(tmp_path, capsys):
     assert_same(ours, hledger_balances(path), "hledger")
     tool("ledger")
     assert_same(ours, ledger_balances(path), "ledger")
+
+
+def test_fmt_aligns_postings_with_lots_and_keeps_what_they_say():
+    from textledger.core.fmt import format_text
+    text = "2020-01-01 x\n  Assets:Broker   10 AAPL {$150}  [2020/09/15] (gift) @ $5 ; hi\n  Assets:Cash  $-50\n"
+    tidy = format_text(text)
+    assert tidy.splitlines()[1] == "    Assets:Broker" + " " * 3 + "10 AAPL {$150}  [2020/09/15] (gift) @ $5  ; hi"
+    assert textledger.loads(tidy).transactions == textledger.loads(text).transactions
