@@ -229,6 +229,16 @@ CASES = {
             Assets:Broker  10 ACME {$50
             Assets:Cash
         """)}, 2, 32, r"a lot annotation is `\{PRICE\}`"),
+    "lot-on-assertion": Case({"main.journal": journal("""
+        2026-01-05 Buy shares
+            Assets:Broker  10 ACME {$5} = 10 ACME {$5}
+            Assets:Cash
+        """)}, 2, 43, r"balance assertion.s amount has no lot annotations"),
+    "lot-date-unclosed": Case({"main.journal": journal("""
+        2026-01-05 Buy shares
+            Assets:Broker  10 ACME [2026-01-01
+            Assets:Cash
+        """)}, 2, 39, r"a lot annotation is"),
     "lot-date-invalid": Case({"main.journal": journal("""
         2026-01-05 Buy shares
             Assets:Broker  10 ACME [2026-02-30]

@@ -15,6 +15,7 @@ import textledger
 from tests.conftest import tool
 from tests.core.test_conformance import assert_same, hledger_balances, ledger_balances, textledger_balances
 from tests.strategies import PHASES, lot_journals
+from textledger.core.fmt import format_text
 from textledger.core.printer import print_journal
 from textledger.core.records import Amount, Cost, Lot
 
@@ -164,8 +165,14 @@ def test_lots_balance_as_in_hledger_and_ledger(tmp_path, capsys):
 
 
 def test_fmt_aligns_postings_with_lots_and_keeps_what_they_say():
-    from textledger.core.fmt import format_text
-    text = "2020-01-01 x\n  Assets:Broker   10 AAPL {$150}  [2020/09/15] (gift) @ $5 ; hi\n  Assets:Cash  $-50\n"
-    tidy = format_text(text)
-    assert tidy.splitlines()[1] == "    Assets:Broker" + " " * 3 + "10 AAPL {$150}  [2020/09/15] (gift) @ $5  ; hi"
-    assert textledger.loads(tidy).transactions == textledger.loads(text).transactions
+    text = ("2020-01-01 x\n  Assets:Broker   10 AAPL {$150}  [2020/09/15] (gift) @ $5 ; hi\n"
+            "  Assets:Cash  $-50\n  Assets:Bonds  1 000,5 \"XYZ (Bond)\"   {{=$1}}\n  Assets:Cash  -1 AAPL  (a;b)\n  Equity\n")
+    tidy = format_text(text).splitlines()
+    assert tidy[1:] == [
+        "    Assets:Broker                                    10 AAPL {$150}  [2020/09/15] (gift) @ $5  ; hi",
+        "    Assets:Cash                                         $-50",
+        '    Assets:Bonds                        1 000,5 "XYZ (Bond)" {{=$1}}',
+        "  Assets:Cash  -1 AAPL  (a;b)",  # a note holding `;`: left as written
+        "    Equity",
+    ]
+    assert textledger.loads("\n".join(tidy)).transactions == textledger.loads(text).transactions

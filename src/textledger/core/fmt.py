@@ -38,6 +38,7 @@ from textledger.core.lines import (
     ParsedAmount,
     PostingFields,
     PostingParts,
+    amount_end,
     parse_amount,
     parse_header,
     parse_posting,
@@ -204,35 +205,38 @@ def _posting_line(line: str, styles: Mapping[str, Style]) -> _PostingLine | None
         parts = parse_posting(line, {})
     except LineError:
         return None
-    fields = posting_fields(line)
+    fields, annotations = posting_fields(line), ""
     if fields is None:
-        fields = _annotated_fields(line, parts)
-    if fields is None:  # read by the parser but not by the compiled rule: left as written
-        return None
+        annotated = _annotated_fields(line, parts)
+        if annotated is None:  # read by the parser but not by the compiled rule: left as written
+            return None
+        fields, annotations = annotated
     status, account, kind, parsed, _, _, comment, _, _ = parts
     if kind is PostingKind.VIRTUAL:
         account = f"({account})"
     elif kind is PostingKind.BALANCED_VIRTUAL:
         account = f"[{account}]"
     head = INDENT + (status + " " if status else "") + account
-    tail = ""
+    tail = f" {annotations}" if annotations else ""
     if fields.cost_operator:
         tail += f" {fields.cost_operator} {_styled(fields.cost, None, styles)}"
     if fields.assertion_operator:
         tail += f" {fields.assertion_operator} {_styled(fields.assertion, None, styles)}"
-    amount = _styled(fields.amount, parsed, styles) if parts.lot is None else fields.amount
+    amount = _styled(fields.amount, parsed, styles)
     return _PostingLine(head, amount, tail, ("  ;" + (" " + comment if comment else "")) if fields.has_comment else "",
                         line.rstrip(_BLANK), _reading(parts))
 
 
-def _annotated_fields(line: str, parts: PostingParts) -> PostingFields | None:
-    """A posting with lot annotations (which the compiled rule does not take): its whole
-    amount field as one amount, aligned but otherwise left as written."""
+def _annotated_fields(line: str, parts: PostingParts) -> tuple[PostingFields, str] | None:
+    """A posting with lot annotations (which the compiled rule does not take): its amount,
+    and what follows it up to the comment (annotations, cost, assertion) as written."""
     if parts.lot is None or ";" in parts.lot.note:
         return None
     end = line.find(";", parts.amount_column)
-    field = line[parts.amount_column:end if end >= 0 else len(line)]
-    return PostingFields(field.strip(_BLANK), "", "", "", "", end >= 0)
+    field_end = end if end >= 0 else len(line)
+    amount_stop = amount_end(line, parts.amount_column)
+    rest = line[amount_stop:field_end].strip(_BLANK)
+    return PostingFields(line[parts.amount_column:amount_stop], "", "", "", "", end >= 0), rest
 
 
 def _reading(parts: PostingParts) -> tuple[object, ...]:

@@ -34,7 +34,7 @@ from textledger.core.records import FIRST_DATE, LAST_DATE, Amount, Assertion, Co
 
 __all__ = [
     "DATE_RE", "Header", "LineError", "ParsedAmount", "PostingFields", "PostingParts", "PriceParts",
-    "bracket_date", "ends_in_amount", "parse_account_line", "parse_amount", "parse_commodity_line",
+    "amount_end", "bracket_date", "ends_in_amount", "parse_account_line", "parse_amount", "parse_commodity_line",
     "parse_date", "parse_format_line", "parse_header", "parse_include_line", "parse_periodic_line",
     "parse_posting", "parse_price_line", "parse_tags", "posting_fields",
 ]
@@ -257,7 +257,10 @@ def _posting_error(line: str, column: int, expected: set[str], tokens: list[lark
     if line[column:column + 1] == "{" and not amount_started:
         return LineError(column, _LOT_FIRST)
     kinds = [token.type for token in tokens]
-    if (line[column:column + 1] in ("{", "[", "(") or kinds[-1:] == ["LOT_DATE_OPEN"]
+    if fields and line[column:column + 1] in ("{", "[", "(") and tokens[fields[-1]].type == "ASSERT_OP":
+        return LineError(column, "a balance assertion's amount has no lot annotations (as in hledger):"
+                                 " write the amount alone")
+    if (line[column:column + 1] in ("{", "[", "(") or kinds.count("LOT_DATE_OPEN") > kinds.count("LOT_DATE_CLOSE")
             or kinds.count("LOT_PRICE_OPEN") > kinds.count("LOT_PRICE_CLOSE")):
         return _lot_error(line, column)
     if not fields:
@@ -513,6 +516,12 @@ def parse_amount(text: str, column: int = 0, decimal_marks: dict[str, str] | Non
         except LineError as error:
             raise LineError(column, error.message) from None
     return _read_amount(raw, stripped, column, decimal_marks)
+
+
+def amount_end(line: str, start: int) -> int:
+    """Where the amount that starts at `start` in a posting line ends (`start` if none does)."""
+    match = _AMOUNT_RE.match(line, start)
+    return match.end() if match is not None else start
 
 
 def ends_in_amount(text: str) -> bool:
