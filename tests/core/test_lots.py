@@ -176,3 +176,15 @@ def test_fmt_aligns_postings_with_lots_and_keeps_what_they_say():
         "    Equity",
     ]
     assert textledger.loads("\n".join(tidy)).transactions == textledger.loads(text).transactions
+
+
+def test_an_inventory_lot_annotation_is_kept_but_chooses_nothing():
+    """docs/journal-format.md "Lots": inventory relief follows the item's method (FIFO here)."""
+    journal = textledger.loads(
+        "2026-01-01 Buy\n    Assets:Inventory    10 PRINTS {$6.50} @ $6.50\n    Assets:Bank    $-65.00\n\n"
+        "2026-01-02 Buy\n    Assets:Inventory    10 PRINTS {$7.00} @ $7.00\n    Assets:Bank    $-70.00\n\n"
+        "2026-01-03 Sell\n    Assets:Inventory    -5 PRINTS {$7.00}\n    Expenses:Cost of Goods Sold\n")
+    sale = journal.transactions[2].postings
+    assert sale[0].lot == Lot(Amount(Decimal("7.00"), "$"))
+    assert sale[0].cost == Cost(Amount(Decimal("32.50"), "$"), total=True)
+    assert sale[1].amount == Amount(Decimal("32.50"), "$")
