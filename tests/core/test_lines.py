@@ -258,7 +258,7 @@ _AMOUNT_HELP = r"write e\.g\. \$1,200\.00, -\$5, 10 EUR or 3 \"ACME Shares\""
     ("posting", "  A  10 X [2026-01-01", 21, r"^a lot annotation is"),
     ("posting", "  *", 3, r"^a posting needs an account name$"),
     ("posting", "  A  5 @@ $1 @ $2", 13,
-     r"^expected a balance assertion \(=\), a comment \(;\) or the end of the line, found '@'$"),
+     r"^a posting has one cost \(@ or @@\)$"),
     ("posting", "  A  = $5 = $6", 10, r"^expected a comment \(;\) or the end of the line, found '='$"),
     ("posting", "  A  -$-5", 5, r"^'-\$-5' has two signs$"),
     ("posting", "  A  10 ACME @ $-5", 15, r"^a cost \(@ or @@\) cannot be negative$"),
