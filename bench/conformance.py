@@ -4,6 +4,7 @@ ledger 3.3 by tests/conformance (constructs.py makes them, peers.py judges them)
     python bench/conformance.py --count 2000                 # supported constructs, alone and mixed
     python bench/conformance.py --count 500 --all            # pending constructs too (refusals expected)
     python bench/conformance.py --count 200 --only lot_unit_price,alias --show 3
+    python bench/conformance.py --manual [--table]           # the manuals' examples (tests/conformance/manual)
 
 Journal I of seed S is always the same: even I is one construct alone (in turn), odd I a
 mix of 2-6 (drawn from random.Random(f"S/I")). Prints counts by outcome, by construct for
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import random
 import sys
 import time
@@ -37,10 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="pending constructs too")
     parser.add_argument("--only", help="comma-separated construct names")
     parser.add_argument("--show", type=int, default=1, help="journals shown per bad outcome (default 1)")
+    parser.add_argument("--manual", action="store_true", help="judge the manuals' examples instead")
+    parser.add_argument("--table", action="store_true", help="with --manual: print the docs' table of refused examples")
     options = parser.parse_args(argv)
     if peers.HLEDGER is None:
         print("hledger is not installed", file=sys.stderr)
         return 2
+    if options.manual:
+        return manual(options.table)
     pool = options.only.split(",") if options.only else list(constructs.CONSTRUCTS) if options.all else constructs.supported()
     unknown = set(pool) - set(constructs.CONSTRUCTS)
     if unknown:
@@ -56,11 +62,14 @@ def main(argv: list[str] | None = None) -> int:
             names = [pool[(index // 2) % len(pool)]]
         else:
             names = constructs.mixed_names(rng, pool, most=6) or [rng.choice(pool)]
-        if peers.LEDGER is None and any(constructs.CONSTRUCTS[name].make(random.Random(0), "X").reference == "ledger"
-                                        for name in names):
+        if peers.LEDGER is None and any(
+            constructs.CONSTRUCTS[name].make(random.Random(0), "X").reference == "ledger" for name in names
+        ):
             continue
         journal = constructs.generate(f"{options.seed}/{index}", names)
-        outcome = peers.judge_files(journal.text, journal.files, journal.hledger_options, journal.print_options, journal.reference)
+        outcome = peers.judge_files(
+            journal.text, journal.files, journal.hledger_options, journal.print_options, journal.reference
+        )
         outcomes[outcome.kind] += 1
         ledger[outcome.ledger] += 1
         if outcome.kind != "agree":
@@ -83,6 +92,33 @@ def main(argv: list[str] | None = None) -> int:
         for (kind, name), count in sorted(by_construct.items()):
             print(f"  {kind:16} {name:26} {count}")
     return 1 if any(outcomes[kind] for kind in BAD) else 0
+
+
+def manual(table: bool) -> int:
+    """Judge every example of tests/conformance/manual; counts by manual and outcome, then the
+    examples that do not agree (or, with `table`, the Markdown rows of the refused ones)."""
+    folder = ROOT / "tests" / "conformance" / "manual"
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    started = time.monotonic()
+    results = {name: peers.judge(folder / name) for name in index}
+    counts = collections.Counter((name.split("/")[0], result.kind) for name, result in results.items())
+    if table:
+        print("| example | manual section | textledger says |\n|---|---|---|")
+        for name, result in results.items():
+            if result.kind == "refused":
+                message = result.textledger_error.split(".journal:", 1)[-1].replace("|", "\\|")
+                print(f"| `{name}` | {index[name]['section'].replace('|', '/')} | {message} |")
+        return 0
+    for name, result in results.items():
+        if result.kind != "agree":
+            print(f"{name} ({index[name]['section']}): {str(result).replace(str(folder) + '/', '')}")
+    print(f"{len(results)} examples in {time.monotonic() - started:.1f}s")
+    for manual_name in ("hledger", "ledger"):
+        print(
+            f"  {manual_name}: "
+            + ", ".join(f"{kind} {counts[(manual_name, kind)]}" for kind in peers.KINDS if counts[(manual_name, kind)])
+        )
+    return 1 if any(result.kind in BAD for result in results.values()) else 0
 
 
 if __name__ == "__main__":

@@ -29,39 +29,39 @@ from decimal import Decimal
 # Until then the tests require that textledger either agrees or refuses it (exit 1 at its
 # line), never loads it to other numbers.
 PENDING = {
-    "lot_unit_price",           # 10 ACME {$5.00}
-    "lot_total_price",          # 10 ACME {{$50.00}}
-    "lot_fixed_price",          # 10 ACME {=$5.00}
-    "lot_date",                 # 10 ACME {$5.00} [2026/01/05]
-    "lot_note",                 # 10 ACME {$5.00} (note): ledger only, hledger 1.25 rejects it
-    "balance_assignment",       # Assets:Cash  = $500.00
-    "default_commodity",        # D $1,000.00
-    "alias",                    # alias checking = Assets:Bank:Checking
-    "alias_regex",              # alias /^old:(.*)$/ = Assets:New:\1
-    "year_less_dates",          # Y 2026 / year 2026, then 1/5
-    "account_subdirectives",    # account X + indented note/alias/check/assert/default/payee
-    "automated_transactions",   # = Expenses:Food + (Budget:Food)  *-1, compared with hledger --auto
-    "apply_account",            # apply account Personal ... end apply account
-    "N_directive",              # N $
-    "C_directive",              # C 1.00 h = 60m
-    "decimal_mark",             # decimal-mark ,
-    "virtual_cost",             # 2 EUR (@) $1.10, (@@)
-    "space_digit_groups",       # $1 000 000.00
-    "bang_include",             # !include other.journal
-    "amountless_virtual",       # (Budget:Unset) with no amount
-    "parenthesised_accounts",   # Assets:Bank:Joint (Main)  $5
+    "lot_unit_price",  # 10 ACME {$5.00}
+    "lot_total_price",  # 10 ACME {{$50.00}}
+    "lot_fixed_price",  # 10 ACME {=$5.00}
+    "lot_date",  # 10 ACME {$5.00} [2026/01/05]
+    "lot_note",  # 10 ACME {$5.00} (note): ledger only, hledger 1.25 rejects it
+    "balance_assignment",  # Assets:Cash  = $500.00
+    "default_commodity",  # D $1,000.00
+    "alias",  # alias checking = Assets:Bank:Checking
+    "alias_regex",  # alias /^old:(.*)$/ = Assets:New:\1
+    "year_less_dates",  # Y 2026 / year 2026, then 1/5
+    "account_subdirectives",  # account X + indented note/alias/check/assert/default/payee
+    "automated_transactions",  # = Expenses:Food + (Budget:Food)  *-1, compared with hledger --auto
+    "apply_account",  # apply account Personal ... end apply account
+    "N_directive",  # N $
+    "C_directive",  # C 1.00 h = 60m
+    "decimal_mark",  # decimal-mark ,
+    "virtual_cost",  # 2 EUR (@) $1.10, (@@)
+    "space_digit_groups",  # $1 000 000.00
+    "bang_include",  # !include other.journal
+    "amountless_virtual",  # (Budget:Unset) with no amount
+    "parenthesised_accounts",  # Assets:Bank:Joint (Main)  $5
 }
 
 
 @dataclass
 class Piece:
-    body: str                                                  # entries, in file order
-    preamble: str = ""                                         # directives the whole journal needs first
-    files: dict[str, str] = field(default_factory=dict)        # included files, relative to the journal
-    hledger_options: tuple[str, ...] = ()                      # for hledger on the journal
-    print_options: tuple[str, ...] | None = None               # for hledger on textledger's print (default: the same)
-    tail: bool = False                                         # changes how later lines read: goes last
-    reference: str = "hledger"                                 # "ledger": hledger 1.25 cannot read it
+    body: str  # entries, in file order
+    preamble: str = ""  # directives the whole journal needs first
+    files: dict[str, str] = field(default_factory=dict)  # included files, relative to the journal
+    hledger_options: tuple[str, ...] = ()  # for hledger on the journal
+    print_options: tuple[str, ...] | None = None  # for hledger on textledger's print (default: the same)
+    tail: bool = False  # changes how later lines read: goes last
+    reference: str = "hledger"  # "ledger": hledger 1.25 cannot read it
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,7 @@ def construct(name: str, example: str):
     def register(make):
         CONSTRUCTS[name] = Construct(name, example, make)
         return make
+
     return register
 
 
@@ -117,8 +118,9 @@ def generate(seed: int | str, names: list[str] | tuple[str, ...]) -> Journal:
             print_options = list(piece.print_options)
     references = {piece.reference for piece in pieces}
     assert len(references) == 1, "a ledger-only construct is generated alone"
-    return Journal(text, files, tuple(names), tuple(options), None if print_options is None else tuple(print_options),
-                   references.pop())
+    return Journal(
+        text, files, tuple(names), tuple(options), None if print_options is None else tuple(print_options), references.pop()
+    )
 
 
 def mixed_names(rng: random.Random, pool: list[str], most: int = 5) -> list[str]:
@@ -140,6 +142,7 @@ def _camel(name: str) -> str:
 
 
 # ---------------------------------------------------------------- spelling helpers
+
 
 def _date(rng: random.Random, year: int = 2026, month: int | None = None) -> tuple[str, str]:
     """(ISO date, the date as written: one of the separators, sometimes unpadded)."""
@@ -187,13 +190,18 @@ def _simple(rng: random.Random, prefix: str, count: int = 2, elide: bool | None 
         _, date = _date(rng)
         quantity = _quantity(rng)
         last = "" if (rng.random() < 0.5 if elide is None else elide) else _dollars(-quantity, rng)
-        entries.append(_transaction(rng, f"{date} {prefix} {number}", [
-            (f"Expenses:{prefix}:Item{rng.randint(1, 3)}", _dollars(quantity, rng)),
-            (f"Assets:{prefix}:Bank", last)]))
+        entries.append(
+            _transaction(
+                rng,
+                f"{date} {prefix} {number}",
+                [(f"Expenses:{prefix}:Item{rng.randint(1, 3)}", _dollars(quantity, rng)), (f"Assets:{prefix}:Bank", last)],
+            )
+        )
     return "\n".join(entries)
 
 
 # ---------------------------------------------------------------- constructs textledger reads today
+
 
 @construct("plain", "2026-01-05 Rent\\n    Expenses:Rent  $4,800.00\\n    Assets:Bank  $-4,800.00")
 def _plain(rng, prefix):
@@ -218,9 +226,16 @@ def _status(rng, prefix):
         _, date = _date(rng)
         quantity = _quantity(rng)
         status = rng.choice(["* ", "! ", ""])
-        entries.append(_transaction(rng, f"{date} {status}status {number}", [
-            (f"{rng.choice(['* ', '! ', ''])}Expenses:{prefix}:Fee", _dollars(quantity, rng)),
-            (f"{rng.choice(['* ', '! ', ''])}Assets:{prefix}:Bank", _dollars(-quantity, rng))]))
+        entries.append(
+            _transaction(
+                rng,
+                f"{date} {status}status {number}",
+                [
+                    (f"{rng.choice(['* ', '! ', ''])}Expenses:{prefix}:Fee", _dollars(quantity, rng)),
+                    (f"{rng.choice(['* ', '! ', ''])}Assets:{prefix}:Bank", _dollars(-quantity, rng)),
+                ],
+            )
+        )
     return Piece("\n".join(entries))
 
 
@@ -229,8 +244,13 @@ def _code(rng, prefix):
     _, date = _date(rng)
     quantity = _quantity(rng)
     code = rng.choice(["1042", "INV-7", "#12", "a b"])
-    return Piece(_transaction(rng, f"{date} {rng.choice(['* ', ''])}({code}) Check", [
-        (f"Expenses:{prefix}:Rent", _dollars(quantity, rng)), (f"Assets:{prefix}:Bank", "")]))
+    return Piece(
+        _transaction(
+            rng,
+            f"{date} {rng.choice(['* ', ''])}({code}) Check",
+            [(f"Expenses:{prefix}:Rent", _dollars(quantity, rng)), (f"Assets:{prefix}:Bank", "")],
+        )
+    )
 
 
 @construct("payee_note", "2026-01-05 Acme Corp | January consulting")
@@ -238,21 +258,36 @@ def _payee_note(rng, prefix):
     _, date = _date(rng)
     quantity = _quantity(rng)
     description = rng.choice(["Acme Corp | January consulting", "Café Nord|lunch", "Payee only", "| note only", ""])
-    return Piece(_transaction(rng, f"{date} {description}".rstrip(), [
-        (f"Income:{prefix}:Consulting", _dollars(-quantity, rng)), (f"Assets:{prefix}:Receivable", "")]))
+    return Piece(
+        _transaction(
+            rng,
+            f"{date} {description}".rstrip(),
+            [(f"Income:{prefix}:Consulting", _dollars(-quantity, rng)), (f"Assets:{prefix}:Receivable", "")],
+        )
+    )
 
 
 @construct("comments_and_tags", "; comment, # comment, comment...end comment, ; tag: value, ; :bare:tags:")
 def _comments(rng, prefix):
     _, date = _date(rng)
     quantity = _quantity(rng)
-    top = rng.choice(["; a comment line\n", "# a hash comment\n", "* a star comment\n",
-                      f"comment\n2026-01-01 not a transaction\n    Assets:{prefix}:Nowhere  $1.00\nend comment\n"])
+    top = rng.choice(
+        [
+            "; a comment line\n",
+            "# a hash comment\n",
+            "* a star comment\n",
+            f"comment\n2026-01-01 not a transaction\n    Assets:{prefix}:Nowhere  $1.00\nend comment\n",
+        ]
+    )
     transaction = _transaction(
-        rng, f"{date} Tagged  ; invoice: INV-{rng.randint(1, 99)}, due: 2026-12-01",
-        [(f"Assets:{prefix}:Receivable", _dollars(quantity, rng) + rng.choice(["", "  ; :billable:", "  ; note: x"])),
-         (f"Income:{prefix}:Sales", rng.choice(["", "  ; elided"]) if rng.random() < 0.5 else _dollars(-quantity, rng))],
-        comment_lines=rng.choice([(), ("; :retainer:",), ("; project: web", "; another comment line")]))
+        rng,
+        f"{date} Tagged  ; invoice: INV-{rng.randint(1, 99)}, due: 2026-12-01",
+        [
+            (f"Assets:{prefix}:Receivable", _dollars(quantity, rng) + rng.choice(["", "  ; :billable:", "  ; note: x"])),
+            (f"Income:{prefix}:Sales", rng.choice(["", "  ; elided"]) if rng.random() < 0.5 else _dollars(-quantity, rng)),
+        ],
+        comment_lines=rng.choice([(), ("; :retainer:",), ("; project: web", "; another comment line")]),
+    )
     return Piece(top + "\n" + transaction)
 
 
@@ -263,8 +298,10 @@ def _virtual(rng, prefix):
     postings = [(f"Expenses:{prefix}:Food", _dollars(quantity, rng)), (f"Assets:{prefix}:Bank", "")]
     postings.append((f"(Budget:{prefix}:Food)", _dollars(-quantity, rng)))
     if rng.random() < 0.7:
-        postings += [(f"[Savings:{prefix}:Goal]", _dollars(saved, rng)),
-                     (f"[Assets:{prefix}:Bank]", rng.choice(["", _dollars(-saved, rng)]))]
+        postings += [
+            (f"[Savings:{prefix}:Goal]", _dollars(saved, rng)),
+            (f"[Assets:{prefix}:Bank]", rng.choice(["", _dollars(-saved, rng)])),
+        ]
     rng.shuffle(postings)
     return Piece(_transaction(rng, f"{date} virtual", postings))
 
@@ -274,8 +311,13 @@ def _unit_cost(rng, prefix):
     _, date = _date(rng)
     units, price = _quantity(rng, 1, 500), _quantity(rng, 1, 3, places=2)
     last = rng.choice(["", _dollars(-(units * price), rng)])
-    return Piece(_transaction(rng, f"{date} exchange", [
-        (f"Assets:{prefix}:Euro", f"{units} EUR @ {_dollars(price)}"), (f"Assets:{prefix}:Bank", last)]))
+    return Piece(
+        _transaction(
+            rng,
+            f"{date} exchange",
+            [(f"Assets:{prefix}:Euro", f"{units} EUR @ {_dollars(price)}"), (f"Assets:{prefix}:Bank", last)],
+        )
+    )
 
 
 @construct("total_cost", '    Assets:Broker  3 "ACME Shares" @@ $300')
@@ -284,23 +326,41 @@ def _total_cost(rng, prefix):
     units, total = rng.randint(1, 50), _quantity(rng, 10, 9000)
     commodity = rng.choice(['"ACME Shares"', "AAPL", "GBP"])
     last = rng.choice(["", _dollars(-total, rng)])
-    return Piece(_transaction(rng, f"{date} buy", [
-        (f"Assets:{prefix}:Broker", f"{units} {commodity} @@ {_dollars(total)}"), (f"Assets:{prefix}:Bank", last)]))
+    return Piece(
+        _transaction(
+            rng,
+            f"{date} buy",
+            [(f"Assets:{prefix}:Broker", f"{units} {commodity} @@ {_dollars(total)}"), (f"Assets:{prefix}:Bank", last)],
+        )
+    )
 
 
 @construct("implied_exchange", "    Expenses:Travel  100 EUR / Assets:Bank  $-110")
 def _implied(rng, prefix):
     _, date = _date(rng)
-    return Piece(_transaction(rng, f"{date} implied", [
-        (f"Expenses:{prefix}:Travel", f"{_quantity(rng)} EUR"), (f"Assets:{prefix}:Bank", _dollars(-_quantity(rng), rng))]))
+    return Piece(
+        _transaction(
+            rng,
+            f"{date} implied",
+            [(f"Expenses:{prefix}:Travel", f"{_quantity(rng)} EUR"), (f"Assets:{prefix}:Bank", _dollars(-_quantity(rng), rng))],
+        )
+    )
 
 
 @construct("multi_commodity_elided", "$20 and 10 EUR balanced by one elided posting")
 def _multi_elided(rng, prefix):
     _, date = _date(rng)
-    return Piece(_transaction(rng, f"{date} two commodities", [
-        (f"Assets:{prefix}:Bank", _dollars(_quantity(rng), rng)), (f"Assets:{prefix}:Wallet", f"{_quantity(rng)} EUR"),
-        (f"Equity:{prefix}:Opening", "")]))
+    return Piece(
+        _transaction(
+            rng,
+            f"{date} two commodities",
+            [
+                (f"Assets:{prefix}:Bank", _dollars(_quantity(rng), rng)),
+                (f"Assets:{prefix}:Wallet", f"{_quantity(rng)} EUR"),
+                (f"Equity:{prefix}:Opening", ""),
+            ],
+        )
+    )
 
 
 @construct("balance_assertions", "    Assets:Bank  $500.00 = $500.00 (and == $500.00)")
@@ -310,15 +370,19 @@ def _assertions(rng, prefix):
     count = rng.randint(2, 5)
     dated = [(_date(rng), _quantity(rng, -500, 500), index) for index in range(count)]
     running, balance_after = Decimal(0), {}
-    for (iso, _), quantity, index in sorted(dated, key=lambda item: (item[0][0], item[2])):
+    for _dates, quantity, index in sorted(dated, key=lambda item: (item[0][0], item[2])):
         running += quantity
         balance_after[index] = running
     entries = []
     for (_, date), quantity, index in dated:
         amount = _dollars(quantity, rng)
         if rng.random() < 0.7:
-            amount += f" {rng.choice(['=', '==', '= ', '== '])}{' ' if rng.random() < 0.5 else ''}{_dollars(balance_after[index])}"
-        entries.append(_transaction(rng, f"{date} assert {index}", [(f"Assets:{prefix}:Bank", amount), (f"Income:{prefix}:Pay", "")]))
+            amount += (
+                f" {rng.choice(['=', '==', '= ', '== '])}{' ' if rng.random() < 0.5 else ''}{_dollars(balance_after[index])}"
+            )
+        entries.append(
+            _transaction(rng, f"{date} assert {index}", [(f"Assets:{prefix}:Bank", amount), (f"Income:{prefix}:Pay", "")])
+        )
     return Piece("\n".join(entries))
 
 
@@ -333,9 +397,16 @@ def _styles(rng, prefix):
     grouped = f"{int(whole):,}".replace(",", ".") + "," + cents if declared else f"{quantity:.2f}"
     chf = f"{_quantity(rng)} CHF" if rng.random() < 0.5 else f"CHF {_quantity(rng)}"
     _, date = _date(rng)
-    body = _transaction(rng, f"{date} styles", [
-        (f"Assets:{prefix}:Sterling", f"£{grouped}"), (f"Assets:{prefix}:Francs", chf),
-        (f"Assets:{prefix}:Shares", f'{rng.randint(1, 9)} "ACME Shares"'), (f"Equity:{prefix}:Opening", "")])
+    body = _transaction(
+        rng,
+        f"{date} styles",
+        [
+            (f"Assets:{prefix}:Sterling", f"£{grouped}"),
+            (f"Assets:{prefix}:Francs", chf),
+            (f"Assets:{prefix}:Shares", f'{rng.randint(1, 9)} "ACME Shares"'),
+            (f"Equity:{prefix}:Opening", ""),
+        ],
+    )
     return Piece(body, preamble)
 
 
@@ -343,47 +414,66 @@ def _styles(rng, prefix):
 def _digit_groups(rng, prefix):
     _, date = _date(rng)
     quantity = _quantity(rng, 1000, 9_000_000)
-    return Piece(_transaction(rng, f"{date} big", [
-        (f"Assets:{prefix}:Bank", _dollars(quantity, rng)), (f"Equity:{prefix}:Opening", _dollars(-quantity, rng, groups=rng.random() < 0.5)),
-        (f"Assets:{prefix}:Euro", f"{rng.randint(1000, 9_000_000):,}.00 EUR"), (f"Equity:{prefix}:Opening", "")]))
+    return Piece(
+        _transaction(
+            rng,
+            f"{date} big",
+            [
+                (f"Assets:{prefix}:Bank", _dollars(quantity, rng)),
+                (f"Equity:{prefix}:Opening", _dollars(-quantity, rng, groups=rng.random() < 0.5)),
+                (f"Assets:{prefix}:Euro", f"{rng.randint(1000, 9_000_000):,}.00 EUR"),
+                (f"Equity:{prefix}:Opening", ""),
+            ],
+        )
+    )
 
 
 @construct("exact_numbers", "    Assets:Bank  $12345678901234567890.123456789")
 def _exact(rng, prefix):
     _, date = _date(rng)
     quantity = Decimal(rng.randint(10**20, 10**25)).scaleb(-rng.randint(0, 9))
-    return Piece(_transaction(rng, f"{date} exact", [(f"Assets:{prefix}:Bank", f"{quantity} XAU"), (f"Equity:{prefix}:Opening", "")]))
+    return Piece(
+        _transaction(rng, f"{date} exact", [(f"Assets:{prefix}:Bank", f"{quantity} XAU"), (f"Equity:{prefix}:Opening", "")])
+    )
 
 
 @construct("include", "include sub/other.journal, include glob/*.journal")
 def _include(rng, prefix):
     inner = prefix.lower()
-    files = {f"{inner}/one.journal": _simple(rng, prefix + "One", 1),
-             f"{inner}/glob/a.journal": _simple(rng, prefix + "GlobA", 1),
-             f"{inner}/glob/b.journal": f"include ../deeper/c.journal\n\n{_simple(rng, prefix + 'GlobB', 1)}",
-             f"{inner}/deeper/c.journal": _simple(rng, prefix + "Deeper", 1)}
+    files = {
+        f"{inner}/one.journal": _simple(rng, prefix + "One", 1),
+        f"{inner}/glob/a.journal": _simple(rng, prefix + "GlobA", 1),
+        f"{inner}/glob/b.journal": f"include ../deeper/c.journal\n\n{_simple(rng, prefix + 'GlobB', 1)}",
+        f"{inner}/deeper/c.journal": _simple(rng, prefix + "Deeper", 1),
+    }
     return Piece(f"include {inner}/one.journal\ninclude {inner}/glob/*.journal\n\n{_simple(rng, prefix, 1)}", files=files)
 
 
 @construct("market_prices", "P 2026-01-31 EUR $1.08")
 def _prices(rng, prefix):
     iso, _ = _date(rng)
-    prices = f"P {iso} EUR {_dollars(_quantity(rng, 1, 2))}\nP {iso.replace('-', '/')} 12:00 \"ACME Shares\" {_dollars(_quantity(rng))}\n"
+    time = rng.choice([" 12:00", " 12:00:00", ""])  # ledger 3.3 needs the seconds
+    prices = f"P {iso} EUR {_dollars(_quantity(rng, 1, 2))}\n"
+    prices += f'P {iso.replace("-", "/")}{time} "ACME Shares" {_dollars(_quantity(rng))}\n'
     return Piece(prices + "\n" + _simple(rng, prefix, 1))
 
 
 @construct("periodic_rules", "~ monthly  Rent budget (moves no balance)")
 def _periodic(rng, prefix):
     period = rng.choice(["monthly", "weekly", "every 2 weeks", "yearly from 2026-01-01", "monthly from 2026/01"])
-    rule = _transaction(rng, f"~ {period}  budget", [(f"Expenses:{prefix}:Rent", _dollars(_quantity(rng))), (f"Assets:{prefix}:Bank", "")])
+    rule = _transaction(
+        rng, f"~ {period}  budget", [(f"Expenses:{prefix}:Rent", _dollars(_quantity(rng))), (f"Assets:{prefix}:Bank", "")]
+    )
     return Piece(rule + "\n" + _simple(rng, prefix, 1))
 
 
 @construct("account_directives", "account Assets:Bank  ; type: A")
 def _accounts(rng, prefix):
-    declarations = (f"account Assets:{prefix}:Bank  ; type: {rng.choice(['A', 'Asset', 'C', 'Cash'])}\n"
-                    f"account Expenses:{prefix}:Item1\n    ; type: X\n"
-                    f"account Income:{prefix}:Unused\n")
+    declarations = (
+        f"account Assets:{prefix}:Bank  ; type: {rng.choice(['A', 'Asset', 'C', 'Cash'])}\n"
+        f"account Expenses:{prefix}:Item1\n    ; type: X\n"
+        f"account Income:{prefix}:Unused\n"
+    )
     return Piece(declarations + "\n" + _simple(rng, prefix, rng.randint(1, 2)))
 
 
@@ -397,8 +487,11 @@ def _secondary(rng, prefix):
     _, date = _date(rng, month=rng.randint(1, 6))
     _, date2 = _date(rng, month=rng.randint(7, 12))
     quantity = _quantity(rng)
-    return Piece(_transaction(rng, f"{date}={date2} two dates", [(f"Assets:{prefix}:Bank", _dollars(quantity, rng)),
-                                                                 (f"Income:{prefix}:Sales", "")]))
+    return Piece(
+        _transaction(
+            rng, f"{date}={date2} two dates", [(f"Assets:{prefix}:Bank", _dollars(quantity, rng)), (f"Income:{prefix}:Sales", "")]
+        )
+    )
 
 
 @construct("posting_dates", "    Assets:Bank  ; date: 2026-02-02 (or ; [2026/02/02])")
@@ -407,25 +500,47 @@ def _posting_dates(rng, prefix):
     iso2, written2 = _date(rng, month=rng.randint(7, 12))
     comment = rng.choice([f"; date: {iso2}", f"; [{written2.replace('-', '/').replace('.', '/')}]"])
     quantity = _quantity(rng)
-    return Piece(_transaction(rng, f"{date} posting dates", [(f"Expenses:{prefix}:Rent", _dollars(quantity, rng)),
-                                                            (f"Assets:{prefix}:Bank", f"{_dollars(-quantity, rng)}  {comment}")]))
+    return Piece(
+        _transaction(
+            rng,
+            f"{date} posting dates",
+            [
+                (f"Expenses:{prefix}:Rent", _dollars(quantity, rng)),
+                (f"Assets:{prefix}:Bank", f"{_dollars(-quantity, rng)}  {comment}"),
+            ],
+        )
+    )
 
 
 @construct("unicode_names", "2026-01-05 Café\\n    Dépenses:Café  3,50 € ...")
 def _unicode(rng, prefix):
     _, date = _date(rng)
-    return Piece(_transaction(rng, f"{date} Café Nord — déjeuner", [(f"Dépenses:{prefix}:Café", f"€{_quantity(rng)}"),
-                                                                  (f"Actifs:{prefix}:Caisse", "")]))
+    return Piece(
+        _transaction(
+            rng,
+            f"{date} Café Nord — déjeuner",
+            [(f"Dépenses:{prefix}:Café", f"€{_quantity(rng)}"), (f"Actifs:{prefix}:Caisse", "")],
+        )
+    )
 
 
 # ---------------------------------------------------------------- constructs being added (PENDING)
 
+
 def _lot(rng, prefix, annotation: Callable[[Decimal, int], str], reference: str = "hledger") -> Piece:
     _, date = _date(rng)
     units, price = rng.randint(1, 100), _quantity(rng, 1, 300)
-    return Piece(_transaction(rng, f"{date} buy lot", [
-        (f"Assets:{prefix}:Broker", f"{units} ACME {annotation(price, units)}"), (f"Assets:{prefix}:Bank", _dollars(-units * price, rng))]),
-        reference=reference)
+    return Piece(
+        _transaction(
+            rng,
+            f"{date} buy lot",
+            [
+                (f"Assets:{prefix}:Broker", f"{units} ACME {annotation(price, units)}"),
+                (f"Assets:{prefix}:Bank", _dollars(-units * price, rng)),
+            ],
+        ),
+        reference=reference,
+    )
 
 
 @construct("lot_unit_price", "    Assets:Broker  10 ACME {$150.00}")
@@ -450,7 +565,9 @@ def _lot_date(rng, prefix):
 
 @construct("lot_note", "    Assets:Broker  10 ACME {$150.00} (first lot)")
 def _lot_note(rng, prefix):
-    return _lot(rng, prefix, lambda price, units: f"{{{_dollars(price)}}} ({rng.choice(['first lot', 'note', 'lot 2'])})", "ledger")
+    return _lot(
+        rng, prefix, lambda price, units: f"{{{_dollars(price)}}} ({rng.choice(['first lot', 'note', 'lot 2'])})", "ledger"
+    )
 
 
 @construct("balance_assignment", "    Assets:Cash  = $500.00   (no amount: the assertion sets it)")
@@ -458,33 +575,55 @@ def _assignment(rng, prefix):
     first, second = sorted([_date(rng), _date(rng)])
     opening, target = _quantity(rng), _quantity(rng)
     counter = rng.choice(["", _dollars(opening - target, rng)])
-    return Piece(_transaction(rng, f"{first[1]} opening", [(f"Assets:{prefix}:Cash", _dollars(opening, rng)), (f"Equity:{prefix}:Opening", "")])
-                 + "\n" + _transaction(rng, f"{second[1]} count the cash", [(f"Assets:{prefix}:Cash", f"= {_dollars(target)}"),
-                                                                           (f"Expenses:{prefix}:Unknown", counter)]))
+    return Piece(
+        _transaction(
+            rng, f"{first[1]} opening", [(f"Assets:{prefix}:Cash", _dollars(opening, rng)), (f"Equity:{prefix}:Opening", "")]
+        )
+        + "\n"
+        + _transaction(
+            rng,
+            f"{second[1]} count the cash",
+            [(f"Assets:{prefix}:Cash", f"= {_dollars(target)}"), (f"Expenses:{prefix}:Unknown", counter)],
+        )
+    )
 
 
 @construct("default_commodity", "D $1,000.00, then amounts with no commodity")
 def _default_commodity(rng, prefix):
     _, date = _date(rng)
     quantity = _quantity(rng)
-    return Piece("D $1,000.00\n\n" + _transaction(rng, f"{date} default commodity", [
-        (f"Expenses:{prefix}:Food", f"{quantity}"), (f"Assets:{prefix}:Bank", rng.choice(["", f"-{quantity}"]))]), tail=True)
+    return Piece(
+        "D $1,000.00\n\n"
+        + _transaction(
+            rng,
+            f"{date} default commodity",
+            [(f"Expenses:{prefix}:Food", f"{quantity}"), (f"Assets:{prefix}:Bank", rng.choice(["", f"-{quantity}"]))],
+        ),
+        tail=True,
+    )
 
 
 @construct("alias", "alias checking = Assets:Bank:Checking")
 def _alias(rng, prefix):
     spacing = rng.choice([" = ", "=", "  =  "])
-    return Piece(f"alias checking{spacing}Assets:{prefix}:Checking\nalias food{spacing}Expenses:{prefix}:Food\n\n"
-                 + _transaction(rng, f"{_date(rng)[1]} aliased", [("food", _dollars(_quantity(rng), rng)), ("checking", "")])
-                 + "\n" + _transaction(rng, f"{_date(rng)[1]} sub-account of an alias", [("checking:savings", "$1.00"), ("checking", "")]),
-                 tail=True)
+    return Piece(
+        f"alias checking{spacing}Assets:{prefix}:Checking\nalias food{spacing}Expenses:{prefix}:Food\n\n"
+        + _transaction(rng, f"{_date(rng)[1]} aliased", [("food", _dollars(_quantity(rng), rng)), ("checking", "")])
+        + "\n"
+        + _transaction(rng, f"{_date(rng)[1]} sub-account of an alias", [("checking:savings", "$1.00"), ("checking", "")]),
+        tail=True,
+    )
 
 
 @construct("alias_regex", "alias /^old:(.*)$/ = Assets:New:\\1")
 def _alias_regex(rng, prefix):
-    return Piece(f"alias /^old:(.*)$/ = Assets:{prefix}:\\1\nalias /food/ = groceries\n\n"
-                 + _transaction(rng, f"{_date(rng)[1]} regex aliases", [("Expenses:food", _dollars(_quantity(rng), rng)), ("old:bank", "")]),
-                 tail=True)
+    return Piece(
+        f"alias /^old:(.*)$/ = Assets:{prefix}:\\1\nalias /food/ = groceries\n\n"
+        + _transaction(
+            rng, f"{_date(rng)[1]} regex aliases", [("Expenses:food", _dollars(_quantity(rng), rng)), ("old:bank", "")]
+        ),
+        tail=True,
+    )
 
 
 @construct("year_less_dates", "Y 2025, then 1/5 Rent")
@@ -492,22 +631,44 @@ def _year_less(rng, prefix):
     directive = "Y"  # hledger 1.25 has no `year` (ledger's spelling)
     month, day = rng.randint(1, 12), rng.randint(1, 28)
     separator = rng.choice("/-.")
-    return Piece(f"{directive} 2025\n\n" + _transaction(rng, f"{month}{separator}{day} year-less", [
-        (f"Expenses:{prefix}:Rent", _dollars(_quantity(rng), rng)), (f"Assets:{prefix}:Bank", "")])
-        + "\n" + _simple(rng, prefix, 1), tail=True)
+    return Piece(
+        f"{directive} 2025\n\n"
+        + _transaction(
+            rng,
+            f"{month}{separator}{day} year-less",
+            [(f"Expenses:{prefix}:Rent", _dollars(_quantity(rng), rng)), (f"Assets:{prefix}:Bank", "")],
+        )
+        + "\n"
+        + _simple(rng, prefix, 1),
+        tail=True,
+    )
 
 
 @construct("account_subdirectives", "account Assets:Bank\\n    note main account\\n    alias bank")
 def _account_subdirectives(rng, prefix):
-    lines = rng.sample(["    note the main account", "    alias bank", f"    payee {prefix}", "    default",
-                        "    check commodity == '$'", "    assert amount > 0"], rng.randint(1, 3))
+    lines = rng.sample(
+        [
+            "    note the main account",
+            "    alias bank",
+            f"    payee {prefix}",
+            "    default",
+            "    check commodity == '$'",
+            "    assert amount > 0",
+        ],
+        rng.randint(1, 3),
+    )
     return Piece(f"account Assets:{prefix}:Bank\n" + "\n".join(lines) + "\n\n" + _simple(rng, prefix, 1))
 
 
 @construct("automated_transactions", "= Expenses:Food\\n    (Budget:Food)  *-1   (hledger --auto)")
 def _automated(rng, prefix):
-    postings = rng.choice([[(f"(Budget:{prefix})", "*-1")], [(f"(Budget:{prefix})", "$1.00")],
-                           [(f"Liabilities:{prefix}:Tax", "*0.1"), (f"Assets:{prefix}:Bank", "*-0.1")]])
+    postings = rng.choice(
+        [
+            [(f"(Budget:{prefix})", "*-1")],
+            [(f"(Budget:{prefix})", "$1.00")],
+            [(f"Liabilities:{prefix}:Tax", "*0.1"), (f"Assets:{prefix}:Bank", "*-0.1")],
+        ]
+    )
     rule = _transaction(rng, f"= Expenses:{prefix}", postings)
     return Piece(rule + "\n" + _simple(rng, prefix, rng.randint(1, 3)), hledger_options=("--auto",), print_options=())
 
@@ -526,8 +687,12 @@ def _n_directive(rng, prefix):
 @construct("C_directive", "C 1.00 h = 60m")
 def _c_directive(rng, prefix):
     _, date = _date(rng)
-    return Piece("C 1.00 h = 60m\n\n" + _transaction(rng, f"{date} hours", [(f"Expenses:{prefix}:Time", f"{_quantity(rng, 1, 9)} h"),
-                                                                          (f"Assets:{prefix}:Time", "")]))
+    return Piece(
+        "C 1.00 h = 60m\n\n"
+        + _transaction(
+            rng, f"{date} hours", [(f"Expenses:{prefix}:Time", f"{_quantity(rng, 1, 9)} h"), (f"Assets:{prefix}:Time", "")]
+        )
+    )
 
 
 @construct("decimal_mark", "decimal-mark , then 1.234,56 EUR")
@@ -535,41 +700,70 @@ def _decimal_mark(rng, prefix):
     quantity = _quantity(rng, 1000, 90000)
     whole, cents = f"{quantity:.2f}".split(".")
     written = f"{int(whole):,}".replace(",", ".") + "," + cents
-    return Piece("decimal-mark ,\n\n" + _transaction(rng, f"{_date(rng)[1]} comma", [
-        (f"Assets:{prefix}:Euro", f"{written} EUR"), (f"Equity:{prefix}:Opening", "")]), tail=True)
+    return Piece(
+        "decimal-mark ,\n\n"
+        + _transaction(
+            rng, f"{_date(rng)[1]} comma", [(f"Assets:{prefix}:Euro", f"{written} EUR"), (f"Equity:{prefix}:Opening", "")]
+        ),
+        tail=True,
+    )
 
 
 @construct("virtual_cost", "    Assets:Euro  2 EUR (@) $1.10 (and (@@))")
 def _virtual_cost(rng, prefix):
     units, price = _quantity(rng, 1, 500), _quantity(rng, 1, 3)
     cost = rng.choice([f"(@) {_dollars(price)}", f"(@@) {_dollars(units * price)}"])
-    return Piece(_transaction(rng, f"{_date(rng)[1]} virtual cost", [
-        (f"Assets:{prefix}:Euro", f"{units} EUR {cost}"), (f"Assets:{prefix}:Bank", _dollars(-units * price, rng))]))
+    return Piece(
+        _transaction(
+            rng,
+            f"{_date(rng)[1]} virtual cost",
+            [(f"Assets:{prefix}:Euro", f"{units} EUR {cost}"), (f"Assets:{prefix}:Bank", _dollars(-units * price, rng))],
+        )
+    )
 
 
 @construct("space_digit_groups", "    Assets:Bank  $1 000 000.00")
 def _space_groups(rng, prefix):
     quantity = _quantity(rng, 1000, 9_000_000)
     written = f"{quantity:,.2f}".replace(",", " ")
-    return Piece(_transaction(rng, f"{_date(rng)[1]} spaced", [(f"Assets:{prefix}:Bank", f"${written}"), (f"Equity:{prefix}:Opening", "")]))
+    return Piece(
+        _transaction(rng, f"{_date(rng)[1]} spaced", [(f"Assets:{prefix}:Bank", f"${written}"), (f"Equity:{prefix}:Opening", "")])
+    )
 
 
 @construct("bang_include", "!include other.journal")
 def _bang_include(rng, prefix):
     inner = prefix.lower()
-    return Piece(f"!include {inner}/other.journal\n\n" + _simple(rng, prefix, 1), files={f"{inner}/other.journal": _simple(rng, prefix + "Other", 1)})
+    return Piece(
+        f"!include {inner}/other.journal\n\n" + _simple(rng, prefix, 1),
+        files={f"{inner}/other.journal": _simple(rng, prefix + "Other", 1)},
+    )
 
 
 @construct("amountless_virtual", "    (Budget:Unset)      ; a virtual posting with no amount")
 def _amountless_virtual(rng, prefix):
     _, date = _date(rng)
     quantity = _quantity(rng)
-    return Piece(_transaction(rng, f"{date} amountless", [(f"Expenses:{prefix}:Food", _dollars(quantity, rng)),
-                                                         (f"Assets:{prefix}:Bank", _dollars(-quantity, rng)), (f"(Budget:{prefix})", "")]))
+    return Piece(
+        _transaction(
+            rng,
+            f"{date} amountless",
+            [
+                (f"Expenses:{prefix}:Food", _dollars(quantity, rng)),
+                (f"Assets:{prefix}:Bank", _dollars(-quantity, rng)),
+                (f"(Budget:{prefix})", ""),
+            ],
+        )
+    )
 
 
 @construct("parenthesised_accounts", "    Assets:Bank:Joint (Main)  $5.00")
 def _parenthesised(rng, prefix):
     _, date = _date(rng)
-    return Piece(_transaction(rng, f"{date} parentheses", [(f"Assets:{prefix}:Joint (Main)", _dollars(_quantity(rng), rng)),
-                                                          (f"Equity:{prefix}:Opening (2026)", "")]))
+    return Piece(
+        _transaction(
+            rng,
+            f"{date} parentheses",
+            [(f"Assets:{prefix}:Joint (Main)", _dollars(_quantity(rng), rng)), (f"Equity:{prefix}:Opening (2026)", "")],
+        )
+    )

@@ -12,8 +12,8 @@ three tools and returns an `Outcome`: its `kind` says what happened, from the wo
   the same register postings, and `textledger print` reloads, in textledger and in
   hledger, to the same balances;
 - ``rejected``: hledger rejects the journal and textledger does too (exit 1);
-- ``hledger-rejects``: hledger rejects it (ledger may read it), textledger reads it: not
-  judged, since hledger is the reference.
+- ``hledger-rejects``: hledger rejects it, ledger is not there or cannot be compared, and
+  textledger reads it: not judged. (When ledger reads it, ledger's balances are the reference.)
 
 What is compared (exact Decimals, summed per (account, commodity), zeros dropped):
 balances from `balance --flat` as JSON (hledger's `-O json`); register postings as a
@@ -56,7 +56,9 @@ LOCATED = re.compile(r"^[^\n]*:\d+:\d+: ", re.MULTILINE)
 class Outcome:
     kind: str
     detail: str = ""
-    ledger: str = "not run"  # "agrees", "differs from hledger", "rejects", "not run"
+    ledger: str = (
+        "not run"  # agrees, differs from hledger, reads it (hledger rejects), rejects, not comparable, reference, not run
+    )
     textledger_error: str = ""
     differences: list[str] = field(default_factory=list)
 
@@ -73,7 +75,12 @@ class Rejected(Exception):
     """A tool refused the journal; the message is its error output."""
 
 
+class Unreadable(Exception):
+    """ledger's output could not be compared (a posting with several commodities)."""
+
+
 # ---------------------------------------------------------------- textledger (in process)
+
 
 class TextledgerCrash(Exception):
     pass
@@ -89,7 +96,7 @@ def run_textledger(*args: str) -> tuple[int, str, str]:
             status = main(list(args))
     except SystemExit as stop:
         status = stop.code if isinstance(stop.code, int) else 1
-    except Exception:  # noqa: BLE001 - any exception is the finding
+    except Exception:
         raise TextledgerCrash(traceback.format_exc()) from None
     finally:
         if collecting:
@@ -130,6 +137,7 @@ def textledger_print(path: str | os.PathLike) -> str:
 
 
 # ---------------------------------------------------------------- hledger and ledger
+
 
 def _run(command: list[str]) -> str:
     result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
@@ -186,17 +194,30 @@ def hledger_register(path: str | os.PathLike, *options: str) -> tuple[Postings, 
 def ledger_balances(path: str | os.PathLike) -> Balances:
     """ledger's postings (its register, exact quantities), summed per account and commodity."""
     assert LEDGER
-    out = _run([LEDGER, "-f", str(path), "--args-only", "register",
-                "--format", "%(account)\t%(commodity(amount))\t%(quantity(amount))\n"])
+    out = _run(
+        [
+            LEDGER,
+            "-f",
+            str(path),
+            "--args-only",
+            "register",
+            "--format",
+            "%(account)\t%(commodity(amount))\t%(quantity(amount))\n",
+        ]
+    )
     balances: Balances = {}
     for line in out.splitlines():
-        account, commodity, quantity = line.split("\t")
+        fields = line.split("\t")
+        if len(fields) != 3:  # an amount ledger cannot give one quantity for (a multi-commodity one)
+            raise Unreadable(line)
+        account, commodity, quantity = fields
         key = (account, commodity.strip('"'))
         balances[key] = balances.get(key, Decimal(0)) + Decimal(quantity)
     return _nonzero(balances)
 
 
 # ---------------------------------------------------------------- judging
+
 
 def _nonzero(balances: Balances) -> Balances:
     return {key: value for key, value in balances.items() if value}
@@ -207,25 +228,32 @@ def _nonzero_postings(postings: Postings) -> Postings:
 
 
 def differences(ours: Balances, theirs: Balances, tool: str) -> list[str]:
-    return [f"{account!r} {commodity!r}: textledger {ours.get((account, commodity))}, {tool} {theirs.get((account, commodity))}"
-            for account, commodity in sorted(set(ours) | set(theirs))
-            if ours.get((account, commodity)) != theirs.get((account, commodity))]
+    return [
+        f"{account!r} {commodity!r}: textledger {ours.get((account, commodity))}, {tool} {theirs.get((account, commodity))}"
+        for account, commodity in sorted(set(ours) | set(theirs))
+        if ours.get((account, commodity)) != theirs.get((account, commodity))
+    ]
 
 
 def _posting_differences(ours: Postings, theirs: Postings) -> list[str]:
     only_ours, only_theirs = ours - theirs, theirs - ours
-    return ([f"register: only textledger has {key}" for key in sorted(only_ours, key=str)]
-            + [f"register: only hledger has {key}" for key in sorted(only_theirs, key=str)])
+    return [f"register: only textledger has {key}" for key in sorted(only_ours, key=str)] + [
+        f"register: only hledger has {key}" for key in sorted(only_theirs, key=str)
+    ]
 
 
 def _first_error(text: str) -> str:
     """The first located error line of textledger's output (or its first line)."""
     found = LOCATED.search(text)
-    return (found.group(0) + text[found.end():].split("\n", 1)[0]) if found else text.strip().split("\n", 1)[0]
+    return (found.group(0) + text[found.end() :].split("\n", 1)[0]) if found else text.strip().split("\n", 1)[0]
 
 
-def judge(path: str | os.PathLike, hledger_options: tuple[str, ...] = (), print_options: tuple[str, ...] | None = None,
-          with_ledger: bool = True) -> Outcome:
+def judge(
+    path: str | os.PathLike,
+    hledger_options: tuple[str, ...] = (),
+    print_options: tuple[str, ...] | None = None,
+    with_ledger: bool = True,
+) -> Outcome:
     """The outcome of one journal. `hledger_options` are given to hledger for the journal
     (e.g. `--auto`), `print_options` for the journal textledger prints (default: the same)."""
     assert HLEDGER, "hledger is not installed"
@@ -238,9 +266,11 @@ def judge(path: str | os.PathLike, hledger_options: tuple[str, ...] = (), print_
     if with_ledger and LEDGER:
         try:
             ledger = ledger_balances(path)
-            ledger_state = "agrees" if theirs is not None and ledger == theirs else "differs from hledger"
+            ledger_state = "reads it" if theirs is None else "agrees" if ledger == theirs else "differs from hledger"
         except Rejected:
             ledger_state = "rejects"
+        except Unreadable:
+            ledger_state = "not comparable"
     try:
         ours = textledger_balances(path)
     except TextledgerCrash as crash:
@@ -252,7 +282,12 @@ def judge(path: str | os.PathLike, hledger_options: tuple[str, ...] = (), print_
     if theirs is None:
         if ledger_state == "rejects":
             return Outcome("accepts-invalid", hledger_error, ledger_state)
-        return Outcome("hledger-rejects", hledger_error, ledger_state)
+        if ledger is None:
+            return Outcome("hledger-rejects", hledger_error, ledger_state)
+        found = differences(ours, ledger, "ledger")  # ledger syntax hledger lacks: ledger is the reference
+        if found:
+            return Outcome("WRONG", "balances differ from ledger (hledger rejects the journal)", "reference", differences=found)
+        return Outcome("agree", "with ledger: hledger rejects the journal", "reference")
 
     found = differences(ours, theirs, "hledger")
     if found:
@@ -268,11 +303,17 @@ def judge(path: str | os.PathLike, hledger_options: tuple[str, ...] = (), print_
             reprint = Path(folder) / "printed.journal"
             reprint.write_text(printed, encoding="utf-8")
             try:
-                found = (differences(textledger_balances(reprint), theirs, "hledger (textledger reloading its print)")
-                         + differences(hledger_balances(reprint, *print_options), theirs, "hledger (reading textledger's print)"))
+                found = differences(
+                    textledger_balances(reprint), theirs, "hledger (textledger reloading its print)"
+                ) + differences(hledger_balances(reprint, *print_options), theirs, "hledger (reading textledger's print)")
             except Rejected as rejection:
-                return Outcome("WRONG", "textledger's print output does not load", ledger_state,
-                               _first_error(str(rejection)), printed.splitlines())
+                return Outcome(
+                    "WRONG",
+                    "textledger's print output does not load",
+                    ledger_state,
+                    _first_error(str(rejection)),
+                    printed.splitlines(),
+                )
     except TextledgerCrash as crash:
         return Outcome("crash", str(crash), ledger_state)
     except Rejected as rejection:
@@ -288,7 +329,7 @@ def judge_against_ledger(path: str | os.PathLike) -> Outcome:
     assert LEDGER, "ledger is not installed"
     try:
         theirs = ledger_balances(path)
-    except Rejected as rejection:
+    except (Rejected, Unreadable) as rejection:
         theirs, ledger_error = None, str(rejection)
     try:
         ours = textledger_balances(path)
@@ -310,8 +351,13 @@ def judge_against_ledger(path: str | os.PathLike) -> Outcome:
     return Outcome("agree", "", "reference")
 
 
-def judge_files(text: str, files: dict[str, str], hledger_options: tuple[str, ...] = (),
-                print_options: tuple[str, ...] | None = None, reference: str = "hledger") -> Outcome:
+def judge_files(
+    text: str,
+    files: dict[str, str],
+    hledger_options: tuple[str, ...] = (),
+    print_options: tuple[str, ...] | None = None,
+    reference: str = "hledger",
+) -> Outcome:
     """Write a journal (`main.journal`) and the files it includes to a temporary folder, and judge it."""
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
