@@ -12,7 +12,7 @@ import pytest
 
 from tests.conformance import constructs, peers
 
-pytestmark = pytest.mark.skipif(peers.HLEDGER is None, reason="hledger is not installed")
+needs_hledger = pytest.mark.skipif(peers.HLEDGER is None, reason="hledger is not installed")
 
 ALONE_SEEDS = 3  # each supported construct alone
 PENDING_SEEDS = 2  # each pending construct alone
@@ -33,6 +33,7 @@ def _shown(journal: constructs.Journal) -> str:
     return f"--- main.journal\n{journal.text}{included}"
 
 
+@needs_hledger
 @pytest.mark.parametrize("seed", range(ALONE_SEEDS))
 @pytest.mark.parametrize("name", constructs.supported())
 def test_supported_construct_alone_gives_the_peers_balances(name, seed):
@@ -40,6 +41,7 @@ def test_supported_construct_alone_gives_the_peers_balances(name, seed):
     assert outcome.kind == "agree", f"{outcome}\n{_shown(journal)}"
 
 
+@needs_hledger
 @pytest.mark.parametrize("seed", range(MIXED))
 def test_supported_constructs_mixed_give_the_peers_balances(seed):
     names = constructs.mixed_names(random.Random(seed), constructs.supported(), most=6)
@@ -47,6 +49,7 @@ def test_supported_constructs_mixed_give_the_peers_balances(seed):
     assert outcome.kind == "agree", f"{names}: {outcome}\n{_shown(journal)}"
 
 
+@needs_hledger
 @pytest.mark.parametrize("seed", range(PENDING_SEEDS))
 @pytest.mark.parametrize("name", constructs.pending())
 def test_pending_construct_is_refused_or_agrees(name, seed):

@@ -16,7 +16,7 @@ import pytest
 
 from tests.conformance import peers
 
-pytestmark = pytest.mark.skipif(peers.HLEDGER is None, reason="hledger is not installed")
+needs_hledger = pytest.mark.skipif(peers.HLEDGER is None, reason="hledger is not installed")
 
 MANUAL = Path(__file__).resolve().parent / "manual"
 INDEX: dict[str, dict] = json.loads((MANUAL / "index.json").read_text(encoding="utf-8"))
@@ -47,6 +47,7 @@ def test_the_fixtures_are_the_indexed_examples():
     assert sum(name.startswith("ledger/") for name in INDEX) >= 200
 
 
+@needs_hledger
 @pytest.mark.parametrize("name", sorted(INDEX))
 def test_manual_example(name):
     result = outcome(name)
