@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 from collections.abc import Callable
 from typing import TextIO
@@ -72,6 +73,11 @@ def query_from_args(args: argparse.Namespace) -> Query:
         begin = max(filter(None, (begin, period_begin)), default=None)
         end = min(filter(None, (end, period_end)), default=None)
     return Query.from_terms(getattr(args, "query", ()), begin=begin, end=end)
+
+
+def this_year() -> int:
+    """The year of journal dates written without one and no `Y` directive (as in hledger)."""
+    return dt.date.today().year
 
 
 def journal_files(args: argparse.Namespace, hint: str = "") -> list[str]:

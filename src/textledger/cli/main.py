@@ -12,7 +12,7 @@ import gc
 import sys
 
 from textledger.cli import ALL
-from textledger.cli.base import Command, UsageError, journal_files, query_from_args
+from textledger.cli.base import Command, UsageError, journal_files, query_from_args, this_year
 from textledger.core.query import QueryError
 from textledger.core.records import JournalError
 from textledger.pipeline import exact, load
@@ -58,7 +58,7 @@ def _run(command: Command, args: argparse.Namespace) -> int:
     if args.depth is not None and args.depth < 1:
         raise UsageError("--depth must be 1 or more")
     query_from_args(args)  # a bad date, period or pattern is a usage error, before any loading
-    journal = load(*journal_files(args)) if command.needs_journal else None
+    journal = load(*journal_files(args), year=this_year()) if command.needs_journal else None
     for warning in journal.warnings if journal is not None else ():
         print(warning.render(), file=sys.stderr)
     if journal is None:
