@@ -214,12 +214,18 @@ def _first_blank_end(token: lark.Token) -> int:
     return _pos(token) + len(token) - len(str(token).lstrip(" \t"))
 
 
+def _continues_date(line: str, column: int) -> bool:
+    """Whether a date stopped short of its word (`01/05/2026`: a year-less `01/05`, then `/2026`)."""
+    after = line[column:column + 1]
+    return after in ("-", "/", ".") or after.isdigit()
+
+
 def _header_error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
     if "DATE" in expected:
         word = found.split(";", 1)[0] or found
         return LineError(column, f"{word!r} is not a date: {_DATE_HELP}")
     if tokens and tokens[-1].type == "DATE" and _end(tokens[-1]) == column:
-        if line[column:column + 1] in ("-", "/", ".") or line[column:column + 1].isdigit():  # 01/05/2026
+        if _continues_date(line, column):
             start = _pos(tokens[-1])
             word = line[start:].split(None, 1)[0]
             return LineError(start, f"{word!r} is not a date: {_DATE_HELP}")
@@ -257,6 +263,9 @@ def _posting_error(line: str, column: int, expected: set[str], tokens: list[lark
 def _price_error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
     if "DATE" in expected:
         return LineError(column, f"{found!r} is not a date: {_DATE_HELP}")
+    if tokens and tokens[-1].type == "DATE" and _end(tokens[-1]) == column and _continues_date(line, column):
+        start = _pos(tokens[-1])
+        return LineError(start, f"{line[start:].split(None, 1)[0]!r} is not a date: {_DATE_HELP}")
     commodity = [i for i, t in enumerate(tokens) if t.type in ("SYMBOL", "QUOTED_SYMBOL")]
     if commodity:
         pieces = [t for t in tokens[commodity[0] + 1:] if t.type in _AMOUNT_PIECES]
@@ -344,7 +353,7 @@ def parse_date(text: str, column: int = 0, year: int | None = None) -> dt.date:
     try:
         if len(text) <= 5 and DATE_RE.fullmatch(text) is not None:  # `12/31` at most: no year
             if year is None:
-                raise LineError(0, f"{text!r} has no year: write it (2026-{text.replace('/', '-').replace('.', '-')}),"
+                raise LineError(0, f"{str(text)!r} has no year: write it (2026-{text.replace('/', '-').replace('.', '-')}),"
                                    " or give the year of such dates with a `Y 2026` line above")
             separator = next(mark for mark in "-/." if mark in text)
             return _date(f"{year:04d}{separator}{text}")
@@ -595,7 +604,7 @@ def parse_header(line: str, year: int | None = None) -> Header:
     return _parsed_header(line, year)
 
 
-def _parsed_header(line: str, year: int | None) -> Header:
+def _parsed_header(line: str, year: int | None = None) -> Header:
     """The header as the line parser reads it (for a line the compiled rule does not take)."""
     tokens: dict[str, lark.Token] = {}
     for token in _parse("header_line", line + "\n"):
