@@ -83,7 +83,7 @@ def _count_repeats(items: list[tuple[Any, Any]], pattern: str, inside_repeat: bo
     count = 0
     for op, value in items:
         if op in _REPEATS:
-            low, high, body = value
+            _low, high, body = value
             if high > 1:
                 if inside_repeat:
                     raise AliasError(f"/{pattern}/ repeats a repetition (like `(a+)+`), which can take ages"

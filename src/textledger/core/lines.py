@@ -24,6 +24,7 @@ import calendar
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
@@ -310,7 +311,7 @@ def _amount_error(line: str, column: int, expected: set[str], tokens: list[lark.
     return LineError(0, f"{line.strip()!r} is not an amount: {_AMOUNT_HELP}")
 
 
-def _usage(message: str) -> Any:
+def _usage(message: str) -> Callable[[str, int, set[str], list[lark.Token], str], LineError]:
     """An error handler that says how the directive is written, at its argument."""
 
     def error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:

@@ -16,8 +16,8 @@ import attrs
 import lark
 
 from textledger.core import grammar
-from textledger.core.amounts import LONG_DIGITS
 from textledger.core.aliases import Alias, AliasError, make_alias
+from textledger.core.amounts import LONG_DIGITS
 from textledger.core.lines import (
     DecimalMarks,
     LineError,
@@ -489,8 +489,8 @@ class _Builder(lark.Transformer[lark.Token, Any]):
         if word in _ACCEPTED_DIRECTIVES:
             for line, text in _entry_lines(token)[1:]:
                 if text.strip() and not text.strip().startswith(";"):
-                    state.problem(line, _indent(text), f"`{word}` takes no sub-directives"
-                                                       f" (hledger refuses them; ledger's `assert` and `check` are not supported)")
+                    state.problem(line, _indent(text), f"`{word}` takes no sub-directives (hledger refuses them;"
+                                                       " ledger's `assert` and `check` are not supported)")
             return None
         if word in _UNSUPPORTED_DIRECTIVES:
             state.problem(_line(token), 0, f"the {word!r} directive is not supported yet")
@@ -579,7 +579,7 @@ def _feature_directive(keyword: str, token: lark.Token) -> Directive:
 
 
 def _sub_directives(state: ParseState, directive: str, lines: list[tuple[int, str]], comment: str,
-                    known: set[str]) -> tuple[str, list[tuple[int, str, str]]]:
+                    known: set[str] | frozenset[str]) -> tuple[str, list[tuple[int, str, str]]]:
     """The indented lines under a directive: its whole comment, and the sub-directives
     it knows as (line, keyword, text); any other keyword is reported at its line."""
     comments = [comment] if comment else []
