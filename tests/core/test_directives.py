@@ -7,6 +7,8 @@ so the test runs without it), then against hledger itself and, where the two agr
 
 from __future__ import annotations
 
+import json
+import re
 import textwrap
 import time
 from decimal import Decimal
@@ -17,6 +19,7 @@ import pytest
 
 import textledger
 from tests.core.test_conformance import HLEDGER, LEDGER, assert_same, hledger_balances, ledger_balances
+from textledger.cli.main import main
 from textledger.core.aliases import AliasError, make_alias
 from textledger.core.records import Journal
 
@@ -283,3 +286,32 @@ def test_regex_aliases_stay_fast_on_long_names():
     with pytest.raises(AliasError, match="too long"):
         alias.apply("a" * 500)
     assert time.perf_counter() - started < 5
+
+
+def test_alias_options_apply_after_the_journals_aliases(tmp_path: Path, capsys):
+    """`--alias` renames after the journal's own aliases, left to right, as in hledger."""
+    path = tmp_path / "main.journal"
+    path.write_text(j("""
+        alias checking = Assets:Bank:Checking
+        2026-01-05 x
+            Expenses:Food  $5
+            checking
+        """))
+    options = ("--alias", "Assets:Bank=Bank", "--alias", r"/^bank:(.*)/=Cash:\1")
+    code = main(["-f", str(path), "balance", "--flat", "--format", "json", *options])
+    rows = {(row["account"], row["amount"]) for row in json.loads(capsys.readouterr().out)}
+    assert code == 0
+    assert rows == {("Expenses:Food", "5"), ("Cash:Checking", "-5")}
+    if HLEDGER is not None:
+        assert_same({(a, "$"): Decimal(v) for a, v in rows}, hledger_balances(path, *options), "hledger")
+
+
+@pytest.mark.parametrize(("option", "message"), [
+    ("checking", r"--alias checking: an alias is `alias OLD = NEW`"),
+    ("/(a*)*/=x", r"--alias /\(a\*\)\*/=x: /\(a\*\)\*/ repeats a repetition"),
+])
+def test_a_bad_alias_option_is_a_usage_error(option: str, message: str, tmp_path: Path, capsys):
+    path = tmp_path / "main.journal"
+    path.write_text("")
+    assert main(["-f", str(path), "balance", "--alias", option]) == 2
+    assert re.search(message, capsys.readouterr().err)

@@ -15,6 +15,7 @@ from typing import Protocol
 
 import attrs
 
+from textledger.core.aliases import Alias
 from textledger.core.parser import Include, ParseState, Scope, parse_text
 from textledger.core.records import Problem, Source
 
@@ -62,10 +63,12 @@ class Expanded:
     lines: dict[str, list[str]] = attrs.Factory(dict)
 
 
-def expand_files(paths: tuple[str, ...], reader: Reader, year: int | None = None) -> Expanded:
+def expand_files(paths: tuple[str, ...], reader: Reader, year: int | None = None,
+                 aliases: tuple[Alias, ...] = ()) -> Expanded:
     """Read each root file (and what it includes) into one Expanded. `year` is that of
-    dates written without one where no `Y` directive gives it (hledger: the current year)."""
-    expanded = Expanded(ParseState("", [], this_year=year))
+    dates written without one where no `Y` directive gives it (hledger: the current year);
+    `aliases` rename every account after the journal's own aliases (`--alias`)."""
+    expanded = Expanded(ParseState("", [], this_year=year, extra_aliases=aliases))
     for path in paths:
         _read_file(expanded, reader, path, stack=(), include=None)
     return expanded

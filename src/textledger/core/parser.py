@@ -100,6 +100,7 @@ class ParseState:
     declared: dict[str, Style] = attrs.Factory(dict)
     digits: int = 0  # the most digits of a number of LONG_DIGITS or more digits (see exact_precision)
     this_year: int | None = None  # the year of dates written without one when no `Y` is in force
+    extra_aliases: tuple[Alias, ...] = ()  # `--alias` options: after the journal's own, in their order
     scope: Scope = Scope()
     renamed: dict[str, str] = attrs.Factory(dict)  # account names under the scope's aliases, as read
 
@@ -115,13 +116,17 @@ class ParseState:
         if renamed is None:
             full = ":".join((*self.scope.parents, name)) if self.scope.parents else name
             try:
-                for alias in self.scope.aliases:
+                for alias in self.scope.aliases + self.extra_aliases:
                     full = alias.apply(full)
             except AliasError as error:
                 self.problem(line, column, str(error))
                 return name
             renamed = self.renamed[name] = full
         return renamed
+
+    def renames(self) -> bool:
+        """Whether account names change here (`apply account`, an alias, `--alias`)."""
+        return self.scope.renames() or bool(self.extra_aliases)
 
     def year(self) -> int | None:
         return self.scope.year if self.scope.year is not None else self.this_year
@@ -275,7 +280,7 @@ class _Builder(lark.Transformer[lark.Token, Any]):
         parsed: list[tuple[int, PostingParts, list[str]]] = []
         ok = True
         marks = state.marks()
-        scoped = state.scope.commodity is not None or state.scope.renames()
+        scoped = state.scope.commodity is not None or state.renames()
         for line, text in lines:
             stripped = text.lstrip()
             if not stripped:
@@ -331,7 +336,7 @@ class _Builder(lark.Transformer[lark.Token, Any]):
             state.problem(line, error.column, error.message)
             return None
         comment, _ = _sub_directives(state, "account", lines[1:], comment, _ACCOUNT_SUB_DIRECTIVES)
-        if state.scope.renames():
+        if state.renames():
             name = state.rename(name, line, head.index(name, len("account")))
         return AccountDeclaration(name=name, comment=comment, tags=parse_tags(comment),
                                   source=Source(state.file, line))
@@ -536,7 +541,7 @@ class _Builder(lark.Transformer[lark.Token, Any]):
 def _scoped(state: ParseState, parts: PostingParts, line: int, text: str) -> PostingParts:
     """A posting as the scope reads it: its account renamed (`apply account`, aliases), and
     `D`'s commodity given to its amounts written without one."""
-    account = state.rename(parts.account, line, _indent(text)) if state.scope.renames() else parts.account
+    account = state.rename(parts.account, line, _indent(text)) if state.renames() else parts.account
     commodity = state.scope.commodity
     amount, cost, assertion = parts.amount, parts.cost, parts.assertion
     if commodity is not None:
