@@ -259,6 +259,11 @@ CASES = {
         commodity $
             alias
         """)}, 2, 10, r"`alias` under `commodity` needs a name"),
+    "periodic-misaligned-start": Case({"main.journal": journal("""
+        ~ monthly from 2022-12-20    rent
+            Expenses:Rent  $100
+            Assets:Cash
+        """)}, 1, 3, r"2022-12-20 is not the first day of a month"),
     "tag-assert": Case({"main.journal": journal("""
         tag foo
             assert value == "x"

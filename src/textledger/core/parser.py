@@ -42,6 +42,7 @@ from textledger.core.lines import (
     parse_year_line,
     read_sample,
 )
+from textledger.core.periods import MisalignedStart, PeriodExpressionError, parse_schedule
 from textledger.core.records import (
     AccountDeclaration,
     Amount,
@@ -263,6 +264,13 @@ class _Builder(lark.Transformer[lark.Token, Any]):
         except LineError as error:
             state.problem(line, error.column, error.message)
             return None
+        try:
+            parse_schedule(period)
+        except MisalignedStart as error:
+            state.problem(line, head.index(period), str(error))
+            return None
+        except PeriodExpressionError:
+            pass  # an expression the forecast does not know yet: it says so when it meets it
         body = self._body(state, lines[1:], comment)
         if body is None:
             return None
