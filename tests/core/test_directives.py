@@ -7,6 +7,7 @@ so the test runs without it), then against hledger itself and, where the two agr
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import textwrap
@@ -16,11 +17,14 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import textledger
 from tests.core.test_conformance import HLEDGER, LEDGER, assert_same, hledger_balances, ledger_balances
 from textledger.cli.main import main
 from textledger.core.aliases import AliasError, make_alias
+from textledger.core.printer import print_journal
 from textledger.core.records import Journal
 
 
@@ -315,3 +319,60 @@ def test_a_bad_alias_option_is_a_usage_error(option: str, message: str, tmp_path
     path.write_text("")
     assert main(["-f", str(path), "balance", "--alias", option]) == 2
     assert re.search(message, capsys.readouterr().err)
+
+
+# ---------------------------------------------------------------- properties
+
+_SEGMENT = st.text(alphabet="abcXYZ", min_size=1, max_size=4)
+_NAME = st.lists(_SEGMENT, min_size=1, max_size=3).map(":".join)
+
+
+@given(old=_NAME, new=_NAME, name=_NAME)
+def test_a_plain_alias_renames_exactly_the_account_and_its_sub_accounts(old: str, new: str, name: str):
+    renamed = make_alias(old, new, regex=False).apply(name)
+    if name == old or name.startswith(old + ":"):
+        assert renamed == new + name[len(old):]
+    else:
+        assert renamed == name
+
+
+@given(date=st.dates(min_value=dt.date(100, 1, 1), max_value=dt.date(9899, 12, 31)),
+       separator=st.sampled_from("-/."), date2_days=st.integers(0, 40))
+def test_a_year_less_date_reads_as_the_full_date(date: dt.date, separator: str, date2_days: int):
+    """`Y 2026` + `1/5=1/9` is `2026-01-05=2026-01-09`: the secondary date takes the primary's year."""
+    date2 = date + dt.timedelta(days=date2_days)
+    if date2.year != date.year:
+        date2 = date
+    short = f"{date.month}{separator}{date.day}={date2.month}{separator}{date2.day}"
+    journal = textledger.loads(f"Y {date.year}\n{short} x\n    a  1\n    b\n")
+    (transaction,) = journal.transactions
+    assert (transaction.date, transaction.date2) == (date, date2)
+
+
+@given(quantities=st.lists(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False), min_size=1,
+                           max_size=5))
+def test_under_decimal_mark_comma_amounts_read_as_written(quantities: list[Decimal]):
+    """`decimal-mark ,` with `1.234.567,89`-style numbers (and D giving them `EUR`) reads the
+    values written; `print` writes a journal that loads the same without those directives."""
+    def written(value: Decimal) -> str:
+        return f"{value:,.2f}".translate(str.maketrans(",.", ".,"))
+
+    postings = "".join(f"    a:{index}  {written(value)}\n" for index, value in enumerate(quantities))
+    journal = textledger.loads(f"decimal-mark ,\nD 1.000,00 EUR\n2026-01-01 x\n{postings}    b\n")
+    (transaction,) = journal.transactions
+    read = [p.amount for p in transaction.postings if p.account.startswith("a:")]
+    assert [(amount.quantity, amount.commodity) for amount in read if amount] == [(q, "EUR") for q in quantities]
+    again = textledger.loads(print_journal(journal))
+    assert [(p.account, p.amount) for p in again.transactions[0].postings] == [
+        (p.account, p.amount) for p in transaction.postings]
+
+
+@given(parents=st.lists(_SEGMENT, max_size=3), names=st.lists(_NAME, min_size=1, max_size=4))
+def test_apply_account_prefixes_every_account_and_print_keeps_the_names(parents: list[str], names: list[str]):
+    opening = "".join(f"apply account {parent}\n" for parent in parents)
+    postings = "".join(f"    {name}  1\n" for name in names)
+    journal = textledger.loads(f"{opening}2026-01-01 x\n{postings}    rest\n")
+    prefix = "".join(f"{parent}:" for parent in parents)
+    assert [p.account for p in journal.transactions[0].postings] == [prefix + name for name in [*names, "rest"]]
+    again = textledger.loads(print_journal(journal))
+    assert [p.account for p in again.transactions[0].postings] == [p.account for p in journal.transactions[0].postings]
