@@ -25,7 +25,7 @@ from tests.core.test_conformance import HLEDGER, LEDGER, assert_same, hledger_ba
 from textledger.cli.main import main
 from textledger.core.aliases import AliasError, make_alias
 from textledger.core.printer import print_journal
-from textledger.core.records import Journal
+from textledger.core.records import Amount, Journal
 
 
 @attrs.frozen
@@ -256,6 +256,12 @@ def test_display_style_of_d():
     journal = textledger.loads("D $1,000.00\n2026-01-01 x\n    a  1000\n    b\n")
     assert dict(journal.styles)["$"].thousands == ","
     assert dict(journal.styles)["$"].precision == 2
+
+
+def test_y_and_d_apply_to_market_prices():
+    """`P 1/5 EUR 1.10` under `Y 2020` and `D $1.00` is `P 2020-01-05 EUR $1.10`, as hledger reads it."""
+    (price,) = textledger.loads("Y 2020\nD $1.00\nP 1/5 EUR 1.10\n").prices
+    assert (price.date, price.amount) == (dt.date(2020, 1, 5), Amount(Decimal("1.10"), "$"))
 
 
 def test_year_less_date_takes_the_year_passed_in():

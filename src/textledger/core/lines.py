@@ -809,12 +809,12 @@ class PriceParts(NamedTuple):
     rest_column: int
 
 
-def parse_price_line(line: str, decimal_marks: dict[str, str] | None = None) -> PriceParts:
+def parse_price_line(line: str, decimal_marks: dict[str, str] | None = None, year: int | None = None) -> PriceParts:
     found = _tokens(_parse("price_line", line + "\n"), "DATE", "TIME", "SYMBOL", "QUOTED_SYMBOL", "amount")
     date, raw = found["DATE"], found["amount"]
     symbol = found["SYMBOL"] or found["QUOTED_SYMBOL"]
     rest = found["TIME"] or symbol
-    return PriceParts(parse_date(str(date), _pos(date)), str(symbol).strip('"'),
+    return PriceParts(parse_date(str(date), _pos(date), year), str(symbol).strip('"'),
                       _read_amount(raw, line[raw.start:raw.end], raw.start, decimal_marks),
                       _pos(date), _pos(rest))
 

@@ -394,12 +394,14 @@ class _Builder(lark.Transformer[lark.Token, Any]):
         state = _STATE.get()
         token = children[0]
         try:
-            price = parse_price_line(token.rstrip(), state.decimal_marks)
+            price = parse_price_line(token.rstrip(), state.marks(), state.year())
         except LineError as error:
             state.problem(_line(token), error.column, error.message)
             return None
-        return Price(date=price.date, commodity=price.commodity, amount=price.amount[0],
-                     source=Source(state.file, _line(token)))
+        amount = price.amount[0]
+        if not amount.commodity and state.scope.commodity is not None:  # `D`'s, as in hledger
+            amount = Amount(amount.quantity, state.scope.commodity)
+        return Price(date=price.date, commodity=price.commodity, amount=amount, source=Source(state.file, _line(token)))
 
     def include(self, children: Children) -> Include | None:
         return _include(children[0])
