@@ -207,10 +207,10 @@ _INVISIBLE = ("this line holds only invisible characters (such as a non-breaking
               " delete them, or make the line truly blank")
 _ACCEPTED_DIRECTIVES = frozenset({"payee", "tag"})
 _UNSUPPORTED_DIRECTIVES = frozenset({
-    "apply", "bucket", "A", "define", "def", "assert", "check", "expr", "value", "python", "eval", "import", "option",
+    "apply", "end", "bucket", "A", "define", "def", "assert", "check", "expr", "value", "python", "eval", "import", "option",
 })
 _ACCOUNT_SUB_DIRECTIVES = frozenset({"note", "alias", "payee", "check", "assert", "default"})
-"""Read as hledger 1.25 reads them: kept in the comment (note) or ignored; none changes a number."""
+"""Accepted and ignored, as hledger 1.25 does; none changes a number."""
 
 
 def _comment_text(text: str) -> str:
