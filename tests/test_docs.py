@@ -186,13 +186,7 @@ def test_journal_format_error_table_is_real():
     section = text.split("## Not supported yet", 1)[1].split("\n## ", 1)[0]
     snippets = {
         "automated": "= expenses:food\n    (Budget)  -1\n",
-        "alias": "alias a=b\n",
-        "apply": "apply account Personal\n",
-        "'end'": "end apply account\n",
-        "'Y'": "Y 2026\n",
-        "'year'": "year 2026\n",
-        "'D'": "D $1,000.00\n",
-        "decimal-mark": "decimal-mark ,\n",
+        "apply": "apply tag hastag\n",
         "bucket": "bucket Assets:Cash\n",
         "value expressions": "2026-01-01 x\n    Assets:Shares  ($5 * 2)\n    Assets:Cash\n",
         "inclusive": "2026-01-01 x\n    Assets:Cash  $5 =* $5\n    Income\n",

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from textledger.core import validate
+from textledger.core.aliases import Alias
 from textledger.core.expand import STDIN, TEXT, expand_files, expand_text
 from textledger.core.loading import DirectiveReader, Pipeline, build_journal
 from textledger.core.records import Directive, Journal, JournalError, Problem
@@ -110,19 +111,22 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load(*paths: str | os.PathLike[str]) -> Journal:
+def load(*paths: str | os.PathLike[str], year: int | None = None, aliases: tuple[Alias, ...] = ()) -> Journal:
     """Load one or more journal files (`-` reads standard input) into one Journal;
-    JournalError carries every problem when it does not load."""
+    JournalError carries every problem when it does not load. `year` is the year of dates
+    written without one (`1/31`) where no `Y` directive gives it: hledger takes the
+    current year, and so does the command; without it such a date is an error. `aliases`
+    (`core.aliases.make_alias`) rename accounts after the journal's own, as `--alias` does."""
     if not paths:
         raise TypeError("load() needs at least one journal path")
     with _no_cyclic_gc():
-        return build_journal(expand_files(tuple(str(path) for path in paths), FileReader()), PIPELINE)
+        return build_journal(expand_files(tuple(str(path) for path in paths), FileReader(), year, aliases), PIPELINE)
 
 
-def loads(text: str, file: str = TEXT) -> Journal:
+def loads(text: str, file: str = TEXT, year: int | None = None) -> Journal:
     """Load a journal from text; includes are relative to the current directory."""
     with _no_cyclic_gc():
-        return build_journal(expand_text(text, file, FileReader()), PIPELINE)
+        return build_journal(expand_text(text, file, FileReader(), year), PIPELINE)
 
 
 def check(journal: Journal | str | os.PathLike[str] | Sequence[str | os.PathLike[str]],

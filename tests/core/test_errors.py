@@ -178,17 +178,96 @@ CASES = {
         ; settings
         frobnicate everything
         """)}, 2, 1, r"unknown directive 'frobnicate'"),
-    "alias-not-supported": Case({"main.journal": journal("""
+    "alias-without-equals": Case({"main.journal": journal("""
         ; shortcuts
-        alias checking=Assets:Bank:Checking
-        """)}, 2, 1, r"'alias' directive is not supported"),
-    "apply-account-not-supported": Case({"main.journal": journal("""
-        apply account Business
+        alias checking
+        """)}, 2, 15, r"an alias is `alias OLD = NEW` or `alias /REGEX/ = REPLACEMENT`"),
+    "alias-bad-regex": Case({"main.journal": journal("""
+        alias /(checking/ = Assets:Bank:Checking
+        """)}, 1, 7, r"/\(checking/ is not a regular expression"),
+    "alias-nested-repetition": Case({"main.journal": journal("""
+        alias /(a+)+b/ = x
+        """)}, 1, 7, r"repeats a repetition"),
+    "alias-repeated-alternative": Case({"main.journal": journal("""
+        alias /(a|ab)*c/ = x
+        """)}, 1, 7, r"repeats an alternative"),
+    "alias-backreference": Case({"main.journal": journal("""
+        alias /(a)\\1/ = x
+        """)}, 1, 7, r"refers back to a group"),
+    "alias-missing-group": Case({"main.journal": journal("""
+        alias /^a:(.*)/ = b:\\2
+        """)}, 1, 7, r"refers to group \\2, but /\^a:\(\.\*\)/ has 1 groups"),
+    "alias-name-too-long": Case({"main.journal": journal(f"""
+        alias /a.*b.*c.*d/ = x
+        2026-01-05 Coffee
+            {"a" * 200}  $3.50
+            Assets:Cash
+        """)}, 3, 5, r"too long \(200 characters\) for the alias"),
+    "end-apply-without-apply": Case({"main.journal": journal("""
         2026-01-05 Coffee
             Expenses:Coffee  $3.50
             Assets:Cash
+
         end apply account
+        """)}, 5, 1, r"`end apply account` without an `apply account` above it"),
+    "apply-account-without-name": Case({"main.journal": journal("""
+        apply account
+        """)}, 1, 14, r"`apply account` needs an account name"),
+    "apply-other": Case({"main.journal": journal("""
+        apply tag hastag
         """)}, 1, 1, r"'apply' directive is not supported"),
+    "year-out-of-range": Case({"main.journal": journal("""
+        Y 12026
+        """)}, 1, 3, r"12026 is out of range: write a year from 100 to 9899"),
+    "year-not-a-number": Case({"main.journal": journal("""
+        year twenty
+        """)}, 1, 6, r"a default year is `Y 2026` or `year 2026`"),
+    "yearless-impossible-date": Case({"main.journal": journal("""
+        Y 2026
+        2/30 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash
+        """)}, 2, 1, r"2026/2/30 is not a date: February 2026 has 28 days"),
+    "default-commodity-without-amount": Case({"main.journal": journal("""
+        D
+        """)}, 1, 2, r"`D` needs a sample amount"),
+    "default-commodity-bad-amount": Case({"main.journal": journal("""
+        D $1,0000.00
+        """)}, 1, 3, r"digit groups after the first must have three digits"),
+    "decimal-mark-bad": Case({"main.journal": journal("""
+        decimal-mark ;
+        """)}, 1, 14, r"the decimal mark is `decimal-mark \.` or `decimal-mark ,`"),
+    "decimal-mark-other-mark": Case({"main.journal": journal("""
+        decimal-mark ,
+        2026-01-05 Coffee
+            Expenses:Coffee  $1,000.50
+            Assets:Cash
+        """)}, 3, 22, r"`decimal-mark ,` is in force"),
+    "bare-percent-line": Case({"main.journal": journal("""
+        %
+        """)}, 1, 1, r"a line of only '%' is neither a comment nor a directive"),
+    "bare-bar-line": Case({"main.journal": journal("""
+        2026-01-05 Coffee
+            Expenses:Coffee  $3.50
+            Assets:Cash
+        |
+        """)}, 4, 1, r"a line of only '\|' is neither a comment nor a directive"),
+    "empty-commodity": Case({"main.journal": journal("""
+        commodity ""
+        """)}, 1, 11, r"a commodity symbol cannot be empty"),
+    "commodity-bare-alias": Case({"main.journal": journal("""
+        commodity $
+            alias
+        """)}, 2, 10, r"`alias` under `commodity` needs a name"),
+    "periodic-misaligned-start": Case({"main.journal": journal("""
+        ~ monthly from 2022-12-20    rent
+            Expenses:Rent  $100
+            Assets:Cash
+        """)}, 1, 3, r"2022-12-20 is not the first day of a month"),
+    "tag-assert": Case({"main.journal": journal("""
+        tag foo
+            assert value == "x"
+        """)}, 2, 5, r"`tag` takes no sub-directives"),
     "automated-transaction": Case({"main.journal": journal("""
         ; budget rule
         = expenses:food

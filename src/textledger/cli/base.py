@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 from collections.abc import Callable
 from typing import TextIO
 
 import attrs
 
+from textledger.core.aliases import Alias, AliasError, make_alias
+from textledger.core.lines import LineError, parse_alias_line
 from textledger.core.query import Query, parse_date_bound, parse_period
 from textledger.core.records import Journal, Problem, SourceMap
 from textledger.reports import cost as basis
@@ -72,6 +75,25 @@ def query_from_args(args: argparse.Namespace) -> Query:
         begin = max(filter(None, (begin, period_begin)), default=None)
         end = min(filter(None, (end, period_end)), default=None)
     return Query.from_terms(getattr(args, "query", ()), begin=begin, end=end)
+
+
+def alias_options(args: argparse.Namespace) -> tuple[Alias, ...]:
+    """The `--alias OLD=NEW` (or `/REGEX/=REPLACEMENT`) options, read as `alias` directives are."""
+    aliases = []
+    for option in getattr(args, "alias", None) or ():
+        try:
+            old, regex, new, _ = parse_alias_line("alias " + option)
+            aliases.append(make_alias(old, new, regex))
+        except LineError as error:
+            raise UsageError(f"--alias {option}: {error.message}") from None
+        except AliasError as error:
+            raise UsageError(f"--alias {option}: {error}") from None
+    return tuple(aliases)
+
+
+def this_year() -> int:
+    """The year of journal dates written without one and no `Y` directive (as in hledger)."""
+    return dt.date.today().year
 
 
 def journal_files(args: argparse.Namespace, hint: str = "") -> list[str]:

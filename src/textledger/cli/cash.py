@@ -22,7 +22,7 @@ from textledger.cash.checkregister import STATES, CheckRegister, check_register,
 from textledger.cash.clearing import ClearingError, assertion_file, changes
 from textledger.cash.matching import Matching
 from textledger.cash.reconcile import BookItem, Reconciliation, account_commodities, reconcile
-from textledger.cli.base import Command, UsageError, journal_files, loaded
+from textledger.cli.base import Command, UsageError, journal_files, loaded, this_year
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.expand import STDIN
 from textledger.core.lines import LineError, parse_amount
@@ -301,7 +301,7 @@ def _apply(journal: Journal, report: Reconciliation, args: argparse.Namespace, s
     involved = {match.posting.source.file for match in report.to_clear if match.posting.source is not None} | {target}
     try:
         with locked(involved):  # held from reading the files to replacing them: no other writer in between
-            now = load(*roots)
+            now = load(*roots, year=this_year())
             if now != journal or now.sources != journal.sources:
                 print("textledger: nothing written: the journal changed while this command ran (another command"
                       " wrote to it?); run it again", file=sys.stderr)

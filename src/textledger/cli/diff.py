@@ -6,7 +6,7 @@ import argparse
 from decimal import Decimal
 from typing import TextIO
 
-from textledger.cli.base import Command, UsageError, journal_files, query_from_args
+from textledger.cli.base import Command, UsageError, journal_files, query_from_args, this_year
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.expand import STDIN
 from textledger.core.records import Amount, Journal
@@ -65,7 +65,7 @@ def _revisions(revisions: list[str]) -> tuple[str, str]:
 
 def _load(paths: list[str], revision: str) -> Journal:
     if revision == WORKING_TREE:
-        return load(*paths)
+        return load(*paths, year=this_year())
     if len(paths) != 1:
         raise UsageError("diff compares one journal: give one -f FILE (its includes come with it)")
     return load_at_revision(paths[0], revision)

@@ -12,7 +12,7 @@ from typing import TextIO
 
 import attrs
 
-from textledger.cli.base import Command, UsageError, journal_files
+from textledger.cli.base import Command, UsageError, journal_files, this_year
 from textledger.core.expand import STDIN
 from textledger.core.fmt import AMOUNT_COLUMN, declared_styles, format_text, same_meaning
 from textledger.core.records import Journal, JournalError, Problem, Style
@@ -86,8 +86,8 @@ def _targets(args: argparse.Namespace) -> tuple[list[str], Mapping[str, Style] |
     if args.files:
         if not args.file:
             return list(args.files), None, False
-        return list(args.files), _declared(load(*args.file)), False
-    journal = load(*journal_files(args, ", or name the FILEs to format"))
+        return list(args.files), _declared(load(*args.file, year=this_year())), False
+    journal = load(*journal_files(args, ", or name the FILEs to format"), year=this_year())
     if STDIN in journal.files:
         raise UsageError("to format standard input, name it as the file: `textledger fmt -`")
     return list(dict.fromkeys(journal.files)), _declared(journal), True
@@ -131,13 +131,13 @@ def _meaning_changes(paths, texts, formatted, changed, declared, together) -> li
     for index in changed:
         path, text, new = paths[index], texts[index], formatted[index]
         try:
-            original = _without_styles(loads(text, path), declared)
+            original = _without_styles(loads(text, path, year=this_year()), declared)
         except JournalError:
             if not together and same_meaning([(path, text)], [new], declared):
                 differ.add(path)
             continue
         try:
-            if _without_styles(loads(new, path), declared) != original:
+            if _without_styles(loads(new, path, year=this_year()), declared) != original:
                 differ.add(path)
         except JournalError:
             differ.add(path)

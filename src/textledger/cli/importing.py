@@ -15,7 +15,7 @@ from typing import TextIO
 from textledger.cash.bankcsv import StatementLine
 from textledger.cash.importer import ImportPlan, default_styles, fingerprints, plan_import, statement_transaction
 from textledger.cli.appending import append_checked
-from textledger.cli.base import Command, UsageError
+from textledger.cli.base import Command, UsageError, this_year
 from textledger.core.amounts import decimal_string
 from textledger.core.expand import STDIN
 from textledger.core.fmt import format_text
@@ -38,7 +38,7 @@ def cmd_import(journal: Journal | None, args: argparse.Namespace, out: TextIO) -
     files = _journal_files(args)
     if args.append and files and STDIN in files:
         raise UsageError("--append needs the journal read from files (not standard input), to check the result")
-    books = load(*files) if files else None
+    books = load(*files, year=this_year()) if files else None
     plan = plan_import(lines, books)
     print(f"{args.csv}: {plan.summary()}", file=sys.stderr)
     styles = {**default_styles(lines), **(books.style_map() if books is not None else {})}

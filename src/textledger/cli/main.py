@@ -12,7 +12,7 @@ import gc
 import sys
 
 from textledger.cli import ALL
-from textledger.cli.base import Command, UsageError, journal_files, query_from_args
+from textledger.cli.base import Command, UsageError, alias_options, journal_files, query_from_args, this_year
 from textledger.core.query import QueryError
 from textledger.core.records import JournalError
 from textledger.pipeline import exact, load
@@ -30,6 +30,8 @@ def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("-e", "--end", default=default(None), metavar="DATE", help="include postings before DATE")
     parser.add_argument("-p", "--period", default=default(None), metavar="PERIOD",
                         help="2026, 2026q1, 2026-03, 2026-03-05, A..B or 'from A to B'")
+    parser.add_argument("--alias", action="append", default=default(None), metavar="OLD=NEW",
+                        help="rename accounts as an `alias` directive does, after the journal's own aliases (repeatable)")
     parser.add_argument("--depth", type=int, default=default(None), metavar="N", help="show accounts to N levels")
     parser.add_argument("--format", "-O", choices=FORMATS, default=default("text"),
                         help="output format (each command says which it supports)")
@@ -58,7 +60,8 @@ def _run(command: Command, args: argparse.Namespace) -> int:
     if args.depth is not None and args.depth < 1:
         raise UsageError("--depth must be 1 or more")
     query_from_args(args)  # a bad date, period or pattern is a usage error, before any loading
-    journal = load(*journal_files(args)) if command.needs_journal else None
+    aliases = alias_options(args)
+    journal = load(*journal_files(args), year=this_year(), aliases=aliases) if command.needs_journal else None
     for warning in journal.warnings if journal is not None else ():
         print(warning.render(), file=sys.stderr)
     if journal is None:

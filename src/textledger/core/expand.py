@@ -15,7 +15,8 @@ from typing import Protocol
 
 import attrs
 
-from textledger.core.parser import Include, ParseState, parse_text
+from textledger.core.aliases import Alias
+from textledger.core.parser import Include, ParseState, Scope, parse_text
 from textledger.core.records import Problem, Source
 
 STDIN = "-"
@@ -62,18 +63,21 @@ class Expanded:
     lines: dict[str, list[str]] = attrs.Factory(dict)
 
 
-def expand_files(paths: tuple[str, ...], reader: Reader) -> Expanded:
-    """Read each root file (and what it includes) into one Expanded."""
-    expanded = Expanded(ParseState("", []))
+def expand_files(paths: tuple[str, ...], reader: Reader, year: int | None = None,
+                 aliases: tuple[Alias, ...] = ()) -> Expanded:
+    """Read each root file (and what it includes) into one Expanded. `year` is that of
+    dates written without one where no `Y` directive gives it (hledger: the current year);
+    `aliases` rename every account after the journal's own aliases (`--alias`)."""
+    expanded = Expanded(ParseState("", [], this_year=year, extra_aliases=aliases))
     for path in paths:
         _read_file(expanded, reader, path, stack=(), include=None)
     return expanded
 
 
-def expand_text(text: str, file: str, reader: Reader) -> Expanded:
+def expand_text(text: str, file: str, reader: Reader, year: int | None = None) -> Expanded:
     """The same for journal text; its includes are relative to the current folder."""
-    expanded = Expanded(ParseState(file, []))
-    _parse_into(expanded, reader, text, file, stack=(file,))
+    expanded = Expanded(ParseState(file, [], this_year=year))
+    _parse_into(expanded, reader, text, file, stack=(file,), scope=Scope())
     return expanded
 
 
@@ -101,12 +105,14 @@ def _read_file(expanded: Expanded, reader: Reader, path: str, stack: tuple[str, 
             f"this file is not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8", context))
         return
     key = path if path == STDIN else reader.resolve(path)
-    _parse_into(expanded, reader, text, path, stack + (key,))
+    _parse_into(expanded, reader, text, path, stack + (key,), include.scope if include is not None else Scope())
 
 
-def _parse_into(expanded: Expanded, reader: Reader, text: str, file: str, stack: tuple[str, ...]) -> None:
+def _parse_into(expanded: Expanded, reader: Reader, text: str, file: str, stack: tuple[str, ...], scope: Scope) -> None:
+    """One file's records, under the scope its `include` line hands it (the directives
+    above that line); its own directives end with it."""
     expanded.files.append(file)
-    items, state = parse_text(text, file, expanded.state)
+    items, state = parse_text(text, file, expanded.state, scope)
     expanded.lines[file] = state.lines
     for item in items:
         if isinstance(item, Include):

@@ -24,6 +24,7 @@ import calendar
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
@@ -34,9 +35,10 @@ from textledger.core.records import FIRST_DATE, LAST_DATE, Amount, Assertion, Co
 
 __all__ = [
     "DATE_RE", "Header", "LineError", "ParsedAmount", "PostingFields", "PostingParts", "PriceParts",
-    "amount_end", "bracket_date", "ends_in_amount", "parse_account_line", "parse_amount", "parse_commodity_line",
-    "parse_date", "parse_format_line", "parse_header", "parse_include_line", "parse_periodic_line",
-    "parse_posting", "parse_price_line", "parse_tags", "posting_fields",
+    "amount_end", "bracket_date", "ends_in_amount", "parse_account_line", "parse_alias_line", "parse_amount",
+    "parse_apply_account_line", "parse_commodity_line", "parse_date", "parse_decimal_mark_line",
+    "parse_default_commodity_line", "parse_format_line", "parse_header", "parse_include_line",
+    "parse_periodic_line", "parse_posting", "parse_price_line", "parse_tags", "parse_year_line", "posting_fields",
 ]
 
 
@@ -54,7 +56,8 @@ class LineError(Exception):
 LINE_KINDS = (
     "header_line", "posting_line", "priced_posting", "plain_posting", "amount_text", "price_line", "account_line",
     "commodity_line", "format_line", "include_line", "textledger_include_line", "periodic_line",
-    "bracket_date", "tag_comment", "single_tag",
+    "bracket_date", "tag_comment", "single_tag", "alias_line", "apply_account_line", "year_line",
+    "default_commodity_line", "decimal_mark_line",
 )
 """The grammar's start rules for one line (or, for tags and `[DATE]`, one comment)."""
 
@@ -236,11 +239,21 @@ def _first_blank_end(token: lark.Token) -> int:
     return _pos(token) + len(token) - len(str(token).lstrip(" \t"))
 
 
+def _continues_date(line: str, column: int) -> bool:
+    """Whether a date stopped short of its word (`01/05/2026`: a year-less `01/05`, then `/2026`)."""
+    after = line[column:column + 1]
+    return after in ("-", "/", ".") or after.isdigit()
+
+
 def _header_error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
     if "DATE" in expected:
         word = found.split(";", 1)[0] or found
         return LineError(column, f"{word!r} is not a date: {_DATE_HELP}")
     if tokens and tokens[-1].type == "DATE" and _end(tokens[-1]) == column:
+        if _continues_date(line, column):
+            start = _pos(tokens[-1])
+            word = line[start:].split(None, 1)[0]
+            return LineError(start, f"{word!r} is not a date: {_DATE_HELP}")
         return LineError(column, "the date must be followed by a space")
     return _generic(line, column, expected, tokens, found)
 
@@ -291,6 +304,9 @@ def _lot_error(line: str, column: int) -> LineError:
 def _price_error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
     if "DATE" in expected:
         return LineError(column, f"{found!r} is not a date: {_DATE_HELP}")
+    if tokens and tokens[-1].type == "DATE" and _end(tokens[-1]) == column and _continues_date(line, column):
+        start = _pos(tokens[-1])
+        return LineError(start, f"{line[start:].split(None, 1)[0]!r} is not a date: {_DATE_HELP}")
     commodity = [i for i, t in enumerate(tokens) if t.type in ("SYMBOL", "QUOTED_SYMBOL")]
     if commodity:
         pieces = [t for t in tokens[commodity[0] + 1:] if t.type in _AMOUNT_PIECES]
@@ -335,11 +351,34 @@ def _amount_error(line: str, column: int, expected: set[str], tokens: list[lark.
     return LineError(0, f"{line.strip()!r} is not an amount: {_AMOUNT_HELP}")
 
 
+def _usage(message: str) -> Callable[[str, int, set[str], list[lark.Token], str], LineError]:
+    """An error handler that says how the directive is written, at its argument."""
+
+    def error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
+        keyword = _end(tokens[0]) if tokens else 0
+        return LineError(min(max(column, keyword), len(line)), message)
+
+    return error
+
+
+def _default_commodity_error(line: str, column: int, expected: set[str], tokens: list[lark.Token],
+                             found: str) -> LineError:
+    pieces = [t for t in tokens if t.type in _AMOUNT_PIECES]
+    if not pieces and column >= len(line.rstrip(" \t")):
+        return LineError(1, "`D` needs a sample amount, e.g. `D $1,000.00`")
+    return _amount_field_error(line, _pos(pieces[0]) if pieces else column, column)
+
+
 _ERRORS = {
     "header_line": _header_error, "posting_line": _posting_error, "price_line": _price_error,
     "account_line": _account_error, "commodity_line": _commodity_error, "format_line": _format_error,
     "include_line": _include_error, "textledger_include_line": _include_error,
     "periodic_line": _periodic_error, "amount_text": _amount_error,
+    "alias_line": _usage("an alias is `alias OLD = NEW` or `alias /REGEX/ = REPLACEMENT`"),
+    "apply_account_line": _usage("`apply account` needs an account name, e.g. `apply account Personal`"),
+    "year_line": _usage("a default year is `Y 2026` or `year 2026`"),
+    "default_commodity_line": _default_commodity_error,
+    "decimal_mark_line": _usage("the decimal mark is `decimal-mark .` or `decimal-mark ,`"),
 }
 
 
@@ -349,9 +388,16 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 
 
-def parse_date(text: str, column: int = 0) -> dt.date:
-    """A date written 2026-01-05, 2026/01/05 or 2026.01.05 (the grammar's DATE)."""
+def parse_date(text: str, column: int = 0, year: int | None = None) -> dt.date:
+    """A date written 2026-01-05, 2026/01/05 or 2026.01.05 (the grammar's DATE); one
+    written without its year (`1/31`) takes `year`, and is an error when that is None."""
     try:
+        if len(text) <= 5 and DATE_RE.fullmatch(text) is not None:  # `12/31` at most: no year
+            if year is None:
+                raise LineError(0, f"{str(text)!r} has no year: write it (2026-{text.replace('/', '-').replace('.', '-')}),"
+                                   " or give the year of such dates with a `Y 2026` line above")
+            separator = next(mark for mark in "-/." if mark in text)
+            return _date(f"{year:04d}{separator}{text}")
         return _date(text)
     except LineError as error:
         raise LineError(column, error.message) from None
@@ -418,13 +464,23 @@ def _split_spaced(digits: str, column: int) -> tuple[str, str, str, bool]:
     return _check_groups(whole, " ", digits, column), fraction, mark or ".", True
 
 
-def _split_number(digits: str, decimal_hint: str | None, column: int) -> tuple[str, str, str, bool]:
-    """(integer digits, fraction digits, decimal mark, whether the mark was unambiguous)."""
+def _split_number(digits: str, decimal_hint: str | None, column: int, forced: str | None = None
+                  ) -> tuple[str, str, str, bool]:
+    """(integer digits, fraction digits, decimal mark, whether the mark was unambiguous).
+    `forced` is the mark a `decimal-mark` directive declares: the other mark then only
+    separates digit groups."""
     if " " in digits:
         return _split_spaced(digits, column)
     dots, commas = digits.count("."), digits.count(",")
     if not dots and not commas:
         return digits, "", "", True
+    if forced is not None:
+        group = "," if forced == "." else "."
+        if digits.find(group) > digits.find(forced) >= 0 or digits.count(forced) > 1:
+            raise LineError(column, f"{digits!r} is not a number: `decimal-mark {forced}` is in force,"
+                                    f" so {forced!r} is the decimal mark and {group!r} separates digit groups")
+        whole, _, fraction = digits.partition(forced)
+        return _check_groups(whole, group, digits, column), fraction, forced, True
     if dots and commas:
         mark = "." if digits.rfind(".") > digits.rfind(",") else ","
         group = "," if mark == "." else "."
@@ -443,6 +499,13 @@ def _split_number(digits: str, decimal_hint: str | None, column: int) -> tuple[s
     return whole, fraction, mark, len(fraction) != 3 or not whole or decimal_hint is not None
 
 
+class DecimalMarks(dict[str, str]):
+    """Each commodity's decimal mark, as known so far, and the one a `decimal-mark`
+    directive imposes on every amount (`forced`), if any."""
+
+    forced: str | None = None
+
+
 def _read_amount(raw: _Raw, text: str, column: int, decimal_marks: dict[str, str] | None) -> ParsedAmount:
     """The amount the grammar split into `raw` (`text` as written, at `column`): the checks
     that are not syntax (two signs, digit groups, the decimal mark), then the value."""
@@ -452,7 +515,13 @@ def _read_amount(raw: _Raw, text: str, column: int, decimal_marks: dict[str, str
     sign = sign or sign2
     if symbol[:1] == '"':
         symbol = symbol[1:-1]
-    if "," not in digits and " " not in digits and digits.count(".") <= 1 and (
+    forced = getattr(decimal_marks, "forced", None)
+    if forced is not None and ("," in digits or "." in digits):
+        whole, fraction, mark, known = _split_number(digits, None, column, forced)
+        quantity = Decimal(f"{whole or '0'}.{fraction}" if fraction else (whole or "0"))
+        other = "," if mark == "." else "."
+        style = _style(left, spaced, mark, other if other in digits else "", len(fraction))
+    elif "," not in digits and " " not in digits and digits.count(".") <= 1 and (
             len(digits) - digits.find(".") != 4 or digits[0] == "."):
         # the common case: 1234.56 or 1234 — nothing ambiguous to decide
         quantity = Decimal(digits)
@@ -583,30 +652,32 @@ class Header(NamedTuple):
     comment: str | None
 
 
-def _header(date: str, date2: str | None, date2_column: int, status: str | None, code: str | None,
+def _header(year: int | None, date: str, date2: str | None, date2_column: int, status: str | None, code: str | None,
             description: str | None, comment: str | None) -> Header:
-    return Header(parse_date(date, 0), parse_date(date2, date2_column) if date2 else None, status or "",
+    primary = parse_date(date, 0, year)
+    return Header(primary, parse_date(date2, date2_column, primary.year) if date2 else None, status or "",
                   # only blanks are stripped: `*\v(1) x` keeps its description, not a code, once printed
                   code[1:-1].strip() if code else "", description.strip(" \t") if description else "",
                   _comment(comment) if comment is not None else None)
 
 
-def parse_header(line: str) -> Header:
-    """`DATE[=DATE2] [*|!] [(CODE)] DESCRIPTION [; COMMENT]`."""
+def parse_header(line: str, year: int | None = None) -> Header:
+    """`DATE[=DATE2] [*|!] [(CODE)] DESCRIPTION [; COMMENT]`; a date written without its
+    year takes `year` (a secondary date, the primary date's), as in hledger."""
     match = _HEADER_RE.fullmatch(line + "\n")
     if match is not None:
-        return _header(match["DATE"], match["DATE_2"], match.start("DATE_2"),
+        return _header(year, match["DATE"], match["DATE_2"], match.start("DATE_2"),
                        *match.group("STATUS", "CODE", "DESCRIPTION", "COMMENT"))
-    return _parsed_header(line)
+    return _parsed_header(line, year)
 
 
-def _parsed_header(line: str) -> Header:
+def _parsed_header(line: str, year: int | None = None) -> Header:
     """The header as the line parser reads it (for a line the compiled rule does not take)."""
     tokens: dict[str, lark.Token] = {}
     for token in _parse("header_line", line + "\n"):
         tokens.setdefault(token.type if token.type != "DATE" or "DATE" not in tokens else "DATE_2", token)
     date2 = tokens.get("DATE_2")
-    return _header(tokens["DATE"], date2, _pos(date2) if date2 is not None else -1,
+    return _header(year, tokens["DATE"], date2, _pos(date2) if date2 is not None else -1,
                    *(tokens.get(name) for name in ("STATUS", "CODE", "DESCRIPTION", "COMMENT")))
 
 
@@ -671,9 +742,10 @@ def _parse_plain_posting(line: str) -> PostingParts | None:
 
 def parse_posting(line: str, decimal_marks: dict[str, str]) -> PostingParts:
     """`  [*|!] ACCOUNT  [AMOUNT] [@ COST | @@ COST] [= ASSERTION] [; COMMENT]`."""
-    plain = _parse_plain_posting(line)
-    if plain is not None:
-        return plain
+    if type(decimal_marks) is dict:  # under `decimal-mark`, `1,000.00` is no plain amount
+        plain = _parse_plain_posting(line)
+        if plain is not None:
+            return plain
     return _parse_any_posting(line, decimal_marks)
 
 
@@ -839,12 +911,12 @@ class PriceParts(NamedTuple):
     rest_column: int
 
 
-def parse_price_line(line: str, decimal_marks: dict[str, str] | None = None) -> PriceParts:
+def parse_price_line(line: str, decimal_marks: dict[str, str] | None = None, year: int | None = None) -> PriceParts:
     found = _tokens(_parse("price_line", line + "\n"), "DATE", "TIME", "SYMBOL", "QUOTED_SYMBOL", "amount")
     date, raw = found["DATE"], found["amount"]
     symbol = found["SYMBOL"] or found["QUOTED_SYMBOL"]
     rest = found["TIME"] or symbol
-    return PriceParts(parse_date(str(date), _pos(date)), str(symbol).strip('"'),
+    return PriceParts(parse_date(str(date), _pos(date), year), str(symbol).strip('"'),
                       _read_amount(raw, line[raw.start:raw.end], raw.start, decimal_marks),
                       _pos(date), _pos(rest))
 
@@ -880,7 +952,7 @@ def parse_format_line(line: str) -> tuple[ParsedAmount, int]:
 
 def parse_include_line(line: str) -> tuple[str, int]:
     """`include PATTERN` or `;textledger include PATTERN` [ ; COMMENT] → (pattern, its column)."""
-    kind = "include_line" if line.startswith("include") else "textledger_include_line"
+    kind = "include_line" if line.startswith(("include", "!include")) else "textledger_include_line"
     path = _tokens(_parse(kind, line + "\n"), "PATH")["PATH"]
     return str(path), _pos(path)
 
@@ -889,3 +961,40 @@ def parse_periodic_line(line: str) -> tuple[str, str, str]:
     """`~ PERIOD  [DESCRIPTION] [; COMMENT]` → (period, description, comment)."""
     found = _tokens(_parse("periodic_line", line + "\n"), "PERIOD", "DESCRIPTION", "COMMENT")
     return str(found["PERIOD"]), str(found["DESCRIPTION"] or "").strip(), _comment(found["COMMENT"])
+
+
+def parse_alias_line(line: str) -> tuple[str, bool, str, int]:
+    """`alias OLD = NEW` or `alias /REGEX/ = REPLACEMENT` → (OLD or REGEX, whether it is a
+    regular expression, NEW or REPLACEMENT, the column of OLD). As in hledger, all the
+    rest of the line is the replacement: there is no comment."""
+    found = _tokens(_parse("alias_line", line + "\n"), "ALIAS_REGEX", "ALIAS_NAME", "ALIAS_TARGET")
+    regex = found["ALIAS_REGEX"]
+    if regex is not None:
+        return str(regex)[1:-1], True, str(found["ALIAS_TARGET"]).rstrip(" \t"), _pos(regex)
+    name = found["ALIAS_NAME"]
+    return str(name).strip(" \t"), False, str(found["ALIAS_TARGET"]).rstrip(" \t"), _pos(name)
+
+
+def parse_apply_account_line(line: str) -> str:
+    """`apply account NAME [; COMMENT]` → NAME."""
+    return str(_tokens(_parse("apply_account_line", line + "\n"), "ACCOUNT")["ACCOUNT"])
+
+
+def parse_year_line(line: str) -> tuple[int, int]:
+    """`Y 2026` or `year 2026` → (the year, its column)."""
+    number = _tokens(_parse("year_line", line + "\n"), "YEAR_NUMBER")["YEAR_NUMBER"]
+    year = int(number) if len(number) <= 4 else 0
+    if not FIRST_DATE.year <= year <= LAST_DATE.year:
+        raise LineError(_pos(number), f"{number} is out of range: write a year from {FIRST_DATE.year} to {LAST_DATE.year}")
+    return year, _pos(number)
+
+
+def parse_default_commodity_line(line: str, decimal_marks: dict[str, str] | None = None) -> tuple[ParsedAmount, int]:
+    """`D SAMPLE-AMOUNT` → (the sample read, its column)."""
+    raw = _tokens(_parse("default_commodity_line", line + "\n"), "amount")["amount"]
+    return _read_amount(raw, line[raw.start:raw.end], raw.start, decimal_marks), raw.start
+
+
+def parse_decimal_mark_line(line: str) -> str:
+    """`decimal-mark ,` (or `.`) → the mark."""
+    return str(_tokens(_parse("decimal_mark_line", line + "\n"), "DECIMAL_MARK")["DECIMAL_MARK"])

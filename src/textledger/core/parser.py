@@ -17,16 +17,22 @@ import attrs
 import lark
 
 from textledger.core import grammar
+from textledger.core.aliases import Alias, AliasError, make_alias
 from textledger.core.amounts import LONG_DIGITS, format_amount
 from textledger.core.lines import (
+    DecimalMarks,
     LineError,
     ParsedAmount,
     PostingParts,
     bracket_date,
     ends_in_amount,
     parse_account_line,
+    parse_alias_line,
+    parse_apply_account_line,
     parse_commodity_line,
     parse_date,
+    parse_decimal_mark_line,
+    parse_default_commodity_line,
     parse_format_line,
     parse_header,
     parse_include_line,
@@ -34,8 +40,10 @@ from textledger.core.lines import (
     parse_posting,
     parse_price_line,
     parse_tags,
+    parse_year_line,
     read_sample,
 )
+from textledger.core.periods import MisalignedStart, PeriodExpressionError, parse_schedule
 from textledger.core.records import (
     AccountDeclaration,
     Amount,
@@ -54,12 +62,31 @@ from textledger.core.records import (
 
 
 @attrs.frozen
+class Scope:
+    """What the directives above a line say about reading it: `Y`, `D`, `decimal-mark`,
+    `alias` and `apply account`. As in hledger 1.25, each holds from where it stands to
+    the end of its file, and is inherited by the files included below it, but what an
+    included file says does not come back to the file that includes it."""
+
+    year: int | None = None
+    commodity: str | None = None  # `D`'s: the commodity of amounts written without one
+    decimal_mark: str | None = None
+    aliases: tuple[Alias, ...] = ()  # the latest first: hledger applies them in that order
+    parents: tuple[str, ...] = ()  # `apply account` prefixes, the innermost last
+
+    def renames(self) -> bool:
+        return bool(self.aliases or self.parents)
+
+
+@attrs.frozen
 class Include:
-    """An `include PATTERN` line, resolved by the loader relative to its file."""
+    """An `include PATTERN` line, resolved by the loader relative to its file, with the
+    scope the included file inherits."""
 
     pattern: str
     source: Source
     column: int
+    scope: Scope = Scope()
 
 
 @attrs.define
@@ -74,6 +101,47 @@ class ParseState:
     precision: dict[str, int] = attrs.Factory(dict)
     declared: dict[str, Style] = attrs.Factory(dict)
     digits: int = 0  # the most digits of a number of LONG_DIGITS or more digits (see exact_precision)
+    this_year: int | None = None  # the year of dates written without one when no `Y` is in force
+    extra_aliases: tuple[Alias, ...] = ()  # `--alias` options: after the journal's own, in their order
+    scope: Scope = Scope()
+    renamed: dict[str, str] = attrs.Factory(dict)  # account names under the scope's aliases, as read
+
+    def enter(self, scope: Scope) -> None:
+        """Read what follows under `scope` (a directive changed it, or a file starts)."""
+        self.scope = scope
+        self.renamed = {}
+
+    def rename(self, name: str, line: int, column: int) -> str:
+        """An account name as the scope's `apply account` and aliases make it (hledger: the
+        parent first, then the aliases on the whole name)."""
+        renamed = self.renamed.get(name)
+        if renamed is None:
+            full = ":".join((*self.scope.parents, name)) if self.scope.parents else name
+            try:
+                for alias in self.scope.aliases + self.extra_aliases:
+                    full = alias.apply(full)
+            except AliasError as error:
+                self.problem(line, column, str(error))
+                return name
+            renamed = self.renamed[name] = full
+        return renamed
+
+    def renames(self) -> bool:
+        """Whether account names change here (`apply account`, an alias, `--alias`)."""
+        return self.scope.renames() or bool(self.extra_aliases)
+
+    def year(self) -> int | None:
+        return self.scope.year if self.scope.year is not None else self.this_year
+
+    def marks(self) -> dict[str, str]:
+        """The decimal marks amounts are read with: a `decimal-mark` directive's, if one is in force."""
+        if self.scope.decimal_mark is None and self.scope.commodity is None:
+            return self.decimal_marks
+        marks = DecimalMarks(self.decimal_marks)
+        marks.forced = self.scope.decimal_mark
+        if self.scope.commodity is not None and self.scope.commodity in self.decimal_marks:
+            marks[""] = self.decimal_marks[self.scope.commodity]
+        return marks
 
     def problem(self, line: int, column: int, message: str, warning: bool = False) -> None:
         context = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -148,9 +216,10 @@ _INVISIBLE = ("this line holds only invisible characters (such as a non-breaking
               " delete them, or make the line truly blank")
 _ACCEPTED_DIRECTIVES = frozenset({"payee", "tag"})
 _UNSUPPORTED_DIRECTIVES = frozenset({
-    "alias", "apply", "end", "Y", "year", "D", "decimal-mark", "bucket", "A", "N", "C",
-    "define", "def", "assert", "check", "expr", "value", "python", "eval", "import", "option",
+    "apply", "end", "bucket", "A", "define", "def", "assert", "check", "expr", "value", "python", "eval", "import", "option",
 })
+_ACCOUNT_SUB_DIRECTIVES = frozenset({"note", "alias", "payee", "check", "assert", "default"})
+"""Accepted and ignored, as hledger 1.25 does; none changes a number."""
 
 
 def _comment_text(text: str) -> str:
@@ -181,11 +250,11 @@ class _Builder(lark.Transformer[lark.Token, Any]):
         lines = _entry_lines(children[0])
         line, head = lines[0]
         try:
-            header = parse_header(head)
+            header = parse_header(head, state.year())
         except LineError as error:
             state.problem(line, error.column, error.message)
             return None
-        body = self._body(state, lines[1:], header.comment or "")
+        body = self._body(state, lines[1:], header.comment or "", header.date.year)
         if body is None:
             return None
         comment, tags, postings = body
@@ -204,6 +273,13 @@ class _Builder(lark.Transformer[lark.Token, Any]):
         except LineError as error:
             state.problem(line, error.column, error.message)
             return None
+        try:
+            parse_schedule(period)
+        except MisalignedStart as error:
+            state.problem(line, head.index(period), str(error))
+            return None
+        except PeriodExpressionError:
+            pass  # an expression the forecast does not know yet: it says so when it meets it
         body = self._body(state, lines[1:], comment)
         if body is None:
             return None
@@ -213,12 +289,15 @@ class _Builder(lark.Transformer[lark.Token, Any]):
             postings=postings, source=Source(state.file, line),
         )
 
-    def _body(self, state: ParseState, lines: list[tuple[int, str]],
-              comment: str) -> tuple[str, Tags, tuple[Posting, ...]] | None:
-        """(comment, tags, postings) of an entry's indented lines, or None after a problem."""
+    def _body(self, state: ParseState, lines: list[tuple[int, str]], comment: str,
+              year: int | None = None) -> tuple[str, Tags, tuple[Posting, ...]] | None:
+        """(comment, tags, postings) of an entry's indented lines, or None after a problem.
+        `year` is that of posting dates written without one."""
         comments = [comment] if comment else []
         parsed: list[tuple[int, PostingParts, list[str]]] = []
         ok = True
+        marks = state.marks()
+        scoped = state.scope.commodity is not None or state.renames()
         for line, text in lines:
             stripped = text.lstrip()
             if not stripped:
@@ -230,7 +309,9 @@ class _Builder(lark.Transformer[lark.Token, Any]):
                     (parsed[-1][2] if parsed else comments).append(_comment_text(text))
                 continue
             try:
-                parts = parse_posting(text, state.decimal_marks)
+                parts = parse_posting(text, marks)
+                if scoped:
+                    parts = _scoped(state, parts, line, text)
             except LineError as error:
                 state.problem(line, error.column, error.message)
                 ok = False
@@ -255,7 +336,7 @@ class _Builder(lark.Transformer[lark.Token, Any]):
                 account=account, amount=amount[0] if amount is not None else None, cost=cost,
                 assertion=assertion, kind=kind, status=status, comment=own_comment,
                 tags=tags + own_tags if own_tags else tags,
-                date=_posting_date(state, line, own_comment, own_tags) if own_comment else None,
+                date=_posting_date(state, line, own_comment, own_tags, year) if own_comment else None,
                 lot=lot, source=Source(state.file, line),
             ))
         return comment, tags, tuple(postings)
@@ -271,7 +352,9 @@ class _Builder(lark.Transformer[lark.Token, Any]):
         except LineError as error:
             state.problem(line, error.column, error.message)
             return None
-        comment, _ = _sub_directives(state, "account", lines[1:], comment, {"note"})
+        comment, _ = _sub_directives(state, "account", lines[1:], comment, _ACCOUNT_SUB_DIRECTIVES)
+        if state.renames():
+            name = state.rename(name, line, head.index(name, len("account")))
         return AccountDeclaration(name=name, comment=comment, tags=parse_tags(comment),
                                   source=Source(state.file, line))
 
@@ -284,8 +367,14 @@ class _Builder(lark.Transformer[lark.Token, Any]):
         except LineError as error:
             state.problem(line, error.column, error.message)
             return None
+        if sample is None and not symbol:
+            state.problem(line, head.index('""'), 'a commodity symbol cannot be empty (`commodity ""`)')
+            return None
         comment, subs = _sub_directives(state, "commodity", lines[1:], comment,
                                         {"format", "note", "nomarket", "default", "alias"})
+        for sub_line, word, sub_text in subs:
+            if word == "alias" and len(sub_text.split()) < 2:
+                state.problem(sub_line, _indent(sub_text) + len(word), "`alias` under `commodity` needs a name")
         formats = [(sub_line, sub_text) for sub_line, word, sub_text in subs if word == "format"]
         style = None
         if sample is not None or formats:
@@ -314,12 +403,14 @@ class _Builder(lark.Transformer[lark.Token, Any]):
         state = _STATE.get()
         token = children[0]
         try:
-            price = parse_price_line(token.rstrip(), state.decimal_marks)
+            price = parse_price_line(token.rstrip(), state.marks(), state.year())
         except LineError as error:
             state.problem(_line(token), error.column, error.message)
             return None
-        return Price(date=price.date, commodity=price.commodity, amount=price.amount[0],
-                     source=Source(state.file, _line(token)))
+        amount = price.amount[0]
+        if not amount.commodity and state.scope.commodity is not None:  # `D`'s, as in hledger
+            amount = Amount(amount.quantity, state.scope.commodity)
+        return Price(date=price.date, commodity=price.commodity, amount=amount, source=Source(state.file, _line(token)))
 
     def include(self, children: Children) -> Include | None:
         return _include(children[0])
@@ -335,12 +426,95 @@ class _Builder(lark.Transformer[lark.Token, Any]):
     def employee(self, children: Children) -> Directive:
         return _feature_directive("employee", children[0])
 
+    # -- directives that change how the lines below them read (the Scope) ------------
+
+    def alias(self, children: Children) -> None:
+        state, line, head = _directive_line(children)
+        try:
+            old, regex, new, column = parse_alias_line(head)
+            alias = make_alias(old, new, regex)
+        except LineError as error:
+            state.problem(line, error.column, error.message)
+        except AliasError as error:
+            state.problem(line, column, str(error))
+        else:
+            state.enter(attrs.evolve(state.scope, aliases=(alias, *state.scope.aliases)))
+        return None
+
+    def end_aliases(self, children: Children) -> None:
+        state = _STATE.get()
+        state.enter(attrs.evolve(state.scope, aliases=()))
+        return None
+
+    def apply_account(self, children: Children) -> None:
+        state, line, head = _directive_line(children)
+        try:
+            parent = parse_apply_account_line(head)
+        except LineError as error:
+            state.problem(line, error.column, error.message)
+            return None
+        state.enter(attrs.evolve(state.scope, parents=(*state.scope.parents, parent)))
+        return None
+
+    def end_apply(self, children: Children) -> None:
+        """`end apply account` (and ledger's `end apply` and `end`, which hledger refuses)."""
+        state, line, head = _directive_line(children)
+        if not state.scope.parents:
+            state.problem(line, 0, f"`{head.strip()}` without an `apply account` above it in this file")
+        else:
+            state.enter(attrs.evolve(state.scope, parents=state.scope.parents[:-1]))
+        return None
+
+    def year(self, children: Children) -> None:
+        state, line, head = _directive_line(children)
+        try:
+            year, _ = parse_year_line(head)
+        except LineError as error:
+            state.problem(line, error.column, error.message)
+            return None
+        state.enter(attrs.evolve(state.scope, year=year))
+        return None
+
+    def default_commodity(self, children: Children) -> CommodityDeclaration | None:
+        """`D $1,000.00`: amounts written without a commodity below it are in `$`; and, as
+        in hledger, it declares the commodity's display style, as `commodity` does."""
+        state, line, head = _directive_line(children)
+        try:
+            (amount, style, _), _ = parse_default_commodity_line(head, state.marks())
+        except LineError as error:
+            state.problem(line, error.column, error.message)
+            return None
+        symbol = amount.commodity
+        state.declared[symbol] = style
+        state.decimal_marks[symbol] = style.decimal_mark
+        state.enter(attrs.evolve(state.scope, commodity=symbol or None))
+        return CommodityDeclaration(symbol=symbol, style=style, comment="", tags=(), source=Source(state.file, line))
+
+    def decimal_mark(self, children: Children) -> None:
+        state, line, head = _directive_line(children)
+        try:
+            mark = parse_decimal_mark_line(head)
+        except LineError as error:
+            state.problem(line, error.column, error.message)
+            return None
+        state.enter(attrs.evolve(state.scope, decimal_mark=mark))
+        return None
+
+    def ignored(self, children: Children) -> None:
+        """ledger's `N SYMBOL` (no market price) and `C 1.00 m = 60s` (a conversion): hledger
+        1.25 reads and ignores both, and so does textledger."""
+        return None
+
     def directive(self, children: Children) -> None:
         state = _STATE.get()
         token = children[0]
         head = token.split("\n", 1)[0]
         word = head.split()[0]
         if word in _ACCEPTED_DIRECTIVES:
+            for line, text in _entry_lines(token)[1:]:
+                if text.strip() and not text.strip().startswith(";"):
+                    state.problem(line, _indent(text), f"`{word}` takes no sub-directives (hledger refuses them;"
+                                                       " ledger's `assert` and `check` are not supported)")
             return None
         if word in _UNSUPPORTED_DIRECTIVES:
             state.problem(_line(token), 0, f"the {word!r} directive is not supported yet")
@@ -370,6 +544,12 @@ class _Builder(lark.Transformer[lark.Token, Any]):
                 break
         return None
 
+    def bare_mark(self, children: Children) -> None:
+        token = children[0]
+        _STATE.get().problem(_line(token), 0, f"a line of only {token.strip()!r} is neither a comment nor a directive:"
+                                             " write the comment after it, or delete the line")
+        return None
+
     def unknown(self, children: Children) -> None:
         token = children[0]
         _STATE.get().problem(_line(token), 0, "a line must start with a date, a directive, a comment character"
@@ -377,19 +557,42 @@ class _Builder(lark.Transformer[lark.Token, Any]):
         return None
 
 
-def _posting_date(state: ParseState, line: int, comment: str, tags: Tags) -> dt.date | None:
-    """A posting's own date: hledger's `date:` tag or ledger's `[DATE]` in its comment."""
+def _scoped(state: ParseState, parts: PostingParts, line: int, text: str) -> PostingParts:
+    """A posting as the scope reads it: its account renamed (`apply account`, aliases), and
+    `D`'s commodity given to its amounts written without one."""
+    account = state.rename(parts.account, line, _indent(text)) if state.renames() else parts.account
+    commodity = state.scope.commodity
+    amount, cost, assertion = parts.amount, parts.cost, parts.assertion
+    if commodity is not None:
+        if amount is not None and not amount[0].commodity:
+            amount = (Amount(amount[0].quantity, commodity), state.declared.get(commodity, amount[1]), True)
+        if cost is not None and not cost.amount.commodity:
+            cost = attrs.evolve(cost, amount=Amount(cost.amount.quantity, commodity))
+        if assertion is not None and not assertion.amount.commodity:
+            assertion = attrs.evolve(assertion, amount=Amount(assertion.amount.quantity, commodity))
+    return parts._replace(account=account, amount=amount, cost=cost, assertion=assertion)
+
+
+def _posting_date(state: ParseState, line: int, comment: str, tags: Tags, year: int | None) -> dt.date | None:
+    """A posting's own date: hledger's `date:` tag or ledger's `[DATE]` in its comment
+    (written without its year, the transaction's)."""
     text = tag_value(tags, "date")
     if text is None:
         text = bracket_date(comment)
     if not text:
         return None
     try:
-        return parse_date(text.strip())
+        return parse_date(text.strip(), 0, year)
     except LineError as error:
         column = state.lines[line - 1].find(text) if 0 < line <= len(state.lines) else 0
         state.problem(line, max(column, 0), f"posting date: {error.message}")
         return None
+
+
+def _directive_line(children: Children) -> tuple[ParseState, int, str]:
+    """The parse state, and a one-line directive's line number and text."""
+    token = children[0]
+    return _STATE.get(), _line(token), token.split("\n", 1)[0]
 
 
 def _feature_directive(keyword: str, token: lark.Token) -> Directive:
@@ -400,7 +603,7 @@ def _feature_directive(keyword: str, token: lark.Token) -> Directive:
 
 
 def _sub_directives(state: ParseState, directive: str, lines: list[tuple[int, str]], comment: str,
-                    known: set[str]) -> tuple[str, list[tuple[int, str, str]]]:
+                    known: set[str] | frozenset[str]) -> tuple[str, list[tuple[int, str, str]]]:
     """The indented lines under a directive: its whole comment, and the sub-directives
     it knows as (line, keyword, text); any other keyword is reported at its line."""
     comments = [comment] if comment else []
@@ -428,7 +631,7 @@ def _include(token: lark.Token) -> Include | None:
     except LineError as error:
         state.problem(_line(token), error.column, error.message)
         return None
-    return Include(pattern, Source(state.file, _line(token)), column)
+    return Include(pattern, Source(state.file, _line(token)), column, state.scope)
 
 
 def _indent(text: str) -> int:
@@ -442,8 +645,10 @@ def parser() -> lark.Lark:
     return grammar.build_parser(_BUILDER)
 
 
-def parse_text(text: str, file: str, state: ParseState | None = None) -> tuple[list[Any], ParseState]:
-    """Records and Includes of one file's text, in file order, and the state (problems, styles)."""
+def parse_text(text: str, file: str, state: ParseState | None = None,
+               scope: Scope = Scope()) -> tuple[list[Any], ParseState]:
+    """Records and Includes of one file's text, in file order, and the state (problems,
+    styles); the file starts under `scope` (what the including file's directives say)."""
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.endswith("\n"):
@@ -455,6 +660,7 @@ def parse_text(text: str, file: str, state: ParseState | None = None) -> tuple[l
         state = ParseState(file, lines)
     else:
         state.file, state.lines = file, lines
+    state.enter(scope)
     if lone_cr:
         # Editors differ on a lone CR (hledger breaks the line there, ledger does not), so
         # it is an error at the line and column an editor that ends lines at LF shows; it

@@ -29,6 +29,11 @@ class PeriodExpressionError(ValueError):
     """A periodic rule's period expression cannot be understood (message says how to write it)."""
 
 
+class MisalignedStart(PeriodExpressionError):
+    """A periodic rule that starts inside its interval (`monthly from 2026-01-20`): hledger
+    refuses such a journal, and so does loading."""
+
+
 @attrs.frozen
 class Interval:
     """A step of `count` calendar units: `Interval("month")`, `Interval("week", 2)`."""
@@ -185,7 +190,7 @@ def parse_schedule(text: str) -> Schedule:
     if start is not None and start != start_of(start, interval.unit):
         unit = {"day": "day", "week": "week (a Monday)", "month": "month", "quarter": "quarter",
                 "year": "year"}[interval.unit]
-        raise PeriodExpressionError(
+        raise MisalignedStart(
             f"{words!r}: {start.isoformat()} is not the first day of a {unit}; periodic rules recur on the"
             f" first day of each interval (as in hledger): start from {start_of(start, interval.unit).isoformat()}"
             f" or {advance(start_of(start, interval.unit), Interval(interval.unit)).isoformat()}")
