@@ -1,15 +1,34 @@
 """Test settings: hypothesis profiles, floats trapped wherever they meet money, and running
 from the repository root."""
 
+import atexit
 import decimal
 import gc
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+
+def _private_cache_home() -> None:
+    """Point XDG_CACHE_HOME at a folder of this test run, so that the tests neither read nor
+    fill the user's journal cache; Lark's analysed grammars are copied in from the user's
+    cache folder (when there), so the grammar cache still saves its time. Subprocesses
+    the tests start inherit it."""
+    real = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "textledger"
+    home = Path(tempfile.mkdtemp(prefix="textledger-test-cache-"))
+    (home / "textledger").mkdir(mode=0o700)
+    for grammar in real.glob("grammar-*.lark.cache") if real.is_dir() else ():
+        shutil.copy2(grammar, home / "textledger" / grammar.name)
+    os.environ["XDG_CACHE_HOME"] = str(home)
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+
+
+_private_cache_home()
 
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

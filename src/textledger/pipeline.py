@@ -11,21 +11,17 @@ from __future__ import annotations
 
 import contextlib
 import decimal
-import errno
 import gc
-import glob
 import os
-import stat
-import sys
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 
 from textledger.core import validate
-from textledger.core.expand import STDIN, TEXT, expand_files, expand_text
+from textledger.core.expand import TEXT, Reader, expand_files, expand_text
 from textledger.core.loading import DirectiveReader, Pipeline, build_journal
 from textledger.core.records import Directive, Journal, JournalError, Problem
 from textledger.core.strict import strict_problems
 from textledger.core.validate import Check, run_checks
+from textledger.files import FileReader
 from textledger.inventory import costing, purchasing
 from textledger.payroll import monthend as payroll_monthend
 from textledger.payroll import reports as payroll_reports
@@ -55,43 +51,6 @@ PIPELINE = Pipeline(
 )
 
 
-class FileReader:
-    """Journal files on disk (`-` is standard input), as core/expand.py's `Reader`."""
-
-    def read(self, path: str) -> bytes:
-        """A journal given on the command line may be a pipe (`-f <(...)`, /dev/stdin) but
-        no device: `-f /dev/zero` would never end (an include must be a regular file)."""
-        if path == STDIN:
-            return sys.stdin.buffer.read()
-        try:
-            mode = os.stat(path).st_mode
-        except ValueError:  # a NUL byte in the path
-            raise OSError(errno.ENOENT, "no such file (the path has a NUL byte)") from None
-        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
-            raise OSError(errno.EINVAL, "not a regular file (a device or a socket)")
-        return Path(path).read_bytes()
-
-    def resolve(self, path: str) -> str:
-        return os.path.realpath(path)
-
-    def expand_user(self, pattern: str) -> str:
-        return os.path.expanduser(pattern)
-
-    def glob(self, pattern: str) -> list[str]:
-        return sorted(glob.glob(pattern, recursive=True))
-
-    def exists(self, path: str) -> bool:
-        return os.path.exists(path)
-
-    def is_dir(self, path: str) -> bool:
-        return os.path.isdir(path)
-
-    def is_file(self, path: str) -> bool:
-        return os.path.isfile(path)
-
-    def display(self, path: str) -> str:
-        return os.path.relpath(path)
-
 # The month-end pack's sections from the feature packages, after its built-in ones.
 MONTH_END_SECTIONS: tuple[SectionBuilder, ...] = (receivables_monthend.aging_section, payroll_monthend.payroll_section)
 
@@ -110,13 +69,14 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load(*paths: str | os.PathLike[str]) -> Journal:
+def load(*paths: str | os.PathLike[str], reader: Reader | None = None) -> Journal:
     """Load one or more journal files (`-` reads standard input) into one Journal;
-    JournalError carries every problem when it does not load."""
+    JournalError carries every problem when it does not load. `reader` replaces the file
+    system (the journal cache, io/cache.py, gives one that notes what was read)."""
     if not paths:
         raise TypeError("load() needs at least one journal path")
     with _no_cyclic_gc():
-        return build_journal(expand_files(tuple(str(path) for path in paths), FileReader()), PIPELINE)
+        return build_journal(expand_files(tuple(str(path) for path in paths), reader or FileReader()), PIPELINE)
 
 
 def loads(text: str, file: str = TEXT) -> Journal:

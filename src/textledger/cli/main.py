@@ -15,7 +15,8 @@ from textledger.cli import ALL
 from textledger.cli.base import Command, UsageError, journal_files, query_from_args
 from textledger.core.query import QueryError
 from textledger.core.records import JournalError
-from textledger.pipeline import exact, load
+from textledger.io import cache
+from textledger.pipeline import exact
 
 FORMATS = ("text", "csv", "json", "html", "markdown")
 
@@ -33,6 +34,8 @@ def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("--depth", type=int, default=default(None), metavar="N", help="show accounts to N levels")
     parser.add_argument("--format", "-O", choices=FORMATS, default=default("text"),
                         help="output format (each command says which it supports)")
+    parser.add_argument("--no-cache", action="store_true", default=default(False),
+                        help=f"load the journal afresh, not from the journal cache (also: {cache.ENVIRONMENT}=1)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,7 +61,7 @@ def _run(command: Command, args: argparse.Namespace) -> int:
     if args.depth is not None and args.depth < 1:
         raise UsageError("--depth must be 1 or more")
     query_from_args(args)  # a bad date, period or pattern is a usage error, before any loading
-    journal = load(*journal_files(args)) if command.needs_journal else None
+    journal = cache.load(journal_files(args), use_cache=cache.enabled(args.no_cache)) if command.needs_journal else None
     for warning in journal.warnings if journal is not None else ():
         print(warning.render(), file=sys.stderr)
     if journal is None:
