@@ -10,12 +10,12 @@ adds its directive reader, booking step, validation or check to `PIPELINE`.
 from __future__ import annotations
 
 import contextlib
-import decimal
 import gc
 import os
 from collections.abc import Iterator, Mapping, Sequence
 
 from textledger.core import validate
+from textledger.core.amounts import exact
 from textledger.core.expand import TEXT, Reader, expand_files, expand_text
 from textledger.core.loading import DirectiveReader, Pipeline, build_journal
 from textledger.core.records import Directive, Journal, JournalError, Problem
@@ -97,15 +97,3 @@ def check(journal: Journal | str | os.PathLike[str] | Sequence[str | os.PathLike
             return list(error.problems)
     with exact(journal):
         return list(journal.warnings) + run_checks(journal, PIPELINE.checks, strict)
-
-
-@contextlib.contextmanager
-def exact(journal: Journal) -> Iterator[None]:
-    """A decimal context in which every sum of the journal's amounts is exact: its
-    `precision` (core/amounts.exact_precision), or the current one if that is larger.
-    `load`, `loads` and `check` book and check in it and the command runs reports in it;
-    code that sums a journal's amounts itself does the same: `with textledger.exact(journal):`.
-    The default context (28 digits) already does for a journal with no number of 10 or
-    more digits."""
-    with decimal.localcontext(prec=max(journal.precision, decimal.getcontext().prec)):
-        yield
