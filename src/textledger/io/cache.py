@@ -31,8 +31,10 @@ A hit imports neither Lark nor the parser: this module imports the loader only o
 from __future__ import annotations
 
 import contextlib
+import copyreg
 import decimal
 import hashlib
+import io
 import os
 import pickle
 import stat
@@ -41,7 +43,9 @@ import sys
 import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
+
+import attrs
 
 from textledger.core.records import Journal
 from textledger.files import STDIN, FileReader
@@ -215,13 +219,33 @@ def _unchanged(observations: list[Observation]) -> bool:
     return True
 
 
+class _Pickler(pickle.Pickler):
+    """Records (attrs classes) written as the class and a tuple of their field values,
+    which unpickling hands to the class's __setstate__ (attrs reads a tuple too): a fifth
+    smaller than attrs' own pickling (a dict per record) and a little faster to read."""
+
+    def reducer_override(self, obj: object) -> Any:
+        kind = type(obj)
+        names = _FIELD_NAMES.get(kind)
+        if names is None:
+            if not attrs.has(kind):
+                return NotImplemented
+            names = _FIELD_NAMES[kind] = tuple(field.name for field in attrs.fields(kind))
+        return copyreg.__newobj__, (kind,), tuple(getattr(obj, name) for name in names)  # type: ignore[attr-defined]
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _write(place: Path, file: Path, key: bytes, entry: tuple[list[Observation], Journal]) -> None:
     """Write the entry whole under a temporary name and rename it into place; a cache
     that cannot be written (full disk, read-only folder) is only not written."""
+    buffer = io.BytesIO()
     try:
-        payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(entry)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return
+    payload = buffer.getvalue()
     header = _HEADER.pack(MAGIC, FORMAT, key, len(payload), zlib.crc32(payload))
     temporary = place / f".{file.name}.{os.urandom(8).hex()}.tmp"
     try:
