@@ -165,6 +165,17 @@ def test_a_damaged_or_foreign_cache_file_is_ignored_and_rebuilt(home, fresh, dam
     assert len(fresh) == 2
 
 
+def test_a_temporary_file_left_by_a_killed_command_is_removed(home, fresh):
+    path = str(home / "main.journal")
+    cache.load([path])
+    (file,) = _cache_files()
+    left = file.with_name(f".{file.name}.0123456789abcdef.tmp")
+    left.write_bytes(b"half a cache file")
+    file.unlink()
+    cache.load([path])
+    assert not left.exists() and _cache_files() == [file]
+
+
 def test_a_cache_file_others_may_write_is_never_read(home, fresh):
     path = str(home / "main.journal")
     cache.load([path])

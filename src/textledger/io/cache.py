@@ -18,7 +18,8 @@ cache").
   matching an include's glob or a changed HOME all reload.
 - **Written** to a new temporary file in the folder (mode 0600) and renamed over the old one: a reader sees
   the old file or the new one, never half of one, and two commands filling it at once
-  each rename a whole file. A file that is truncated, corrupt (its CRC), from another
+  each rename a whole file (a temporary file a killed command left is removed by the
+  next write). A file that is truncated, corrupt (its CRC), from another
   format or for another key is ignored and written again. Not io/atomic.py: that one
   locks and keeps a journal's owner and mode, which a cache file needs neither of.
 - **Off** with `--no-cache`, or `TEXTLEDGER_NO_CACHE` set to anything but "" or "0"; never
@@ -247,6 +248,9 @@ def _write(place: Path, file: Path, key: bytes, entry: tuple[list[Observation], 
         return
     payload = buffer.getvalue()
     header = _HEADER.pack(MAGIC, FORMAT, key, len(payload), zlib.crc32(payload))
+    for stale in place.glob(f".{file.name}.*.tmp"):  # left by a killed command (or one writing now, which then only fails)
+        with contextlib.suppress(OSError):
+            stale.unlink()
     temporary = place / f".{file.name}.{os.urandom(8).hex()}.tmp"
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
