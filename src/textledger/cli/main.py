@@ -51,7 +51,7 @@ class _CommandParser(argparse.ArgumentParser):
         self.configured = False
 
     def configure(self) -> None:
-        if self.configured:
+        if self.configured or not self.command_module:  # a sub-parser a command adds itself gets this class too
             return
         self.configured = True
         spec = command(self.command_module, self.command_name)
