@@ -4,7 +4,7 @@ cache").
 
 - **Where**: `$XDG_CACHE_HOME/textledger` (else `~/.cache/textledger`), one file per
   journal named by its key. The folder must belong to this user and be writable by no one
-  else, and so must the file (opened without following a link): a cache file is a pickle,
+  else (this user's is made so), and so must the file (opened without following a link): a cache file is a pickle,
   and unpickling runs code, so a file anyone else could have written is never read.
 - **Key** (the file's name, repeated in its header): the cache format, textledger's own
   code (size and time of every module and grammar file: an upgrade, or an edit of a
@@ -167,10 +167,15 @@ def _digest(data: bytes) -> bytes:
 
 
 def _private_folder(place: Path) -> bool:
-    """Make the folder if need be; whether it is ours and no one else may write in it."""
+    """Make the folder if need be; whether it is ours and no one else may write in it.
+    Ours but writable by the group or others (made under a umask of 002, say, by the
+    grammar cache), it is made private first: files already in it are each checked anyway."""
     try:
         place.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = place.stat()
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            place.chmod(stat.S_IMODE(info.st_mode) & ~(stat.S_IWGRP | stat.S_IWOTH))
+            info = place.stat()
     except OSError:
         return False
     return stat.S_ISDIR(info.st_mode) and _ours(info)
