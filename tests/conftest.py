@@ -2,6 +2,7 @@
 from the repository root."""
 
 import atexit
+import contextlib
 import decimal
 import gc
 import os
@@ -16,16 +17,28 @@ from hypothesis import HealthCheck, settings
 
 def _private_cache_home() -> None:
     """Point XDG_CACHE_HOME at a folder of this test run, so that the tests neither read nor
-    fill the user's journal cache; Lark's analysed grammars are copied in from the user's
-    cache folder (when there), so the grammar cache still saves its time. Subprocesses
-    the tests start inherit it."""
+    fill the user's journal cache (subprocesses the tests start inherit it). Lark's
+    analysed grammars still live in the user's cache folder, as outside the tests: copied
+    in at the start, and those built during the run copied back at its end, so that a
+    grammar is analysed once, not in every run (a fuzz case has 2 s, an analysis more)."""
     real = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "textledger"
     home = Path(tempfile.mkdtemp(prefix="textledger-test-cache-"))
-    (home / "textledger").mkdir(mode=0o700)
-    for grammar in real.glob("grammar-*.lark.cache") if real.is_dir() else ():
-        shutil.copy2(grammar, home / "textledger" / grammar.name)
+    mine = home / "textledger"
+    mine.mkdir(mode=0o700)
+    for grammar in real.glob("grammar-*.lark.cache"):
+        shutil.copy2(grammar, mine / grammar.name)
     os.environ["XDG_CACHE_HOME"] = str(home)
-    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    atexit.register(_keep_grammars, mine, real, home)
+
+
+def _keep_grammars(mine: Path, real: Path, home: Path) -> None:
+    with contextlib.suppress(OSError):
+        real.mkdir(parents=True, exist_ok=True)
+        for grammar in mine.glob("grammar-*.lark.cache"):
+            if not (real / grammar.name).exists():  # copied whole or not at all: a command may be reading it
+                shutil.copy2(grammar, real / f".{grammar.name}.{os.getpid()}.tmp")
+                os.replace(real / f".{grammar.name}.{os.getpid()}.tmp", real / grammar.name)
+    shutil.rmtree(home, ignore_errors=True)
 
 
 _private_cache_home()
