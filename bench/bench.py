@@ -1,7 +1,9 @@
 """Benchmark load + balance of textledger against ledger and hledger.
 
 Generates deterministic small-business journals (cached under --out) and times
-`TOOL -f FILE bal` for each size and tool.  Run `python bench/bench.py --help`.
+`TOOL -f FILE bal` for each size and tool, the tools in turn (paired), textledger both
+cold (`--no-cache`) and warm (from its journal cache); the example company's journal
+measures start-up.  Run `python bench/bench.py --help`.
 """
 
 import argparse
@@ -24,8 +26,13 @@ from pathlib import Path
 # Bump when the generator's output changes, so stale cached journals are not reused.
 GENERATOR_VERSION = 2
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
-DEFAULT_TOOLS = ("textledger", "ledger", "hledger")
+DEFAULT_TOOLS = ("textledger-cold", "textledger-warm", "ledger", "hledger")
+TOOLS = DEFAULT_TOOLS + ("textledger",)
+"""textledger-cold runs `--no-cache`; textledger-warm runs from the journal cache, which its
+warm-up run fills; plain textledger runs as a user would (with the cache)."""
 DEFAULT_OUT = Path(__file__).resolve().parent / ".cache"
+STARTUP_JOURNAL = Path(__file__).resolve().parent.parent / "journals" / "studio.journal"
+"""The example company (~400 transactions): what a command costs when loading is small."""
 
 START_DATE = datetime.date(2019, 1, 1)
 SPAN_DAYS = 6 * 365
@@ -296,28 +303,34 @@ class Run:
 
 @dataclass
 class Result:
-    """One tool on one journal size, as printed and as emitted by --json."""
+    """One tool on one journal, as printed and as emitted by --json."""
 
     size: int
     tool: str
     command: list
     status: str  # ok | failed | not installed
+    journal: str = ""
     times_seconds: list = field(default_factory=list)
     median_seconds: float = None
     transactions_per_second: float = None
     peak_rss_bytes: int = None
     ratio_to_ledger: float = None
+    ratio_to_hledger: float = None
     error: str = ""
 
 
 def tool_command(tool):
-    """argv prefix for a tool, or None when it is not installed (textledger always runs)."""
-    found = shutil.which(tool)
-    if found:
-        return [found]
-    if tool == "textledger":
+    """argv prefix for a tool, or None when it is not installed (textledger always runs:
+    this Python's, so that a source checkout benches itself)."""
+    if tool.startswith("textledger"):
         return [sys.executable, "-m", "textledger"]
-    return None
+    found = shutil.which(tool)
+    return [found] if found else None
+
+
+def tool_options(tool):
+    """What a textledger variant adds after the command."""
+    return ["--no-cache"] if tool == "textledger-cold" else []
 
 
 def rss_bytes(ru_maxrss):
@@ -339,48 +352,67 @@ def run_once(argv):
     return Run(seconds, rss_bytes(usage.ru_maxrss), proc.returncode, head)
 
 
-def bench_tool(tool, prefix, path, size, runs, command=("bal",)):
-    """Warm-up once, then time `runs` runs; a non-zero exit marks the tool failed."""
-    argv = prefix + ["-f", str(path), *command]
-    result = Result(size, tool, argv, "ok")
+def bench_paired(tools, path, size, runs, command=("bal",), label=""):
+    """Each tool's warm-up run, then `runs` rounds with every tool once in turn, so that the
+    machine's drift touches them alike; ratios to ledger and hledger are the median of the
+    rounds' ratios. A non-zero exit marks a tool failed."""
+    results = {}
+    for tool, prefix in tools:
+        argv = prefix + ["-f", str(path), *command, *tool_options(tool)]
+        results[tool] = Result(size, tool, argv, "ok", label)
     for attempt in range(runs + 1):
-        try:
-            run = run_once(argv)
-        except OSError as exc:
-            run = Run(0.0, 0, -1, str(exc))
-        if run.exit_code != 0:
-            result.status = "failed"
-            result.error = f"exit {run.exit_code}: {run.stderr_head}"
-            return result
-        if attempt:  # attempt 0 is the warm-up
-            result.times_seconds.append(run.seconds)
-            result.peak_rss_bytes = max(result.peak_rss_bytes or 0, run.peak_rss_bytes)
-    result.median_seconds = statistics.median(result.times_seconds)
-    result.transactions_per_second = size / result.median_seconds
-    return result
+        for result in results.values():
+            if result.status != "ok":
+                continue
+            try:
+                run = run_once(result.command)
+            except OSError as exc:
+                run = Run(0.0, 0, -1, str(exc))
+            if run.exit_code != 0:
+                result.status = "failed"
+                result.error = f"exit {run.exit_code}: {run.stderr_head}"
+            elif attempt:  # attempt 0 is the warm-up (and fills textledger's cache)
+                result.times_seconds.append(run.seconds)
+                result.peak_rss_bytes = max(result.peak_rss_bytes or 0, run.peak_rss_bytes)
+    for result in results.values():
+        if result.status == "ok":
+            result.median_seconds = statistics.median(result.times_seconds)
+            result.transactions_per_second = size / result.median_seconds
+    for yardstick, attribute in (("ledger", "ratio_to_ledger"), ("hledger", "ratio_to_hledger")):
+        other = results.get(yardstick)
+        if other is None or other.status != "ok":
+            continue
+        for result in results.values():
+            if result.status == "ok":
+                setattr(result, attribute, statistics.median(
+                    mine / theirs for mine, theirs in zip(result.times_seconds, other.times_seconds, strict=True)))
+    return list(results.values())
 
 
-def add_ratios(results):
-    """Each tool's median over ledger's median on the same size, when ledger ran."""
-    ledger = {r.size: r.median_seconds for r in results if r.tool == "ledger" and r.median_seconds}
-    for r in results:
-        if r.median_seconds and r.size in ledger:
-            r.ratio_to_ledger = r.median_seconds / ledger[r.size]
+def startup_size():
+    """Transactions in the example company's journal (with its included files), counted
+    in a child: loading it here would grow this process, whose size every timed child
+    starts with (fork) and so reports as its peak."""
+    count = subprocess.run([sys.executable, "-c", "import sys, textledger; print(len(textledger.load(sys.argv[1]).transactions))",
+                            str(STARTUP_JOURNAL)], capture_output=True, text=True, check=True)
+    return int(count.stdout)
 
 
 def table(results):
-    """Human-readable results, one row per size and tool."""
-    lines = [f"{'size':>10}  {'tool':<11}{'median s':>10}{'txn/s':>12}{'peak MiB':>10}"
-             f"{'vs ledger':>11}"]
+    """Human-readable results, one row per journal and tool."""
+    lines = [f"{'size':>10}  {'tool':<16}{'median s':>10}{'txn/s':>12}{'peak MiB':>10}"
+             f"{'vs ledger':>11}{'vs hledger':>12}"]
     for r in results:
+        name = r.journal or f"{r.size:,}"
         if r.status != "ok":
-            lines.append(f"{r.size:>10,}  {r.tool:<11}{r.status.upper()}")
+            lines.append(f"{name:>10}  {r.tool:<16}{r.status.upper()}")
             lines += [f"{'':12}{line}" for line in r.error.splitlines()]
             continue
         ratio = f"{r.ratio_to_ledger:.2f}x" if r.ratio_to_ledger else "-"
-        lines.append(f"{r.size:>10,}  {r.tool:<11}{r.median_seconds:>10.3f}"
+        ratio_h = f"{r.ratio_to_hledger:.2f}x" if r.ratio_to_hledger else "-"
+        lines.append(f"{name:>10}  {r.tool:<16}{r.median_seconds:>10.3f}"
                      f"{r.transactions_per_second:>12,.0f}"
-                     f"{r.peak_rss_bytes / 2**20:>10.1f}{ratio:>11}")
+                     f"{r.peak_rss_bytes / 2**20:>10.1f}{ratio:>11}{ratio_h:>12}")
     return "\n".join(lines)
 
 
@@ -402,7 +434,9 @@ def parse_args(argv):
                         help="transactions per journal (default 10000,100000,1000000)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per tool (default 5)")
     parser.add_argument("--tools", type=comma_list(str), default=list(DEFAULT_TOOLS),
-                        help="default textledger,ledger,hledger")
+                        help=f"default {','.join(DEFAULT_TOOLS)}; also textledger (as a user runs it)")
+    parser.add_argument("--no-startup", dest="startup", action="store_false",
+                        help="leave out the start-up row (the example company, journals/studio.journal)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help="journal cache directory (default bench/.cache)")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
@@ -410,7 +444,7 @@ def parse_args(argv):
                         help='what each tool runs after -f FILE (default "bal"); e.g. --command "check"'
                              ' --tools textledger')
     args = parser.parse_args(argv)
-    unknown = set(args.tools) - set(DEFAULT_TOOLS)
+    unknown = set(args.tools) - set(TOOLS)
     if unknown:
         parser.error(f"unknown tools: {', '.join(sorted(unknown))}")
     if args.runs < 1 or not args.sizes or min(args.sizes) < 1:
@@ -419,19 +453,26 @@ def parse_args(argv):
 
 
 def main(argv=None):
-    """Generate (or reuse) each journal, bench every tool on it, print the results."""
+    """Generate (or reuse) each journal, bench every tool on it, print the results.
+    textledger's journal cache goes to a folder under --out, not the user's."""
     args = parse_args(argv)
+    os.environ["XDG_CACHE_HOME"] = str((args.out / "xdg-cache").resolve())
+    os.environ.pop("TEXTLEDGER_NO_CACHE", None)
+    journals = [(startup_size(), STARTUP_JOURNAL, "studio")] if args.startup else []
+    journals += [(size, None, "") for size in args.sizes]
     results = []
-    for size in args.sizes:
-        path = ensure_journal(args.out, size, args.seed)
+    for size, path, label in journals:
+        path = path or ensure_journal(args.out, size, args.seed)
+        tools = []
         for tool in args.tools:
             prefix = tool_command(tool)
             if prefix is None:
-                results.append(Result(size, tool, [], "not installed"))
-                continue
-            log(f"{tool} {' '.join(args.command)}: {size:,} transactions, warm-up + {args.runs} runs")
-            results.append(bench_tool(tool, prefix, path, size, args.runs, args.command))
-    add_ratios(results)
+                results.append(Result(size, tool, [], "not installed", label))
+            else:
+                tools.append((tool, prefix))
+        log(f"{', '.join(tool for tool, _ in tools)} {' '.join(args.command)}: {label or f'{size:,} transactions'},"
+            f" warm-up + {args.runs} rounds")
+        results += bench_paired(tools, path, size, args.runs, args.command, label)
     if args.json:
         print(json.dumps({"seed": args.seed, "runs": args.runs,
                           "results": [asdict(r) for r in results]}, indent=2))

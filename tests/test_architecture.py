@@ -27,6 +27,7 @@ LAYERS = {
     "core": 0,
     "reports": 1,
     "receivables": 2, "payroll": 2, "cash": 2, "inventory": 2,
+    "files": 2,  # the file reader: pipeline.py gives it to the loader, io/cache.py checks files with it
     "pipeline": 3,
     "io": 4,
     "render": 5,

@@ -10,23 +10,19 @@ adds its directive reader, booking step, validation or check to `PIPELINE`.
 from __future__ import annotations
 
 import contextlib
-import decimal
-import errno
 import gc
-import glob
 import os
-import stat
-import sys
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 
 from textledger.core import validate
 from textledger.core.aliases import Alias
-from textledger.core.expand import STDIN, TEXT, expand_files, expand_text
+from textledger.core.amounts import exact
+from textledger.core.expand import TEXT, Reader, expand_files, expand_text
 from textledger.core.loading import DirectiveReader, Pipeline, build_journal
 from textledger.core.records import Directive, Journal, JournalError, Problem
 from textledger.core.strict import strict_problems
 from textledger.core.validate import Check, run_checks
+from textledger.files import FileReader
 from textledger.inventory import costing, purchasing
 from textledger.payroll import monthend as payroll_monthend
 from textledger.payroll import reports as payroll_reports
@@ -56,43 +52,6 @@ PIPELINE = Pipeline(
 )
 
 
-class FileReader:
-    """Journal files on disk (`-` is standard input), as core/expand.py's `Reader`."""
-
-    def read(self, path: str) -> bytes:
-        """A journal given on the command line may be a pipe (`-f <(...)`, /dev/stdin) but
-        no device: `-f /dev/zero` would never end (an include must be a regular file)."""
-        if path == STDIN:
-            return sys.stdin.buffer.read()
-        try:
-            mode = os.stat(path).st_mode
-        except ValueError:  # a NUL byte in the path
-            raise OSError(errno.ENOENT, "no such file (the path has a NUL byte)") from None
-        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
-            raise OSError(errno.EINVAL, "not a regular file (a device or a socket)")
-        return Path(path).read_bytes()
-
-    def resolve(self, path: str) -> str:
-        return os.path.realpath(path)
-
-    def expand_user(self, pattern: str) -> str:
-        return os.path.expanduser(pattern)
-
-    def glob(self, pattern: str) -> list[str]:
-        return sorted(glob.glob(pattern, recursive=True))
-
-    def exists(self, path: str) -> bool:
-        return os.path.exists(path)
-
-    def is_dir(self, path: str) -> bool:
-        return os.path.isdir(path)
-
-    def is_file(self, path: str) -> bool:
-        return os.path.isfile(path)
-
-    def display(self, path: str) -> str:
-        return os.path.relpath(path)
-
 # The month-end pack's sections from the feature packages, after its built-in ones.
 MONTH_END_SECTIONS: tuple[SectionBuilder, ...] = (receivables_monthend.aging_section, payroll_monthend.payroll_section)
 
@@ -111,16 +70,20 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load(*paths: str | os.PathLike[str], year: int | None = None, aliases: tuple[Alias, ...] = ()) -> Journal:
+def load(*paths: str | os.PathLike[str], year: int | None = None, aliases: tuple[Alias, ...] = (),
+         reader: Reader | None = None) -> Journal:
     """Load one or more journal files (`-` reads standard input) into one Journal;
     JournalError carries every problem when it does not load. `year` is the year of dates
     written without one (`1/31`) where no `Y` directive gives it: hledger takes the
     current year, and so does the command; without it such a date is an error. `aliases`
-    (`core.aliases.make_alias`) rename accounts after the journal's own, as `--alias` does."""
+    (`core.aliases.make_alias`) rename accounts after the journal's own, as `--alias` does.
+    `reader` replaces the file system (the journal cache, io/cache.py, gives one that notes
+    what was read)."""
     if not paths:
         raise TypeError("load() needs at least one journal path")
     with _no_cyclic_gc():
-        return build_journal(expand_files(tuple(str(path) for path in paths), FileReader(), year, aliases), PIPELINE)
+        return build_journal(expand_files(tuple(str(path) for path in paths), reader or FileReader(), year, aliases),
+                             PIPELINE)
 
 
 def loads(text: str, file: str = TEXT, year: int | None = None) -> Journal:
@@ -141,15 +104,3 @@ def check(journal: Journal | str | os.PathLike[str] | Sequence[str | os.PathLike
             return list(error.problems)
     with exact(journal):
         return list(journal.warnings) + run_checks(journal, PIPELINE.checks, strict)
-
-
-@contextlib.contextmanager
-def exact(journal: Journal) -> Iterator[None]:
-    """A decimal context in which every sum of the journal's amounts is exact: its
-    `precision` (core/amounts.exact_precision), or the current one if that is larger.
-    `load`, `loads` and `check` book and check in it and the command runs reports in it;
-    code that sums a journal's amounts itself does the same: `with textledger.exact(journal):`.
-    The default context (28 digits) already does for a journal with no number of 10 or
-    more digits."""
-    with decimal.localcontext(prec=max(journal.precision, decimal.getcontext().prec)):
-        yield

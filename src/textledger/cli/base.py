@@ -62,6 +62,22 @@ def at_cost_when_asked(run: Run) -> Run:
     return run_at_cost
 
 
+def add_period_options(parser: argparse.ArgumentParser) -> None:
+    """`--daily/--weekly/--monthly/--quarterly/--yearly` columns and `-X COMMODITY`."""
+    group = parser.add_mutually_exclusive_group()
+    for short, name, unit in (("-D", "--daily", "day"), ("-W", "--weekly", "week"), ("-M", "--monthly", "month"),
+                              ("-Q", "--quarterly", "quarter"), ("-Y", "--yearly", "year")):
+        group.add_argument(short, name, dest="interval", action="store_const", const=unit,
+                           help=f"one column per {unit}")
+    parser.add_argument("-X", "--exchange", "--value", dest="value_in", metavar="COMMODITY",
+                        help="convert to COMMODITY with the latest P price (or cost) on or before each column's end")
+
+
+def wants_balance_report(args: argparse.Namespace) -> bool:
+    """Whether `balance` was asked for columns, a budget or valuation (else its plain form)."""
+    return bool(getattr(args, "budget", False) or getattr(args, "interval", None) or getattr(args, "value_in", None))
+
+
 def add_query_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("query", nargs="*", help="account regexes; not:, desc:, payee:, tag:NAME[=RE], real:")
 

@@ -8,22 +8,21 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TextIO
 
-from textledger.cli import statements as statement_commands
 from textledger.cli.base import (
     Command,
     UsageError,
     add_cost_option,
+    add_period_options,
     add_query_argument,
     at_cost_when_asked,
     loaded,
     query_from_args,
+    wants_balance_report,
 )
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.printer import format_entry, print_journal
 from textledger.core.query import Query
 from textledger.core.records import Amount, Journal, Style
-from textledger.core.validate import run_checks
-from textledger.pipeline import PIPELINE
 from textledger.render import tables as render
 from textledger.reports import balances
 from textledger.reports.register import register
@@ -32,6 +31,9 @@ from textledger.reports.register import register
 def cmd_check(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
     """Every check of `textledger.check()` on the loaded journal (the CLI has printed the
     journal's warnings); --strict adds the stricter ones."""
+    from textledger.core.validate import run_checks  # here: validation brings the parser, which a cached journal need not
+    from textledger.pipeline import PIPELINE
+
     problems = run_checks(loaded(journal), PIPELINE.checks, args.strict)
     for problem in problems:
         print(problem.render(), file=sys.stderr)
@@ -40,8 +42,10 @@ def cmd_check(journal: Journal | None, args: argparse.Namespace, out: TextIO) ->
 
 def cmd_balance(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
     journal = loaded(journal)
-    if statement_commands.wants_balance_report(args):  # --budget, -M/-Q/-Y columns, -X
-        return statement_commands.cmd_balance_report(journal, args, out)
+    if wants_balance_report(args):  # --budget, -M/-Q/-Y columns, -X
+        from textledger.cli.statements import cmd_balance_report  # here: the plain balance needs none of it
+
+        return cmd_balance_report(journal, args, out)
     query = query_from_args(args)
     flat = args.flat and not args.tree
     build = balances.flat_balance if flat else balances.tree_balance
@@ -142,7 +146,7 @@ def _configure_balance(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-N", "--no-total", action="store_true", help="leave out the total line")
     parser.add_argument("--budget", action="store_true",
                         help="compare with the budget of periodic rules (~ monthly): actual, budget, difference, %%")
-    statement_commands.add_period_options(parser)
+    add_period_options(parser)
 
 
 COMMANDS = (

@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from typing import Any
 
-from textledger.cli import ALL
+from textledger.cli import LISTING, command
 from textledger.cli.base import Command, UsageError, alias_options, journal_files, query_from_args, this_year
+from textledger.core.amounts import exact
 from textledger.core.query import QueryError
 from textledger.core.records import JournalError
-from textledger.pipeline import exact, load
+from textledger.io import cache
 
 FORMATS = ("text", "csv", "json", "html", "markdown")
 
@@ -35,22 +37,52 @@ def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("--depth", type=int, default=default(None), metavar="N", help="show accounts to N levels")
     parser.add_argument("--format", "-O", choices=FORMATS, default=default("text"),
                         help="output format (each command says which it supports)")
+    parser.add_argument("--no-cache", action="store_true", default=default(False),
+                        help=f"load the journal afresh, not from the journal cache (also: {cache.ENVIRONMENT}=1)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _CommandParser(argparse.ArgumentParser):
+    """A sub-command's parser that imports the command's module and adds its options only
+    when that command is the one run (or its help is shown): starting `textledger balance`
+    imports the balance report, not every command's dependencies."""
+
+    def __init__(self, *, command_module: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.command_module = command_module
+        self.command_name = self.prog.rsplit(" ", 1)[-1]
+        self.configured = False
+
+    def configure(self) -> None:
+        if self.configured or not self.command_module:  # a sub-parser a command adds itself gets this class too
+            return
+        self.configured = True
+        spec = command(self.command_module, self.command_name)
+        self.description = spec.help
+        _common_options(self, suppress=True)
+        spec.configure(self)
+        self.set_defaults(command_spec=spec)
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self.configure()
+        return super().parse_known_args(args, namespace)
+
+
+def build_parser(lazy: bool = False) -> argparse.ArgumentParser:
+    """The command's argument parser; `lazy` leaves each sub-command's options (and the
+    import of its module) until it is the one parsed, and lists commands without help."""
     parser = argparse.ArgumentParser(
         prog="textledger",
         description="Plain-text double-entry bookkeeping: reports from ledger/hledger-style journals.",
         epilog="Exit status: 0 ok, 1 journal errors, 2 usage errors. See docs/cli.md.",
     )
     _common_options(parser, suppress=False)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in ALL:
-        sub = commands.add_parser(command.name, aliases=list(command.aliases), help=command.help,
-                                  description=command.help)
-        _common_options(sub, suppress=True)
-        command.configure(sub)
-        sub.set_defaults(command_spec=command)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_CommandParser)
+    for module, entries in LISTING.items():
+        for name, *aliases in (entry.split() for entry in entries):
+            sub = commands.add_parser(name, aliases=aliases, command_module=module,
+                                      help=None if lazy else command(module, name).help)
+            if not lazy:
+                sub.configure()
     return parser
 
 
@@ -61,7 +93,8 @@ def _run(command: Command, args: argparse.Namespace) -> int:
         raise UsageError("--depth must be 1 or more")
     query_from_args(args)  # a bad date, period or pattern is a usage error, before any loading
     aliases = alias_options(args)
-    journal = load(*journal_files(args), year=this_year(), aliases=aliases) if command.needs_journal else None
+    journal = cache.load(journal_files(args), year=this_year(), aliases=aliases,
+                         use_cache=cache.enabled(args.no_cache)) if command.needs_journal else None
     for warning in journal.warnings if journal is not None else ():
         print(warning.render(), file=sys.stderr)
     if journal is None:
@@ -81,9 +114,14 @@ def main(argv: list[str] | None = None) -> int:
             gc.enable()
 
 
+def _asks_for_help(argv: list[str] | None) -> bool:
+    """Whether the command line may print the list of commands (with each one's help)."""
+    return any(arg in ("-h", "--help") for arg in (sys.argv[1:] if argv is None else argv))
+
+
 def _main(argv: list[str] | None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(lazy=not _asks_for_help(argv)).parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:

@@ -17,6 +17,7 @@ from textledger.cli.base import (
     Run,
     UsageError,
     add_cost_option,
+    add_period_options,
     add_query_argument,
     at_cost_when_asked,
     loaded,
@@ -28,7 +29,6 @@ from textledger.core.periods import Interval, Period, report_range, split
 from textledger.core.printer import format_entry
 from textledger.core.query import QueryError, parse_period, period_span
 from textledger.core.records import Journal, JournalError, Problem
-from textledger.pipeline import MONTH_END_SECTIONS
 from textledger.render import html as html_report
 from textledger.render import pack as pack_render
 from textledger.render import tables as render
@@ -60,17 +60,6 @@ TODAY = dt.date.today  # "today" only decides the dates of a report on an empty 
 
 
 # ---------------------------------------------------------------- options
-
-
-def add_period_options(parser: argparse.ArgumentParser) -> None:
-    """`--daily/--weekly/--monthly/--quarterly/--yearly` columns and `-X COMMODITY`."""
-    group = parser.add_mutually_exclusive_group()
-    for short, name, unit in (("-D", "--daily", "day"), ("-W", "--weekly", "week"), ("-M", "--monthly", "month"),
-                              ("-Q", "--quarterly", "quarter"), ("-Y", "--yearly", "year")):
-        group.add_argument(short, name, dest="interval", action="store_const", const=unit,
-                           help=f"one column per {unit}")
-    parser.add_argument("-X", "--exchange", "--value", dest="value_in", metavar="COMMODITY",
-                        help="convert to COMMODITY with the latest P price (or cost) on or before each column's end")
 
 
 def _configure_statement(parser: argparse.ArgumentParser) -> None:
@@ -353,6 +342,8 @@ def cmd_report(journal: Journal | None, args: argparse.Namespace, out: TextIO) -
     else:
         month = monthend.month_period(TODAY().strftime("%Y-%m"))
     options = statement_options(journal, args)
+    from textledger.pipeline import MONTH_END_SECTIONS  # here: the pipeline brings the parser, which a cached journal need not
+
     try:
         pack = monthend.build_pack(journal, month, PackOptions(args.depth, options.value_in, args.title),
                                   MONTH_END_SECTIONS)
@@ -382,11 +373,6 @@ def _pack_json(pack: Pack) -> dict:
 
 
 # ---------------------------------------------------------------- balance with columns or a budget
-
-
-def wants_balance_report(args: argparse.Namespace) -> bool:
-    """Whether `balance` was asked for columns, a budget or valuation (else its plain form)."""
-    return bool(getattr(args, "budget", False) or getattr(args, "interval", None) or getattr(args, "value_in", None))
 
 
 def cmd_balance_report(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:

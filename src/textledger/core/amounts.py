@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import decimal
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
-from textledger.core.records import Amount, Style
+from textledger.core.records import Amount, Journal, Style
 
 _PLAIN_SYMBOL = re.compile(r'[^\s\d"@;=()*/{}\[\]+\-.,]+')
 DEFAULT_STYLE = Style(left=False, spaced=True)
@@ -78,3 +80,15 @@ def format_amount(amount: Amount, styles: Mapping[str, Style]) -> str:
         return number
     space = " " if style.spaced else ""
     return f"{symbol}{space}{number}" if style.left else f"{number}{space}{symbol}"
+
+
+@contextlib.contextmanager
+def exact(journal: Journal) -> Iterator[None]:
+    """A decimal context in which every sum of the journal's amounts is exact: its
+    `precision` (exact_precision above), or the current one if that is larger.
+    `load`, `loads` and `check` book and check in it and the command runs reports in it;
+    code that sums a journal's amounts itself does the same: `with textledger.exact(journal):`.
+    The default context (28 digits) already does for a journal with no number of 10 or
+    more digits."""
+    with decimal.localcontext(prec=max(journal.precision, decimal.getcontext().prec)):
+        yield

@@ -1,6 +1,6 @@
 """Stage 2 of loading, expand: every file read, decoded, parsed, and its includes put in place.
 
-Reading is done through a `Reader` the caller passes in (io.files has the real one), so
+Reading is done through a `Reader` the caller passes in (textledger/files.py has the real one), so
 this stage is pure: given the same reader it gives the same records. Includes are
 expanded depth first where they stand, relative to the including file, with globs; a
 cycle, a missing file or a folder is a problem at the `include` line, and loading goes

@@ -1,0 +1,278 @@
+"""The journal cache: a loaded journal kept between commands, so that a report on books
+that have not changed skips reading, parsing and booking them (docs/cli.md, "The journal
+cache").
+
+- **Where**: `$XDG_CACHE_HOME/textledger` (else `~/.cache/textledger`), one file per
+  journal named by its key. The folder must belong to this user and be writable by no one
+  else (this user's is made so), and so must the file (opened without following a link): a cache file is a pickle,
+  and unpickling runs code, so a file anyone else could have written is never read.
+- **Key** (the file's name, repeated in its header): the cache format, textledger's own
+  code (size and time of every module and grammar file: an upgrade, or an edit of a
+  source checkout, changes it), the Python version, the current folder (paths are shown
+  relative to it), the journal paths as given and every option that changes loading.
+- **Valid** only while the file system answers every question the load asked it the same
+  way: each file read still has the same content (a BLAKE2 hash of its bytes, not its size
+  or time), each glob of an include matches the same files, each `~`, existence and
+  folder test gives the same answer. The load goes through a `Recorder` that notes them;
+  a hit asks them again through the same `FileReader`. So an edited include, a new file
+  matching an include's glob or a changed HOME all reload.
+- **Written** to a new temporary file in the folder (mode 0600) and renamed over the old one: a reader sees
+  the old file or the new one, never half of one, and two commands filling it at once
+  each rename a whole file (a temporary file a killed command left is removed by the
+  next write). A file that is truncated, corrupt (its CRC), from another
+  format or for another key is ignored and written again. Not io/atomic.py: that one
+  locks and keeps a journal's owner and mode, which a cache file needs neither of.
+- **Off** with `--no-cache`, or `TEXTLEDGER_NO_CACHE` set to anything but "" or "0"; never
+  for standard input or a pipe (which cannot be read twice), nor a journal that does not
+  load (its errors are shown from a fresh load every time).
+
+A hit imports neither Lark nor the parser: this module imports the loader only on a miss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import decimal
+import hashlib
+import io
+import os
+import pickle
+import stat
+import struct
+import sys
+import zlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+
+from textledger.core.records import Journal
+from textledger.files import STDIN, FileReader
+
+if TYPE_CHECKING:
+    from textledger.core.aliases import Alias
+
+FORMAT = 1
+"""Bump when the layout of a cache file changes."""
+MAGIC = b"textledger journal cache\n"
+_HEADER = struct.Struct(f"<{len(MAGIC)}sH32sQI")  # magic, format, key, payload length, payload CRC-32
+ENVIRONMENT = "TEXTLEDGER_NO_CACHE"
+"""Set to anything but "" or "0", it turns the cache off (as `--no-cache` does)."""
+
+T = TypeVar("T")
+Observation = tuple[str, str, object]
+"""(Reader method, its argument, its answer): what a load asked of the file system."""
+
+
+def enabled(no_cache: bool = False) -> bool:
+    """Whether this command uses the cache: not with `--no-cache` or TEXTLEDGER_NO_CACHE."""
+    return not no_cache and os.environ.get(ENVIRONMENT, "") in ("", "0")
+
+
+def folder() -> Path:
+    """The cache folder: $XDG_CACHE_HOME/textledger, else ~/.cache/textledger."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "textledger"
+
+
+def code_version() -> str:
+    """textledger's own code, as files: size and modification time of every module and
+    grammar of the package that is running (and of a source checkout's grammar/)."""
+    package = Path(__file__).resolve().parent.parent
+    found = []
+    for root in (package, package.parent.parent / "grammar"):
+        for path in sorted(root.rglob("*")) if root.is_dir() else ():
+            if path.suffix in (".py", ".lark"):
+                info = path.stat()
+                found.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+    return "\n".join(found)
+
+
+def cache_key(paths: Sequence[str], options: Iterable[tuple[str, str]] = ()) -> bytes:
+    """The 32-byte key of a journal read from `paths` with these loading options."""
+    parts = [str(FORMAT), code_version(), sys.version, str(decimal.getcontext().prec), os.getcwd(),
+             *(f"path {path}" for path in paths), *(f"option {name}={value}" for name, value in sorted(options))]
+    return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=32).digest()
+
+
+class Recorder(FileReader):
+    """The file system as the loader sees it, noting every question asked and its answer
+    (a file read is noted by the hash of its bytes)."""
+
+    def __init__(self) -> None:
+        self.observations: list[Observation] = []
+
+    def read(self, path: str) -> bytes:
+        try:
+            data = super().read(path)
+        except OSError:
+            self.observations.append(("read", path, None))
+            raise
+        self.observations.append(("read", path, _digest(data)))
+        return data
+
+    def resolve(self, path: str) -> str:
+        return self._noted("resolve", path, super().resolve(path))
+
+    def expand_user(self, pattern: str) -> str:
+        return self._noted("expand_user", pattern, super().expand_user(pattern))
+
+    def glob(self, pattern: str) -> list[str]:
+        return self._noted("glob", pattern, super().glob(pattern))
+
+    def exists(self, path: str) -> bool:
+        return self._noted("exists", path, super().exists(path))
+
+    def is_dir(self, path: str) -> bool:
+        return self._noted("is_dir", path, super().is_dir(path))
+
+    def is_file(self, path: str) -> bool:
+        return self._noted("is_file", path, super().is_file(path))
+
+    def display(self, path: str) -> str:
+        return self._noted("display", path, super().display(path))
+
+    def _noted(self, method: str, argument: str, answer: T) -> T:
+        self.observations.append((method, argument, answer))
+        return answer
+
+
+def load(paths: Sequence[str], options: Iterable[tuple[str, str]] = (), use_cache: bool = True,
+         year: int | None = None, aliases: tuple[Alias, ...] = ()) -> Journal:
+    """The journal in `paths`, from the cache when nothing it was read from has changed;
+    otherwise loaded (textledger.load, with `year` and `aliases`, which are part of the
+    key) and cached. Raises JournalError as load does."""
+    options = (*options, ("year", str(year)),
+               *(("alias", f"{alias.old}={alias.new} {alias.regex.pattern if alias.regex else ''}") for alias in aliases))
+    if not use_cache or not all(path != STDIN and os.path.isfile(path) for path in paths):
+        return _fresh_load(paths, None, year, aliases)
+    key = cache_key(paths, options)
+    place = folder()
+    if not _private_folder(place):
+        return _fresh_load(paths, None, year, aliases)
+    file = place / f"journal-{key.hex()[:32]}.cache"
+    journal = _read(file, key)
+    if journal is not None:
+        return journal
+    recorder = Recorder()
+    journal = _fresh_load(paths, recorder, year, aliases)
+    _write(place, file, key, (recorder.observations, journal))
+    return journal
+
+
+def _fresh_load(paths: Sequence[str], reader: FileReader | None = None, year: int | None = None,
+                aliases: tuple[Alias, ...] = ()) -> Journal:
+    from textledger.pipeline import load as load_journal  # imported on a miss only: it brings the parser
+
+    return load_journal(*paths, reader=reader, year=year, aliases=aliases)
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=32).digest()
+
+
+def _private_folder(place: Path) -> bool:
+    """Make the folder if need be; whether it is ours and no one else may write in it.
+    Ours but writable by the group or others (made under a umask of 002, say, by the
+    grammar cache), it is made private first: files already in it are each checked anyway."""
+    try:
+        place.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = place.stat()
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            place.chmod(stat.S_IMODE(info.st_mode) & ~(stat.S_IWGRP | stat.S_IWOTH))
+            info = place.stat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and _ours(info)
+
+
+def _ours(info: os.stat_result) -> bool:
+    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _read(file: Path, key: bytes) -> Journal | None:
+    """The cached journal, if the file is ours, whole, for this key, and every answer the
+    file system gave when it was loaded is still the same; None otherwise."""
+    try:
+        descriptor = os.open(file, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    with open(descriptor, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not (stat.S_ISREG(info.st_mode) and _ours(info)):
+            return None
+        data = stream.read()
+    if len(data) < _HEADER.size:
+        return None
+    magic, format_, stored_key, length, crc = _HEADER.unpack_from(data)
+    payload = memoryview(data)[_HEADER.size:]
+    if (magic, format_, stored_key) != (MAGIC, FORMAT, key) or len(payload) != length or zlib.crc32(payload) != crc:
+        return None
+    try:
+        observations, journal = pickle.loads(payload)
+    except Exception:  # whatever a damaged pickle raises, the cache is only missed
+        return None
+    if not isinstance(journal, Journal) or not _unchanged(observations):
+        return None
+    return journal
+
+
+def _unchanged(observations: list[Observation]) -> bool:
+    """Whether the file system answers every noted question as it did."""
+    reader = FileReader()
+    for method, argument, answer in observations:
+        try:
+            now = _digest(reader.read(argument)) if method == "read" else getattr(reader, method)(argument)
+        except OSError:
+            now = None
+        if now != answer:
+            return False
+    return True
+
+
+class _Pickler(pickle.Pickler):
+    """Records (attrs classes) written as the class and a tuple of their field values,
+    which unpickling hands to the class's __setstate__ (attrs reads a tuple too): a fifth
+    smaller than attrs' own pickling (a dict per record) and a little faster to read."""
+
+    def reducer_override(self, obj: object) -> Any:
+        kind = type(obj)
+        names = _FIELD_NAMES.get(kind)
+        if names is None:
+            if not attrs.has(kind):
+                return NotImplemented
+            names = _FIELD_NAMES[kind] = tuple(field.name for field in attrs.fields(kind))
+        return copyreg.__newobj__, (kind,), tuple(getattr(obj, name) for name in names)  # type: ignore[attr-defined]
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _write(place: Path, file: Path, key: bytes, entry: tuple[list[Observation], Journal]) -> None:
+    """Write the entry whole under a temporary name and rename it into place; a cache
+    that cannot be written (full disk, read-only folder) is only not written."""
+    buffer = io.BytesIO()
+    try:
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(entry)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return
+    payload = buffer.getvalue()
+    header = _HEADER.pack(MAGIC, FORMAT, key, len(payload), zlib.crc32(payload))
+    for stale in place.glob(f".{file.name}.*.tmp"):  # left by a killed command (or one writing now, which then only fails)
+        with contextlib.suppress(OSError):
+            stale.unlink()
+    temporary = place / f".{file.name}.{os.urandom(8).hex()}.tmp"
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except OSError:
+        return
+    try:
+        with open(descriptor, "wb") as stream:
+            stream.write(header)
+            stream.write(payload)
+        os.replace(temporary, file)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)

@@ -1,0 +1,47 @@
+"""Start-up: the command imports only what the command being run needs."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.cli_run import run
+from textledger import cli
+
+SRC = Path(cli.__file__).resolve().parents[2]
+
+
+def test_the_listing_names_every_command_of_each_module():
+    for module, entries in cli.LISTING.items():
+        listed = [tuple(entry.split()) for entry in entries]
+        commands = importlib.import_module(f"textledger.cli.{module}").COMMANDS
+        assert listed == [(spec.name, *spec.aliases) for spec in commands], module
+
+
+def test_the_help_lists_every_command_with_its_help(capsys):
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    for spec in cli.all_commands():
+        assert spec.name in out and spec.help.split(",")[0][:30] in " ".join(out.split()), spec.name
+
+
+def _modules_after(*argv: str) -> set[str]:
+    code = ("import sys\nfrom textledger.cli.main import main\nmain(sys.argv[1:])\n"
+            "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n")
+    env = {**os.environ, "PYTHONPATH": str(SRC), "TEXTLEDGER_NO_CACHE": ""}
+    done = subprocess.run([sys.executable, "-c", code, *argv], env=env, capture_output=True, text=True, check=False)
+    return set(done.stderr.splitlines()[-1].split())
+
+
+def test_a_command_imports_its_own_module_only(tmp_path):
+    path = tmp_path / "a.journal"
+    path.write_text("2026-01-05 Sale\n    Assets:Bank    $10.00\n    Income:Sales\n")
+    _modules_after("-f", str(path), "bal")  # fills the cache
+    loaded = _modules_after("-f", str(path), "bal")
+    assert "textledger.cli.books" in loaded
+    others = {f"textledger.cli.{module}" for module in cli.LISTING} - {"textledger.cli.books"}
+    assert not loaded & others
+    assert not {"lark", "textledger.pipeline", "textledger.payroll", "textledger.receivables"} & loaded
