@@ -94,10 +94,13 @@ def book(items: Iterable[object], state: ParseState, sources: SourceMap, steps: 
         entries, found = step(entries, declarations)
         problems.extend(found)
     transactions: list[Transaction] = []
-    for entry in entries:
-        balanced = _balance(entry, precisions, styles, sources, problems)
-        if balanced is not None:
-            transactions.append(balanced)
+    if state.assignments:
+        transactions = _book_assignments(entries, precisions, styles, sources, problems)
+    else:
+        for entry in entries:
+            balanced = _balance(entry, precisions, styles, sources, problems)
+            if balanced is not None:
+                transactions.append(balanced)
     transactions.sort(key=_date_key)
     prices.sort(key=_date_key)
     return Booked(transactions, periodic, tuple(accounts), tuple(commodities), prices, directives, styles, problems)
@@ -127,17 +130,11 @@ def _balance(
     if not elided and not postings:
         return entry
 
+    fills: dict[int, list[Posting]] = {}
     for posting in elided:
         if posting.kind is PostingKind.VIRTUAL:
-            problems.append(_problem(sources, posting, account_column(_line_of(sources, posting)),
-                    f"the virtual posting to ({posting.account}) needs an amount:"
-                    " parenthesised postings are not balanced, so nothing can be inferred"))
-            return None
-        if posting.assertion is not None:
-            problems.append(_problem(sources, posting, assertion_column(_line_of(sources, posting)),
-                    "balance assignments (an assertion on a posting with no amount) are not supported yet: write the amount"))
-            return None
-    fills: dict[int, list[Posting]] = {}
+            # hledger keeps an amountless `(a)` as a posting of nothing: it moves no balance
+            fills[id(posting)] = [attrs.evolve(posting, amount=Amount(Decimal(0)), inferred=True)]
     for kind, label in ((PostingKind.REAL, "real"), (PostingKind.BALANCED_VIRTUAL, "balanced virtual [..]")):
         group = [p for p in postings if p.kind is kind]
         missing = [p for p in group if p.amount is None]
@@ -209,3 +206,111 @@ def _is_balanced(group: list[Posting], sums: dict[str, Decimal], precisions: dic
     # ledger and hledger (`10 EUR` against `$-11` means 1 EUR cost $1.10).
     has_cost = any(p.cost is not None for p in group)
     return not has_cost and len(left) == 2 and (left[0][1] > 0) != (left[1][1] > 0)
+
+
+# ---------------------------------------------------------------- balance assignments
+
+Running = dict[str, dict[str, Decimal]]
+"""Each account's balance so far, per commodity."""
+
+
+def _is_assignment(posting: Posting) -> bool:
+    return posting.amount is None and posting.assertion is not None
+
+
+def _book_assignments(entries: list[Transaction], precisions: dict[str, int], styles: Mapping[str, Style],
+                      sources: SourceMap, problems: list[Problem]) -> list[Transaction]:
+    """The transactions balanced, those with a balance assignment (`  a  = $500`, no amount)
+    at their place in date order, as hledger does: every other transaction is balanced
+    first; then all postings are walked in date order (a posting's own date first, file
+    order within a date), and an assignment's amount is what takes its account's balance
+    so far to the asserted one; then its transaction is balanced, inferring its elided
+    amount. Only journals with an assignment come here (the parser says)."""
+    booked: list[Transaction | None] = []
+    assigning: list[bool] = []
+    for entry in entries:
+        has_assignment = any(_is_assignment(p) for p in entry.postings)
+        assigning.append(has_assignment)
+        booked.append(entry if has_assignment else _balance(entry, precisions, styles, sources, problems))
+    walk: list[tuple[dt.date, int, Posting | None]] = []
+    for index, entry in enumerate(booked):
+        if entry is None:
+            continue
+        if assigning[index]:
+            walk.append((entry.date, index, None))
+        else:
+            walk.extend((p.date or entry.date, index, p) for p in entry.postings)
+    walk.sort(key=lambda step: step[0])
+    running: Running = {}
+    for _, index, posting in walk:
+        if posting is not None:
+            _add(running, posting)
+            continue
+        entry = booked[index]
+        assert entry is not None
+        booked[index] = _assign(entry, running, precisions, styles, sources, problems)
+    return [entry for entry in booked if entry is not None]
+
+
+def _add(running: Running, posting: Posting) -> None:
+    if posting.amount is not None:
+        balance = running.setdefault(posting.account, {})
+        commodity = posting.amount.commodity
+        balance[commodity] = balance.get(commodity, Decimal(0)) + posting.amount.quantity
+
+
+def _assign(entry: Transaction, running: Running, precisions: dict[str, int], styles: Mapping[str, Style],
+            sources: SourceMap, problems: list[Problem]) -> Transaction | None:
+    """The transaction with its assignments' amounts set and then balanced (None after a
+    problem), its amounts added to `running` as hledger adds them: written and assigned
+    amounts in posting order, then the inferred one."""
+    postings: list[Posting] = []
+    for posting in entry.postings:
+        if not _is_assignment(posting):
+            _add(running, posting)
+            postings.append(posting)
+            continue
+        if posting.date is not None:
+            problems.append(_problem(sources, posting, assertion_column(_line_of(sources, posting)),
+                                     "a balance assignment cannot be on a posting with its own date (as in hledger):"
+                                     " write the amount, or remove the posting date"))
+            return None
+        for amount in _assigned_amounts(posting, running):
+            postings.append(attrs.evolve(posting, amount=amount, inferred=True, assertion=None))
+            _add(running, postings[-1])
+        postings[-1] = attrs.evolve(postings[-1], assertion=posting.assertion)  # checked once, after the last
+    known = {id(p) for p in postings}
+    balanced = _balance(attrs.evolve(entry, postings=tuple(postings)), precisions, styles, sources, problems)
+    if balanced is not None:
+        for posting in balanced.postings:
+            if id(posting) not in known:
+                _add(running, posting)
+    return balanced
+
+
+def _assigned_amounts(posting: Posting, running: Running) -> list[Amount]:
+    """What takes the account's balance (with `=*`/`==*`, its subtree's) to the asserted
+    one: in the asserted commodity only (`=`), or in every commodity (`==`, the others to
+    zero). The asserted commodity comes last; a zero change is one zero amount."""
+    assert posting.assertion is not None
+    asserted = posting.assertion.amount
+    balance = (subtree_balance(running, posting.account) if posting.assertion.inclusive
+               else running.get(posting.account, {}))
+    amounts = []
+    if posting.assertion.total:
+        amounts = [Amount(-q, c) for c, q in balance.items() if q and c != asserted.commodity]
+    change = asserted.quantity - balance.get(asserted.commodity, Decimal(0))
+    if change or not amounts:
+        amounts.append(Amount(change, asserted.commodity))
+    return amounts
+
+
+def subtree_balance(running: Mapping[str, Mapping[str, Decimal]], account: str) -> dict[str, Decimal]:
+    """An account's balance with its subaccounts' (for `=*` and `==*`)."""
+    total: dict[str, Decimal] = {}
+    prefix = account + ":"
+    for name, balance in running.items():
+        if name == account or name.startswith(prefix):
+            for commodity, quantity in balance.items():
+                total[commodity] = total.get(commodity, Decimal(0)) + quantity
+    return total

@@ -673,22 +673,22 @@ def _posting(line: str, decimal_marks: dict[str, str], status: str, account: str
         operator, at, assertion_raw = assertion_op
         at += len(operator) - len(operator.lstrip(" \t"))
         column = at if column < 0 else column
-        if operator.endswith("*"):
-            raise LineError(at, "inclusive balance assertions (=* and ==*) are not supported yet")
         read = _read_amount(assertion_raw, line[assertion_raw.start:assertion_raw.end], assertion_raw.start,
                             decimal_marks)[0]
-        assertion = Assertion(read, operator.strip(" \t") == "==")
+        operator = operator.strip(" \t")
+        assertion = Assertion(read, operator.startswith("=="), operator.endswith("*"))
     if column < 0:
         column = comment_column + comment.index(";") if comment is not None else len(line)
+    # Brackets make a posting virtual only when they wrap the whole name, and then every
+    # bracket at either end goes, as hledger strips them (`((a))` is `a`); any other
+    # bracket is part of a real account's name (`Assets:Bank:Joint (Main)`).
     kind = PostingKind.REAL
     if account[:1] == "(" and account[-1:] == ")":
-        kind, account = PostingKind.VIRTUAL, account[1:-1].strip()
+        kind, account = PostingKind.VIRTUAL, account.lstrip("([").rstrip(")]").strip()
     elif account[:1] == "[" and account[-1:] == "]":
-        kind, account = PostingKind.BALANCED_VIRTUAL, account[1:-1].strip()
+        kind, account = PostingKind.BALANCED_VIRTUAL, account.lstrip("([").rstrip(")]").strip()
     if not account:
         raise LineError(account_column, "a posting needs an account name")
-    if account[0] in "([" or account[-1] in ")]":
-        raise LineError(account_column, f"unbalanced brackets in account name {account!r}")
     return PostingParts(status, account, kind, amount, cost, assertion, _comment(comment), column)
 
 

@@ -28,11 +28,13 @@ from textledger.core.lines import (
     parse_date,
     parse_format_line,
     parse_header,
+    parse_amount,
     parse_include_line,
     parse_periodic_line,
     parse_posting,
     parse_price_line,
     parse_tags,
+    posting_fields,
     read_sample,
 )
 from textledger.core.records import (
@@ -71,6 +73,7 @@ class ParseState:
     first_style: dict[str, Style] = attrs.Factory(dict)
     precision: dict[str, int] = attrs.Factory(dict)
     declared: dict[str, Style] = attrs.Factory(dict)
+    assignments: bool = False  # a posting with no amount but an assertion: book.py assigns it
     digits: int = 0  # the most digits of a number of LONG_DIGITS or more digits (see exact_precision)
 
     def problem(self, line: int, column: int, message: str, warning: bool = False) -> None:
@@ -228,6 +231,9 @@ class _Builder(lark.Transformer[lark.Token, Any]):
             status, account, kind, amount, cost, assertion, own_comment, amount_column = parts
             if amount is not None:
                 state.note_style(amount, line, amount_column)
+            elif assertion is not None:
+                state.assignments = True
+                _note_assertion_style(state, line, text)
             elif " " in account and ends_in_amount(account):
                 state.problem(line, len(text) - len(text.lstrip()),
                               f"account name {account!r} ends in what looks like an amount:"
@@ -365,6 +371,15 @@ class _Builder(lark.Transformer[lark.Token, Any]):
         _STATE.get().problem(_line(token), 0, "a line must start with a date, a directive, a comment character"
                                             " (; # * % |) or, for a posting, indentation")
         return None
+
+
+def _note_assertion_style(state: ParseState, line: int, text: str) -> None:
+    """A balance assignment's amount is written only in its assertion: its style counts,
+    as hledger counts it (read again: assignments are rare)."""
+    fields = posting_fields(text)
+    if fields is not None and fields.assertion:
+        column = text.rindex(fields.assertion)
+        state.note_style(parse_amount(fields.assertion, column, state.decimal_marks), line, column)
 
 
 def _posting_date(state: ParseState, line: int, comment: str, tags: Tags) -> dt.date | None:

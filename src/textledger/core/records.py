@@ -63,10 +63,17 @@ class Cost:
 
 @attrs.frozen
 class Assertion:
-    """A balance assertion: `= AMT` checks one commodity, `== AMT` the whole balance."""
+    """A balance assertion: `= AMT` checks one commodity, `== AMT` the whole balance;
+    `=*` and `==*` (`inclusive`) count the account's subaccounts too, as in hledger. On a
+    posting with no amount it is a balance assignment: the amount is what makes it true."""
 
     amount: Amount
     total: bool = False
+    inclusive: bool = False
+
+    @property
+    def operator(self) -> str:
+        return ("==" if self.total else "=") + ("*" if self.inclusive else "")
 
 
 class PostingKind(enum.Enum):
