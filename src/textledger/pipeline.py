@@ -110,19 +110,20 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load(*paths: str | os.PathLike[str]) -> Journal:
+def load(*paths: str | os.PathLike[str], auto: bool = True) -> Journal:
     """Load one or more journal files (`-` reads standard input) into one Journal;
-    JournalError carries every problem when it does not load."""
+    JournalError carries every problem when it does not load. `auto=False` leaves
+    automated transactions (`= QUERY`) unapplied, as `--no-auto` does."""
     if not paths:
         raise TypeError("load() needs at least one journal path")
     with _no_cyclic_gc():
-        return build_journal(expand_files(tuple(str(path) for path in paths), FileReader()), PIPELINE)
+        return build_journal(expand_files(tuple(str(path) for path in paths), FileReader()), PIPELINE, auto)
 
 
-def loads(text: str, file: str = TEXT) -> Journal:
+def loads(text: str, file: str = TEXT, auto: bool = True) -> Journal:
     """Load a journal from text; includes are relative to the current directory."""
     with _no_cyclic_gc():
-        return build_journal(expand_text(text, file, FileReader()), PIPELINE)
+        return build_journal(expand_text(text, file, FileReader()), PIPELINE, auto)
 
 
 def check(journal: Journal | str | os.PathLike[str] | Sequence[str | os.PathLike[str]],

@@ -189,11 +189,27 @@ CASES = {
             Assets:Cash
         end apply account
         """)}, 1, 1, r"'apply' directive is not supported"),
-    "automated-transaction": Case({"main.journal": journal("""
+    "automated-transaction-bad-query": Case({"main.journal": journal("""
         ; budget rule
+        = expenses:(food
+            (Budget:Food)  *-1
+        """)}, 2, 3, r"automated transaction: bad regular expression 'expenses:\(food'"),
+    "automated-transaction-bad-multiplier": Case({"main.journal": journal("""
         = expenses:food
-            (Budget:Food)  -1
-        """)}, 2, 1, r"automated transactions.*not supported"),
+            (Budget:Food)  *x
+        """)}, 2, 20, r"'\*x' is not an amount"),
+    "automated-transaction-unbalances": Case({"main.journal": journal("""
+        = expenses:food
+            Expenses:Tax  *0.1
+
+        2026-01-05 Lunch
+            Expenses:Food  $10.00
+            Assets:Cash
+        """)}, 4, 1, r"real postings add up to \$1.00.*\(with the postings the automated transactions \(= QUERY\) added\)"),
+    "automated-transaction-unclosed-quote": Case({"main.journal": journal("""
+        = desc:'lunch
+            (Budget:Food)  *-1
+        """)}, 1, 3, r"automated transaction: No closing quotation"),
     "lot-price": Case({"main.journal": journal("""
         2026-01-05 Buy shares
             Assets:Broker  10 ACME {$50}

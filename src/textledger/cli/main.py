@@ -33,6 +33,10 @@ def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("--depth", type=int, default=default(None), metavar="N", help="show accounts to N levels")
     parser.add_argument("--format", "-O", choices=FORMATS, default=default("text"),
                         help="output format (each command says which it supports)")
+    parser.add_argument("--auto", dest="auto", action="store_true", default=default(True),
+                        help="apply automated transactions (`= QUERY`) when loading: the default, as in ledger")
+    parser.add_argument("--no-auto", dest="auto", action="store_false", default=default(True),
+                        help="leave automated transactions unapplied (hledger's default)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,7 +62,7 @@ def _run(command: Command, args: argparse.Namespace) -> int:
     if args.depth is not None and args.depth < 1:
         raise UsageError("--depth must be 1 or more")
     query_from_args(args)  # a bad date, period or pattern is a usage error, before any loading
-    journal = load(*journal_files(args)) if command.needs_journal else None
+    journal = load(*journal_files(args), auto=args.auto) if command.needs_journal else None
     for warning in journal.warnings if journal is not None else ():
         print(warning.render(), file=sys.stderr)
     if journal is None:

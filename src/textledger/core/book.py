@@ -3,13 +3,16 @@
 Sorts the expanded records by kind, lets each feature's booking step change the
 transactions first (inventory gives stock that leaves its cost, so that the cost of goods
 can be inferred), fills in each transaction's one elided amount and checks that it
-balances, then sorts by date (stable). Balancing is done where the amount is inferred, as
+balances (balance assignments at their place in date order), adds the automated
+transactions' postings and balances again, as hledger does with `--auto`, then sorts by
+date (stable). Balancing is done where the amount is inferred, as
 hledger's `balanceTransaction` does: both need the same sums, and one pass is cheaper.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TypeVar
@@ -19,9 +22,13 @@ import attrs
 from textledger.core.amounts import format_amount
 from textledger.core.columns import account_column, assertion_column
 from textledger.core.parser import ParseState
+from textledger.core.query import Query, QueryError
 from textledger.core.records import (
+    GENERATED_TAG,
     AccountDeclaration,
     Amount,
+    AutomatedTransaction,
+    Cost,
     CommodityDeclaration,
     Directive,
     PeriodicTransaction,
@@ -55,6 +62,7 @@ class Booked:
 
     transactions: list[Transaction]
     periodic: list[PeriodicTransaction]
+    automated: list[AutomatedTransaction]
     accounts: tuple[AccountDeclaration, ...]
     commodities: tuple[CommodityDeclaration, ...]
     prices: list[Price]
@@ -63,13 +71,16 @@ class Booked:
     problems: list[Problem]
 
 
-def book(items: Iterable[object], state: ParseState, sources: SourceMap, steps: Sequence[BookingStep]) -> Booked:
-    """The records of one expanded journal, booked (see the module docstring)."""
+def book(items: Iterable[object], state: ParseState, sources: SourceMap, steps: Sequence[BookingStep],
+         auto: bool = True) -> Booked:
+    """The records of one expanded journal, booked (see the module docstring); with
+    `auto`, the automated transactions' postings added."""
     styles = _styles(state)
     precisions = {symbol: style.precision for symbol, style in styles.items()}
     problems = state.problems
     entries: list[Transaction] = []
     periodic: list[PeriodicTransaction] = []
+    automated: list[AutomatedTransaction] = []
     accounts: list[AccountDeclaration] = []
     commodities: list[CommodityDeclaration] = []
     prices: list[Price] = []
@@ -81,6 +92,8 @@ def book(items: Iterable[object], state: ParseState, sources: SourceMap, steps: 
             balanced_rule = _balance(item, precisions, styles, sources, problems)
             if balanced_rule is not None:
                 periodic.append(balanced_rule)
+        elif isinstance(item, AutomatedTransaction):
+            automated.append(item)
         elif isinstance(item, AccountDeclaration):
             accounts.append(item)
         elif isinstance(item, CommodityDeclaration):
@@ -101,9 +114,11 @@ def book(items: Iterable[object], state: ParseState, sources: SourceMap, steps: 
             balanced = _balance(entry, precisions, styles, sources, problems)
             if balanced is not None:
                 transactions.append(balanced)
+    if automated and auto:
+        transactions = _apply_automated(transactions, automated, precisions, styles, sources, problems)
     transactions.sort(key=_date_key)
     prices.sort(key=_date_key)
-    return Booked(transactions, periodic, tuple(accounts), tuple(commodities), prices, directives, styles, problems)
+    return Booked(transactions, periodic, automated, tuple(accounts), tuple(commodities), prices, directives, styles, problems)
 
 
 def _date_key(record: Transaction | Price) -> dt.date:
@@ -160,7 +175,7 @@ def _balance(
     return attrs.evolve(entry, postings=tuple(filled))
 
 
-def _problem(sources: SourceMap, record: Posting | Transaction | PeriodicTransaction, column: int,
+def _problem(sources: SourceMap, record: Posting | Transaction | PeriodicTransaction | AutomatedTransaction, column: int,
              message: str) -> Problem:
     assert record.source is not None
     return Problem(record.source.file, record.source.line, column, message,
@@ -314,3 +329,95 @@ def subtree_balance(running: Mapping[str, Mapping[str, Decimal]], account: str) 
             for commodity, quantity in balance.items():
                 total[commodity] = total.get(commodity, Decimal(0)) + quantity
     return total
+
+
+# ---------------------------------------------------------------- automated transactions
+
+
+def _apply_automated(transactions: list[Transaction], rules: list[AutomatedTransaction], precisions: dict[str, int],
+                     styles: Mapping[str, Style], sources: SourceMap, problems: list[Problem]) -> list[Transaction]:
+    """Each balanced transaction with the rules' postings added, as hledger's `--auto` adds
+    them: the rules in file order, each after every posting it matches (a later rule sees
+    what an earlier one added), each added posting tagged `generated-posting: = QUERY` and
+    its transaction `modified:`; a transaction that changed is balanced again."""
+    queries: list[tuple[AutomatedTransaction, Query]] = []
+    for rule in rules:
+        try:
+            queries.append((rule, Query.from_terms(shlex.split(rule.query))))
+        except (QueryError, ValueError) as error:
+            problems.append(_problem(sources, rule, _query_column(sources, rule), f"automated transaction: {error}"))
+    if not queries:
+        return transactions
+    booked: list[Transaction] = []
+    for transaction in transactions:
+        postings = list(transaction.postings)
+        for rule, query in queries:
+            if not query.matches_transaction(transaction):
+                continue
+            added: list[Posting] = []
+            for posting in postings:
+                added.append(posting)
+                if posting.amount is not None and query.matches_posting(posting, transaction):
+                    added.extend(_generated(rule, posting, transaction))
+            postings = added
+        if len(postings) == len(transaction.postings):
+            booked.append(transaction)
+            continue
+        comment = _with_tag(transaction.comment, "modified:")
+        modified = attrs.evolve(transaction, postings=tuple(postings), comment=comment,
+                                tags=transaction.tags + (("modified", ""),))
+        balanced = _balance(modified, precisions, styles, sources, problems)
+        if balanced is not None:
+            booked.append(balanced)
+        else:
+            problems[-1] = attrs.evolve(problems[-1], message=problems[-1].message +
+                                        " (with the postings the automated transactions (= QUERY) added)")
+    return booked
+
+
+def _generated(rule: AutomatedTransaction, matched: Posting, transaction: Transaction) -> list[Posting]:
+    """The rule's postings for one matched posting: a `*N` amount is N times the matched
+    amount (its unit cost kept, a total cost multiplied; `*$N` takes commodity $ and no
+    cost), any other amount is used as written. A date on the rule's posting, else the
+    matched posting's, dates it."""
+    tag = (GENERATED_TAG, f"= {rule.query}")
+    made = []
+    for template, multiplier in zip(rule.postings, rule.multipliers, strict=True):
+        amount, cost = template.amount, template.cost
+        if multiplier and amount is not None and matched.amount is not None:
+            factor = amount.quantity
+            product = _product(matched.amount.quantity, factor)
+            if amount.commodity:
+                amount, cost = Amount(product, amount.commodity), None
+            else:
+                amount, cost = Amount(product, matched.amount.commodity), matched.cost
+                if cost is not None and cost.total:
+                    cost = attrs.evolve(cost, amount=Amount(cost.amount.quantity * abs(factor), cost.amount.commodity))
+        own = template.tags[len(rule.tags):]
+        comment = _with_tag(template.comment, f"{tag[0]}: {tag[1]}")
+        made.append(attrs.evolve(template, amount=amount, cost=cost, date=template.date or matched.date,
+                                 comment=comment, tags=transaction.tags + own + (tag,)))
+    return made
+
+
+def _with_tag(comment: str, tag: str) -> str:
+    """The comment with a tag added to its last line, as hledger adds one (`note, modified:`)."""
+    return f"{comment}, {tag}" if comment else tag
+
+
+def _product(quantity: Decimal, factor: Decimal) -> Decimal:
+    """quantity × factor, exact, with no more decimal places than `quantity` has when none
+    is needed ($30.00 × 0.1 is $3.00, not $3.000; × 0.125 is $3.75)."""
+    product = quantity * factor
+    exponent = quantity.as_tuple().exponent
+    if isinstance(exponent, int) and product.as_tuple().exponent != exponent:
+        trimmed = product.quantize(Decimal(1).scaleb(exponent))
+        if trimmed == product:
+            return trimmed
+    return product
+
+
+def _query_column(sources: SourceMap, rule: AutomatedTransaction) -> int:
+    assert rule.source is not None
+    text = sources.line(rule.source.file, rule.source.line)
+    return len(text) - len(text[1:].lstrip(" \t")) + 1

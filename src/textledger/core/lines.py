@@ -35,7 +35,7 @@ from textledger.core.records import FIRST_DATE, LAST_DATE, Amount, Assertion, Co
 __all__ = [
     "DATE_RE", "Header", "LineError", "ParsedAmount", "PostingFields", "PostingParts", "PriceParts",
     "bracket_date", "ends_in_amount", "parse_account_line", "parse_amount", "parse_commodity_line",
-    "parse_date", "parse_format_line", "parse_header", "parse_include_line", "parse_periodic_line",
+    "parse_auto_posting", "parse_automated_line", "parse_date", "parse_format_line", "parse_header", "parse_include_line", "parse_periodic_line",
     "parse_posting", "parse_price_line", "parse_tags", "posting_fields",
 ]
 
@@ -54,7 +54,7 @@ class LineError(Exception):
 LINE_KINDS = (
     "header_line", "posting_line", "plain_posting", "amount_text", "price_line", "account_line",
     "commodity_line", "format_line", "include_line", "textledger_include_line", "periodic_line",
-    "bracket_date", "tag_comment", "single_tag",
+    "automated_line", "auto_posting_line", "bracket_date", "tag_comment", "single_tag",
 )
 """The grammar's start rules for one line (or, for tags and `[DATE]`, one comment)."""
 
@@ -84,6 +84,9 @@ class _Pieces(lark.Transformer[lark.Token, Any]):
     def amount(self, children: list[_Raw]) -> _Raw:
         return children[0]
 
+    def multiplier(self, children: list[_Raw]) -> _Multiplier:
+        return _Multiplier(children[-1])
+
     def cost(self, children: list[Any]) -> tuple[lark.Token, _Raw]:
         return children[0], children[-1]
 
@@ -105,6 +108,12 @@ class _Raw(NamedTuple):
     left: bool
     start: int
     end: int
+
+
+class _Multiplier(NamedTuple):
+    """An automated posting's `*AMOUNT`: the matched posting's amount times this."""
+
+    raw: _Raw
 
 
 _PARSER = grammar.build_parser(_Pieces(), grammar.GRAMMAR_NAME, LINE_KINDS, keep_rules=True)
@@ -144,7 +153,7 @@ def _parse(kind: str, line: str) -> Any:
 
 _WORDS = {
     "DATE": "a date", "TIME": "a time", "STATUS": "a status (* or !)", "CODE": "a (code)",
-    "DESCRIPTION": "a description", "ACCOUNT": "an account name", "PERIOD": "a period",
+    "DESCRIPTION": "a description", "ACCOUNT": "an account name", "PERIOD": "a period", "QUERY": "a query",
     "PATH": "a file name", "SIGN": "a sign", "NUMBER": "a number", "SYMBOL": "a commodity",
     "QUOTED_SYMBOL": "a quoted commodity", "COST_OP": "a cost (@ or @@)",
     "ASSERT_OP": "a balance assertion (=)", "COMMENT": "a comment (;)", "_NL": "the end of the line",
@@ -787,3 +796,35 @@ def parse_periodic_line(line: str) -> tuple[str, str, str]:
     """`~ PERIOD  [DESCRIPTION] [; COMMENT]` → (period, description, comment)."""
     found = _tokens(_parse("periodic_line", line + "\n"), "PERIOD", "DESCRIPTION", "COMMENT")
     return str(found["PERIOD"]), str(found["DESCRIPTION"] or "").strip(), _comment(found["COMMENT"])
+
+
+def parse_automated_line(line: str) -> tuple[str, int, str]:
+    """`= QUERY [; COMMENT]` → (query, its column, comment)."""
+    found = _tokens(_parse("automated_line", line + "\n"), "QUERY", "COMMENT")
+    query = found["QUERY"]
+    return (str(query), _pos(query), _comment(found["COMMENT"])) if query is not None else ("", 1, _comment(found["COMMENT"]))
+
+
+def parse_auto_posting(line: str, decimal_marks: dict[str, str]) -> tuple[PostingParts, bool]:
+    """A posting of an automated transaction → (its parts, whether its amount is a
+    `*multiplier`): a posting line, else an auto_posting_line (else the posting's error)."""
+    try:
+        return parse_posting(line, decimal_marks), False
+    except LineError as error:
+        if "*" not in line:
+            raise
+        try:
+            children = _PARSER.parse(line + "\n", start="auto_posting_line").children
+        except lark.exceptions.UnexpectedInput:
+            raise error from None
+    status, account, account_column, raw, comment, comment_column = "", "", 0, None, None, -1
+    for piece in children:
+        if isinstance(piece, _Multiplier):
+            raw = piece.raw
+        elif piece.type == "STATUS":
+            status = str(piece)
+        elif piece.type == "ACCOUNT":
+            account, account_column = str(piece), _pos(piece)
+        else:  # COMMENT
+            comment, comment_column = str(piece), _pos(piece)
+    return _posting(line, decimal_marks, status, account, account_column, raw, None, None, comment, comment_column), True

@@ -29,6 +29,8 @@ from textledger.core.lines import (
     parse_format_line,
     parse_header,
     parse_amount,
+    parse_auto_posting,
+    parse_automated_line,
     parse_include_line,
     parse_periodic_line,
     parse_posting,
@@ -39,6 +41,7 @@ from textledger.core.lines import (
 )
 from textledger.core.records import (
     AccountDeclaration,
+    AutomatedTransaction,
     CommodityDeclaration,
     Directive,
     PeriodicTransaction,
@@ -206,9 +209,11 @@ class _Builder(lark.Transformer[lark.Token, Any]):
             postings=postings, source=Source(state.file, line),
         )
 
-    def _body(self, state: ParseState, lines: list[tuple[int, str]],
-              comment: str) -> tuple[str, Tags, tuple[Posting, ...]] | None:
-        """(comment, tags, postings) of an entry's indented lines, or None after a problem."""
+    def _body(self, state: ParseState, lines: list[tuple[int, str]], comment: str,
+              multipliers: list[bool] | None = None) -> tuple[str, Tags, tuple[Posting, ...]] | None:
+        """(comment, tags, postings) of an entry's indented lines, or None after a problem.
+        Given `multipliers`, the lines are an automated transaction's, whose amounts may be
+        `*multipliers`: whether each posting's is, is appended to it."""
         comments = [comment] if comment else []
         parsed: list[tuple[int, PostingParts, list[str]]] = []
         ok = True
@@ -223,7 +228,11 @@ class _Builder(lark.Transformer[lark.Token, Any]):
                     (parsed[-1][2] if parsed else comments).append(_comment_text(text))
                 continue
             try:
-                parts = parse_posting(text, state.decimal_marks)
+                if multipliers is None:
+                    parts = parse_posting(text, state.decimal_marks)
+                else:
+                    parts, multiplier = parse_auto_posting(text, state.decimal_marks)
+                    multipliers.append(multiplier)
             except LineError as error:
                 state.problem(line, error.column, error.message)
                 ok = False
@@ -347,10 +356,22 @@ class _Builder(lark.Transformer[lark.Token, Any]):
             state.problem(_line(token), 0, f"unknown directive {word!r}")
         return None
 
-    def automated(self, children: Children) -> None:
+    def automated(self, children: Children) -> AutomatedTransaction | None:
         state = _STATE.get()
-        state.problem(_line(children[0]), 0, "automated transactions (`= QUERY`) are not supported yet")
-        return None
+        lines = _entry_lines(children[0])
+        line, head = lines[0]
+        try:
+            query, _, comment = parse_automated_line(head)
+        except LineError as error:
+            state.problem(line, error.column, error.message)
+            return None
+        multipliers: list[bool] = []
+        body = self._body(state, lines[1:], comment, multipliers)
+        if body is None:
+            return None
+        comment, tags, postings = body
+        return AutomatedTransaction(query=query, comment=comment, tags=tags, postings=postings,
+                                    multipliers=tuple(multipliers), source=Source(state.file, line))
 
     def comment_block(self, children: Children) -> None:
         return None

@@ -165,6 +165,25 @@ class PeriodicTransaction:
 
 
 @attrs.frozen(kw_only=True)
+class AutomatedTransaction:
+    """An automated transaction `= QUERY` (hledger's auto posting rule): after each posting
+    the query matches, in every transaction, its postings are added. `multipliers[i]` says
+    whether posting i's amount multiplies the matched posting's (`*-1`) or is used as it is."""
+
+    query: str
+    comment: str = ""
+    tags: Tags = ()
+    postings: tuple[Posting, ...] = ()
+    multipliers: tuple[bool, ...] = ()
+    source: Source | None = _source
+
+
+GENERATED_TAG = "generated-posting"
+"""The tag (and comment) of a posting an automated transaction added, as in hledger:
+`generated-posting: = QUERY`; its transaction gets `modified:`."""
+
+
+@attrs.frozen(kw_only=True)
 class AccountDeclaration:
     """An `account NAME` directive with its comment and tags (`type:`, `terms:` ...)."""
 
@@ -250,6 +269,8 @@ class Journal:
     commodities: tuple[CommodityDeclaration, ...] = ()
     prices: tuple[Price, ...] = ()
     periodic: tuple[PeriodicTransaction, ...] = ()
+    # applied when loading (unless turned off): `print` writes what they added, not them
+    automated: tuple[AutomatedTransaction, ...] = attrs.field(default=(), eq=False)
     styles: tuple[tuple[str, Style], ...] = ()
     files: tuple[str, ...] = attrs.field(default=(), eq=False)
     warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
