@@ -28,7 +28,6 @@ from textledger.core.records import (
     AccountDeclaration,
     Amount,
     AutomatedTransaction,
-    Cost,
     CommodityDeclaration,
     Directive,
     PeriodicTransaction,
@@ -248,23 +247,23 @@ def _book_assignments(entries: list[Transaction], precisions: dict[str, int], st
         assigning.append(has_assignment)
         booked.append(entry if has_assignment else _balance(entry, precisions, styles, sources, problems))
     walk: list[tuple[dt.date, int, Posting | None]] = []
-    for index, entry in enumerate(booked):
-        if entry is None:
+    for index, maybe in enumerate(booked):
+        if maybe is None:
             continue
         if assigning[index]:
-            walk.append((entry.date, index, None))
+            walk.append((maybe.date, index, None))
         else:
-            walk.extend((p.date or entry.date, index, p) for p in entry.postings)
+            walk.extend((p.date or maybe.date, index, p) for p in maybe.postings)
     walk.sort(key=lambda step: step[0])
     running: Running = {}
     for _, index, posting in walk:
         if posting is not None:
             _add(running, posting)
             continue
-        entry = booked[index]
-        assert entry is not None
-        booked[index] = _assign(entry, running, precisions, styles, sources, problems)
-    return [entry for entry in booked if entry is not None]
+        assigned = booked[index]
+        assert assigned is not None
+        booked[index] = _assign(assigned, running, precisions, styles, sources, problems)
+    return [done for done in booked if done is not None]
 
 
 def _add(running: Running, posting: Posting) -> None:
@@ -304,17 +303,19 @@ def _assign(entry: Transaction, running: Running, precisions: dict[str, int], st
 
 
 def _assigned_amounts(posting: Posting, running: Running) -> list[Amount]:
-    """What takes the account's balance (with `=*`/`==*`, its subtree's) to the asserted
-    one: in the asserted commodity only (`=`), or in every commodity (`==`, the others to
-    zero). The asserted commodity comes last; a zero change is one zero amount."""
+    """What takes the account's balance to the asserted one, as hledger 1.25 computes it:
+    the target is the asserted amount plus (with `=`) the account's own other commodities;
+    the change is the target less the balance (with `=*`/`==*`, its subtree's balance, so
+    `=*` also clears a subaccount's other commodities, as hledger does). The asserted
+    commodity comes last; no change at all is one zero amount."""
     assert posting.assertion is not None
     asserted = posting.assertion.amount
-    balance = (subtree_balance(running, posting.account) if posting.assertion.inclusive
-               else running.get(posting.account, {}))
-    amounts = []
-    if posting.assertion.total:
-        amounts = [Amount(-q, c) for c, q in balance.items() if q and c != asserted.commodity]
-    change = asserted.quantity - balance.get(asserted.commodity, Decimal(0))
+    own = running.get(posting.account, {})
+    current = subtree_balance(running, posting.account) if posting.assertion.inclusive else own
+    target = {} if posting.assertion.total else {c: q for c, q in own.items() if c != asserted.commodity}
+    amounts = [Amount(target.get(c, Decimal(0)) - q, c) for c, q in current.items()
+               if c != asserted.commodity and target.get(c, Decimal(0)) != q]
+    change = asserted.quantity - current.get(asserted.commodity, Decimal(0))
     if change or not amounts:
         amounts.append(Amount(change, asserted.commodity))
     return amounts

@@ -25,7 +25,7 @@ import datetime as dt
 import functools
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import lark
 
@@ -35,7 +35,8 @@ from textledger.core.records import FIRST_DATE, LAST_DATE, Amount, Assertion, Co
 __all__ = [
     "DATE_RE", "Header", "LineError", "ParsedAmount", "PostingFields", "PostingParts", "PriceParts",
     "bracket_date", "ends_in_amount", "parse_account_line", "parse_amount", "parse_commodity_line",
-    "parse_auto_posting", "parse_automated_line", "parse_date", "parse_format_line", "parse_header", "parse_include_line", "parse_periodic_line",
+    "parse_auto_posting", "parse_automated_line", "parse_date",
+    "parse_format_line", "parse_header", "parse_include_line", "parse_periodic_line",
     "parse_posting", "parse_price_line", "parse_tags", "posting_fields",
 ]
 
@@ -821,10 +822,12 @@ def parse_auto_posting(line: str, decimal_marks: dict[str, str]) -> tuple[Postin
     for piece in children:
         if isinstance(piece, _Multiplier):
             raw = piece.raw
-        elif piece.type == "STATUS":
-            status = str(piece)
-        elif piece.type == "ACCOUNT":
-            account, account_column = str(piece), _pos(piece)
+            continue
+        token = cast(lark.Token, piece)
+        if token.type == "STATUS":
+            status = str(token)
+        elif token.type == "ACCOUNT":
+            account, account_column = str(token), _pos(token)
         else:  # COMMENT
-            comment, comment_column = str(piece), _pos(piece)
+            comment, comment_column = str(token), _pos(token)
     return _posting(line, decimal_marks, status, account, account_column, raw, None, None, comment, comment_column), True

@@ -67,7 +67,8 @@ def _build_journal(expanded: Expanded, pipeline: Pipeline, precision: int, auto:
         problems.extend(sources.with_context(found))
     journal = Journal(
         transactions=tuple(booked.transactions), accounts=booked.accounts, commodities=booked.commodities,
-        prices=tuple(booked.prices), periodic=tuple(booked.periodic), automated=tuple(booked.automated), styles=tuple(sorted(booked.styles.items())),
+        prices=tuple(booked.prices), periodic=tuple(booked.periodic),
+        automated=tuple(booked.automated), styles=tuple(sorted(booked.styles.items())),
         files=tuple(expanded.files), sources=sources, precision=precision, **fields,  # type: ignore[arg-type]
     )
     for validation in pipeline.validations:
