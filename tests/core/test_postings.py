@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 import textledger
 from tests.cli_run import run
 from tests.conftest import tool
+from textledger.core.periods import parse_schedule
 from textledger.core.printer import print_journal
 from textledger.core.records import GENERATED_TAG, Amount, Journal
 
@@ -366,3 +367,39 @@ def test_automated_transactions_give_hledgers_balances_and_print_round_trips(cas
     assert balances(textledger.loads(print_journal(loaded), auto=False)) == balances(loaded)
     with tempfile.TemporaryDirectory() as folder:
         assert balances(loaded) == hledger_balances(write(Path(folder), text), "--auto")
+
+
+# ---------------------------------------------------------------- periodic rules
+
+PERIODS = ("every 2 weeks", "every 15th day of month", "every tuesday", "every 3rd day of week", "every Mar 29th",
+           "every 2nd thursday of month", "in 2026", "monthly from 2026/2", "every 31st day of month", "every 2nd day",
+           "every mon", "every weekday", "every weekendday", "every 5 days from 2026-01-03", "2026-03",
+           "from 2026-02-03 to 2026-06-01", "every 3 months", "every 10th day of month to 2026-03-01",
+           "every tuesday to 2026-02-01", "every 2/29 of year")
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_periodic_rules_recur_on_hledgers_dates(tmp_path, period):
+    text = f"~ {period}  rent\n    Expenses:Rent  $10\n    Assets:Cash\n\n2025-12-31 x\n    a  $1\n    b\n"
+    rule = textledger.loads(text).periodic[0]
+    ours = parse_schedule(rule.period).occurrences(dt.date(2026, 1, 1), dt.date(2026, 4, 1))
+    result = subprocess.run([tool("hledger"), "-f", str(write(tmp_path, text)), "register", "--forecast",
+                             "-b", "2026-01-01", "-e", "2026-04-01", "Rent", "-O", "csv"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert [date.isoformat() for date in ours] == [line.split(",")[1].strip('"') for line in result.stdout.splitlines()[1:]]
+
+
+@pytest.mark.parametrize("period, message", [
+    ("monthly from 2022-12-20", "2022-12-20 is not the first day of a month"),
+    ("every day of month", "unexpected 'of'"),
+    ("every 32nd day of month", "a day of the month is 1st to 31st"),
+    ("every 8th day of week", "a day of the week is 1st to 7th"),
+    ("every 6th monday of month", "a month has a 1st to 5th of each weekday"),
+    ("every 2/30", "there is no day 2/30 in a year"),
+    ("bogus words", "'bogus words' is not a period expression"),
+])
+def test_a_bad_period_expression_does_not_load(period, message):
+    with pytest.raises(textledger.JournalError) as caught:
+        textledger.loads(f"~ {period}    rent\n    Expenses:Rent  $10\n    Assets:Cash\n")
+    assert (caught.value.line, caught.value.column) == (1, 3) and message in caught.value.message

@@ -22,6 +22,7 @@ import attrs
 from textledger.core.amounts import format_amount
 from textledger.core.columns import account_column, assertion_column
 from textledger.core.parser import ParseState
+from textledger.core.periods import PeriodExpressionError, parse_schedule
 from textledger.core.query import Query, QueryError
 from textledger.core.records import (
     GENERATED_TAG,
@@ -89,7 +90,7 @@ def book(items: Iterable[object], state: ParseState, sources: SourceMap, steps: 
             entries.append(item)
         elif isinstance(item, PeriodicTransaction):
             balanced_rule = _balance(item, precisions, styles, sources, problems)
-            if balanced_rule is not None:
+            if balanced_rule is not None and _schedule_read(balanced_rule, sources, problems):
                 periodic.append(balanced_rule)
         elif isinstance(item, AutomatedTransaction):
             automated.append(item)
@@ -118,6 +119,19 @@ def book(items: Iterable[object], state: ParseState, sources: SourceMap, steps: 
     transactions.sort(key=_date_key)
     prices.sort(key=_date_key)
     return Booked(transactions, periodic, automated, tuple(accounts), tuple(commodities), prices, directives, styles, problems)
+
+
+def _schedule_read(rule: PeriodicTransaction, sources: SourceMap, problems: list[Problem]) -> bool:
+    """Whether the rule's period expression reads; a problem at it if not, as hledger
+    refuses the journal (not only the reports that use the rule)."""
+    try:
+        parse_schedule(rule.period)
+    except PeriodExpressionError as error:
+        assert rule.source is not None
+        column = sources.line(rule.source.file, rule.source.line).find(rule.period) + 1
+        problems.append(_problem(sources, rule, max(column, 1), str(error)))
+        return False
+    return True
 
 
 def _date_key(record: Transaction | Price) -> dt.date:
