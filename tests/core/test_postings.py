@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import textledger
 from tests.cli_run import run
 from tests.conftest import tool
-from textledger.core.periods import parse_schedule
+from textledger.core.periods import PeriodExpressionError, parse_schedule
 from textledger.core.printer import print_journal
 from textledger.core.records import GENERATED_TAG, Amount, Journal
 
@@ -403,3 +403,9 @@ def test_a_bad_period_expression_does_not_load(period, message):
     with pytest.raises(textledger.JournalError) as caught:
         textledger.loads(f"~ {period}    rent\n    Expenses:Rent  $10\n    Assets:Cash\n")
     assert (caught.value.line, caught.value.column) == (1, 3) and message in caught.value.message
+
+
+def test_a_period_relative_to_today_loads_and_a_budget_says_it_cannot_place_it():
+    loaded = textledger.loads("~ monthly from last month  rent\n    Expenses:Rent  $10\n    Assets:Cash\n")
+    with pytest.raises(PeriodExpressionError, match="'last' is a date relative to today"):
+        parse_schedule(loaded.periodic[0].period)

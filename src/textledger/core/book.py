@@ -22,7 +22,7 @@ import attrs
 from textledger.core.amounts import format_amount
 from textledger.core.columns import account_column, assertion_column
 from textledger.core.parser import ParseState
-from textledger.core.periods import PeriodExpressionError, parse_schedule
+from textledger.core.periods import PeriodExpressionError, RelativeDateError, parse_schedule
 from textledger.core.query import Query, QueryError
 from textledger.core.records import (
     GENERATED_TAG,
@@ -126,6 +126,8 @@ def _schedule_read(rule: PeriodicTransaction, sources: SourceMap, problems: list
     refuses the journal (not only the reports that use the rule)."""
     try:
         parse_schedule(rule.period)
+    except RelativeDateError:  # hledger reads it; a report that needs the rule says it cannot place it
+        return True
     except PeriodExpressionError as error:
         assert rule.source is not None
         column = sources.line(rule.source.file, rule.source.line).find(rule.period) + 1

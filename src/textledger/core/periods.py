@@ -30,6 +30,12 @@ class PeriodExpressionError(ValueError):
     """A periodic rule's period expression cannot be understood (message says how to write it)."""
 
 
+class RelativeDateError(PeriodExpressionError):
+    """A period expression with a date relative to today (`from last month`): hledger reads
+    it, textledger's reports cannot place it (they do not read the clock), so the journal
+    loads and a report that needs the rule says so."""
+
+
 @attrs.frozen
 class Interval:
     """A step of `count` calendar units: `Interval("month")`, `Interval("week", 2)`."""
@@ -153,6 +159,7 @@ _NTH_WEEKDAY = re.compile(rf"every\s+{_NTH}\s+{_WEEKDAY}(?:\s+of\s+month)?(?![a-
 _DAY_OF_YEAR = re.compile(rf"every\s+(?:(\d{{1,2}})[/.-](\d{{1,2}})|{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?)"
                           r"(?:\s+of\s+year)?(?![a-z0-9])")
 _WEEKDAYS_ONLY = re.compile(r"every\s+(weekday|weekendday)(?![a-z])")
+_RELATIVE = frozenset({"today", "yesterday", "tomorrow", "this", "last", "next"})
 _HOW = ("write an interval (daily, weekly, biweekly, monthly, bimonthly, quarterly, yearly, every N days|weeks|"
         "months|quarters|years, every 15th day of month, every 3rd day of week, every tuesday, every 2nd"
         " thursday of month, every 11/29, every weekday), then optionally `from DATE`, `to DATE` or"
@@ -309,6 +316,9 @@ def _bounds(words: str, tokens: list[str]) -> tuple[dt.date | None, dt.date | No
         keyword = tokens[index]
         if keyword not in ("from", "to", "in", "since", "until") or index + 1 >= len(tokens):
             raise PeriodExpressionError(f"{words!r}: unexpected {keyword!r}; {_HOW}")
+        if tokens[index + 1] in _RELATIVE or tokens[index + 1] in _MONTH_NAMES:
+            raise RelativeDateError(f"{words!r}: {tokens[index + 1]!r} is a date relative to today, which textledger"
+                                    " does not place: write the date (2026-03-01)")
         try:
             span = period_span(tokens[index + 1])
         except QueryError as error:
