@@ -185,7 +185,6 @@ def test_journal_format_error_table_is_real():
     text = (DOCS / "journal-format.md").read_text(encoding="utf-8")
     section = text.split("## Not supported yet", 1)[1].split("\n## ", 1)[0]
     snippets = {
-        "automated": "= expenses:food\n    (Budget)  -1\n",
         "alias": "alias a=b\n",
         "apply": "apply account Personal\n",
         "'end'": "end apply account\n",
@@ -195,8 +194,6 @@ def test_journal_format_error_table_is_real():
         "decimal-mark": "decimal-mark ,\n",
         "bucket": "bucket Assets:Cash\n",
         "lot prices": "2026-01-01 x\n    Assets:Shares  10 ACME {$50}\n    Assets:Cash\n",
-        "inclusive": "2026-01-01 x\n    Assets:Cash  $5 =* $5\n    Income\n",
-        "balance assignments": "2026-01-01 x\n    Assets:Cash  = $5\n    Income\n",
         "account sub-directive": "account Assets:Cash\n    x y\n",
         "is not an amount": "2026-01-01 x\n    a  1 234,56 EUR\n    b\n",
     }
