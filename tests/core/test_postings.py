@@ -327,8 +327,7 @@ def assignment_journals(draw: st.DrawFn) -> tuple[str, list[tuple[int, str, str,
 def test_after_a_balance_assignment_its_assertion_holds(case):
     text, assigned = case
     loaded = textledger.loads(text)  # the assertions are checked as it loads: they hold
-    printed = print_journal(loaded)
-    assert balances(textledger.loads(printed)) == balances(loaded)
+    assert textledger.loads(print_journal(loaded)) == loaded
     running: Balances = {}
     for transaction in loaded.transactions:
         for posting in transaction.postings:
@@ -364,7 +363,8 @@ def test_automated_transactions_give_hledgers_balances_and_print_round_trips(cas
     text, _ = case
     text = "".join(f"= {query}\n    (Budget)  {amount}\n\n" for query, amount in drawn) + text
     loaded = textledger.loads(text)
-    assert balances(textledger.loads(print_journal(loaded), auto=False)) == balances(loaded)
+    # the transactions: a rule's `0` for a zero with no commodity gives the printed text a style for ""
+    assert textledger.loads(print_journal(loaded), auto=False).transactions == loaded.transactions
     with tempfile.TemporaryDirectory() as folder:
         assert balances(loaded) == hledger_balances(write(Path(folder), text), "--auto")
 

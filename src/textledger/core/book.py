@@ -372,24 +372,43 @@ def _apply_automated(transactions: list[Transaction], rules: list[AutomatedTrans
             if not query.matches_transaction(transaction):
                 continue
             added: list[Posting] = []
-            for posting in postings:
+            pending: list[Posting] = []
+            for index, posting in enumerate(postings):
                 added.append(posting)
                 if posting.amount is not None and query.matches_posting(posting, transaction):
-                    added.extend(_generated(rule, posting, transaction))
+                    pending.extend(_generated(rule, posting, transaction))
+                # an amount filled in once per commodity is one posting (hledger's is multi-commodity)
+                if pending and not (index + 1 < len(postings) and _same_filled(posting, postings[index + 1])):
+                    added.extend(pending)
+                    pending = []
             postings = added
         if len(postings) == len(transaction.postings):
             booked.append(transaction)
             continue
-        comment = _with_tag(transaction.comment, "modified:")
-        modified = attrs.evolve(transaction, postings=tuple(postings), comment=comment,
-                                tags=transaction.tags + (("modified", ""),))
+        # every posting inherits the new tag, as it would from the `print`ed transaction
+        inherited = len(transaction.tags)
+        postings = [attrs.evolve(p, tags=p.tags[:inherited] + (_MODIFIED,) + p.tags[inherited:]) for p in postings]
+        modified = attrs.evolve(transaction, postings=tuple(postings), comment=_with_tag(transaction.comment, "modified:"),
+                                tags=transaction.tags + (_MODIFIED,))
         balanced = _balance(modified, precisions, styles, sources, problems)
         if balanced is not None:
-            booked.append(balanced)
+            # an added posting's inferred amount is written by `print`: it reads back as written
+            booked.append(attrs.evolve(balanced, postings=tuple(
+                attrs.evolve(p, inferred=False) if p.inferred and p.tag(GENERATED_TAG) is not None else p
+                for p in balanced.postings)))
         else:
             problems[-1] = attrs.evolve(problems[-1], message=problems[-1].message +
                                         " (with the postings the automated transactions (= QUERY) added)")
     return booked
+
+
+_MODIFIED = ("modified", "")
+
+
+def _same_filled(posting: Posting, following: Posting) -> bool:
+    """Whether two postings are pieces of one posting whose amount the loader filled in."""
+    return (posting.inferred and following.inferred and posting.source == following.source
+            and posting.account == following.account and posting.kind is following.kind)
 
 
 def _generated(rule: AutomatedTransaction, matched: Posting, transaction: Transaction) -> list[Posting]:

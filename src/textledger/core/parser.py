@@ -227,6 +227,7 @@ class _Builder(lark.Transformer[lark.Token, Any]):
                 if _comment_text(text):  # an empty `;` line carries nothing to keep
                     (parsed[-1][2] if parsed else comments).append(_comment_text(text))
                 continue
+            multiplier = False
             try:
                 if multipliers is None:
                     parts = parse_posting(text, state.decimal_marks)
@@ -239,7 +240,8 @@ class _Builder(lark.Transformer[lark.Token, Any]):
                 continue
             status, account, kind, amount, cost, assertion, own_comment, amount_column = parts
             if amount is not None:
-                state.note_style(amount, line, amount_column)
+                if not multiplier or amount[0].commodity:  # a bare factor (`*-1`) is no commodity's style
+                    state.note_style(amount, line, amount_column)
             elif assertion is not None:
                 state.assignments = True
                 _note_assertion_style(state, line, text)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from textledger.core.amounts import format_amount, format_number, quote_symbol
-from textledger.core.records import GENERATED_TAG, Amount, Journal, PeriodicTransaction, Posting, PostingKind, Style, Transaction
+from textledger.core.records import Amount, Journal, PeriodicTransaction, Posting, PostingKind, Style, Transaction
 
 INDENT = "    "
 AMOUNT_COLUMN = 48
@@ -72,9 +72,7 @@ def format_entry(entry: Transaction | PeriodicTransaction, styles: Mapping[str, 
         lines = [lines[0]] + [INDENT + line.lstrip() for line in lines[1:]]
     elided_done = set()
     for posting in entry.postings:
-        # an amount an automated transaction's posting left out is written, as hledger
-        # writes it: the transaction's own elided amount may be left out only once
-        if posting.inferred and posting.tag(GENERATED_TAG) is None:
+        if posting.inferred:
             # one elided posting may have been filled in once per commodity: print it once
             key = (posting.kind, posting.source.line if posting.source else None, posting.account)
             if key in elided_done:
