@@ -353,8 +353,10 @@ def test_assignments_give_hledgers_balances(case):
         assert balances(textledger.loads(text)) == hledger_balances(write(Path(folder), text))
 
 
+# multipliers that keep whole cents: hledger's `balance` hides an amount that rounds to zero
+# at its display precision ($0.005), where textledger shows every digit
 rules = st.lists(st.tuples(st.sampled_from(("food", "cash", "assets", "desc:t1", "not:food")),
-                           st.sampled_from(("*-1", "*0.5", "*$2", "$3", "*1"))), min_size=1, max_size=3)
+                           st.sampled_from(("*-1", "*3", "*$2", "$3", "*1"))), min_size=1, max_size=3)
 
 
 @settings(max_examples=15)

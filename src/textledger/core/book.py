@@ -376,7 +376,8 @@ def _apply_automated(transactions: list[Transaction], rules: list[AutomatedTrans
             for index, posting in enumerate(postings):
                 added.append(posting)
                 if posting.amount is not None and query.matches_posting(posting, transaction):
-                    pending.extend(_generated(rule, posting, transaction))
+                    again = index > 0 and _same_filled(postings[index - 1], posting)
+                    pending.extend(_generated(rule, posting, transaction, again))
                 # an amount filled in once per commodity is one posting (hledger's is multi-commodity)
                 if pending and not (index + 1 < len(postings) and _same_filled(posting, postings[index + 1])):
                     added.extend(pending)
@@ -411,14 +412,17 @@ def _same_filled(posting: Posting, following: Posting) -> bool:
             and posting.account == following.account and posting.kind is following.kind)
 
 
-def _generated(rule: AutomatedTransaction, matched: Posting, transaction: Transaction) -> list[Posting]:
+def _generated(rule: AutomatedTransaction, matched: Posting, transaction: Transaction, again: bool) -> list[Posting]:
     """The rule's postings for one matched posting: a `*N` amount is N times the matched
     amount (its unit cost kept, a total cost multiplied; `*$N` takes commodity $ and no
     cost), any other amount is used as written. A date on the rule's posting, else the
-    matched posting's, dates it."""
+    matched posting's, dates it. `again`: the matched posting is a further commodity of
+    one filled-in posting, for which only the multiplied postings are made again."""
     tag = (GENERATED_TAG, f"= {rule.query}")
     made = []
     for template, multiplier in zip(rule.postings, rule.multipliers, strict=True):
+        if again and not multiplier:
+            continue
         amount, cost = template.amount, template.cost
         if multiplier and amount is not None and matched.amount is not None:
             factor = amount.quantity
