@@ -411,3 +411,10 @@ def test_a_period_relative_to_today_loads_and_a_budget_says_it_cannot_place_it()
     loaded = textledger.loads("~ monthly from last month  rent\n    Expenses:Rent  $10\n    Assets:Cash\n")
     with pytest.raises(PeriodExpressionError, match="'last' is a date relative to today"):
         parse_schedule(loaded.periodic[0].period)
+
+
+def test_dollar_account_in_an_automated_posting_is_a_literal_name_as_in_hledger(tmp_path):
+    """ledger would post to `Expenses:Food:budget`; hledger 1.25 keeps the name as written."""
+    text = "= food\n    ($account:budget)  *-1\n\n2026-01-01 t0\n    Expenses:Food  $1\n    Equity\n"
+    assert balances(textledger.loads(text)) == hledger_balances(write(tmp_path, text), "--auto")
+    assert ("$account:budget", "$") in balances(textledger.loads(text))
