@@ -719,3 +719,60 @@ def edited_lines(draw, rule: str) -> str:
     if operation == "insert":
         return text[:at] + char + text[at:]
     return text[:at] + char + text[at + 1:]
+
+
+# ---------------------------------------------------------------- lot annotations
+
+
+@dataclasses.dataclass(frozen=True)
+class LotJournal:
+    """A journal of postings with ledger's lot annotations and costs in any order, and the
+    balances it must give (lots move no balance: a cost, if any, balances the elided
+    posting, else the units themselves do, as in hledger 1.25)."""
+
+    text: str
+    balances: dict[tuple[str, str], Decimal]
+
+
+_LOT_SYMBOLS = ("AAPL", '"XYZ (Bond)"', "EUR")
+_LOT_ACCOUNTS = ("Assets:Broker", "Assets:Broker:Joint", "Assets:Bonds")
+
+
+@st.composite
+def lot_journals(draw, notes: bool = True) -> LotJournal:
+    """Transactions of one annotated posting (`10 AAPL {$150} [2020-09-15] (note) @ $200`,
+    parts in any order, quantities sometimes in space digit groups) and an elided posting.
+    `notes=False` leaves out `(note)`, which hledger 1.25 does not read."""
+    balances: dict[tuple[str, str], Decimal] = {}
+    entries = []
+    for day in range(1, draw(_ints(1, 6)) + 1):
+        account = _pick(draw, _LOT_ACCOUNTS)
+        symbol = _pick(draw, _LOT_SYMBOLS)
+        units = draw(_ints(1, 3_000_000)) * (-1 if _chance(draw, 4) else 1)
+        spaced = f"{abs(units):,}".replace(",", " ")
+        quantity = ("-" if units < 0 else "") + (spaced if _chance(draw, 2) else str(abs(units)))
+        parts = []
+        if _chance(draw, 2):
+            opening = _pick(draw, ("{", "{{", "{=", "{{=", "{ ="))
+            closing = "}}" if opening.startswith("{{") else "}"
+            parts.append(f"{opening}${draw(_ints(1, 999))}.{draw(_ints(0, 99)):02d}{closing}")
+        if _chance(draw, 2):
+            parts.append(f"[2020/{draw(_ints(1, 12)):02d}/{draw(_ints(1, 28)):02d}]")
+        if notes and _chance(draw, 3):
+            parts.append(f"({_pick(draw, ('first lot', 'gift', 'Lot #2'))})")
+        cost = None
+        if _chance(draw, 2):
+            operator = _pick(draw, ("@", "@@", "(@)", "(@@)"))
+            price = Decimal(draw(_ints(1, 99_999))) / 100
+            parts.append(f"{operator} ${price}")
+            cost = abs(units) * price if "@@" not in operator else price
+        order = draw(st.permutations(parts)) if parts else []
+        name = symbol.strip('"')
+        balances[(account, name)] = balances.get((account, name), Decimal(0)) + units
+        key = ("Assets:Cash", "$" if cost is not None else name)
+        weight = (cost if units > 0 else -cost) if cost is not None else Decimal(units)
+        balances[key] = balances.get(key, Decimal(0)) - weight
+        annotations = draw(st.sampled_from((" ", ""))).join(order) if order else ""
+        entries.append(f"2020-01-{day:02d} lot {day}\n    {account}    {quantity} {symbol} {annotations}".rstrip()
+                       + "\n    Assets:Cash\n")
+    return LotJournal("\n".join(entries), {key: value for key, value in balances.items() if value})

@@ -193,9 +193,8 @@ def test_journal_format_error_table_is_real():
         "'D'": "D $1,000.00\n",
         "decimal-mark": "decimal-mark ,\n",
         "bucket": "bucket Assets:Cash\n",
-        "lot prices": "2026-01-01 x\n    Assets:Shares  10 ACME {$50}\n    Assets:Cash\n",
+        "value expressions": "2026-01-01 x\n    Assets:Shares  ($5 * 2)\n    Assets:Cash\n",
         "account sub-directive": "account Assets:Cash\n    x y\n",
-        "is not an amount": "2026-01-01 x\n    a  1 234,56 EUR\n    b\n",
     }
     rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line][1:]
     assert rows

@@ -13,6 +13,7 @@ from textledger.core.records import (
     Cost,
     Journal,
     JournalError,
+    Lot,
     PeriodicTransaction,
     Posting,
     PostingKind,
@@ -26,6 +27,6 @@ from textledger.pipeline import check, exact, load, loads
 
 __all__ = [
     "AccountDeclaration", "Amount", "Assertion", "CommodityDeclaration", "Cost", "Journal",
-    "JournalError", "PeriodicTransaction", "Posting", "PostingKind", "Price", "Problem",
+    "JournalError", "Lot", "PeriodicTransaction", "Posting", "PostingKind", "Price", "Problem",
     "Source", "Style", "Transaction", "check", "exact", "load", "loads",
 ]

@@ -210,11 +210,71 @@ CASES = {
         = desc:'lunch
             (Budget:Food)  *-1
         """)}, 1, 3, r"automated transaction: No closing quotation"),
-    "lot-price": Case({"main.journal": journal("""
+    "lot-price-before-amount": Case({"main.journal": journal("""
         2026-01-05 Buy shares
-            Assets:Broker  10 ACME {$50}
+            Assets:Broker  {$50} 10 ACME
             Assets:Cash
-        """)}, 2, 28, r"lot prices.*not supported"),
+        """)}, 2, 20, r"lot price .* goes after the amount"),
+    "lot-price-twice": Case({"main.journal": journal("""
+        2026-01-05 Buy shares
+            Assets:Broker  10 ACME {$50} {$60}
+            Assets:Cash
+        """)}, 2, 34, r"second lot price"),
+    "lot-date-twice": Case({"main.journal": journal("""
+        2026-01-05 Buy shares
+            Assets:Broker  10 ACME [2026-01-01] {$50} [2026-01-02]
+            Assets:Cash
+        """)}, 2, 47, r"second lot date"),
+    "lot-note-twice": Case({"main.journal": journal("""
+        2026-01-05 Buy shares
+            Assets:Broker  10 ACME (one) (two)
+            Assets:Cash
+        """)}, 2, 34, r"second lot note"),
+    "lot-braces-mismatched": Case({"main.journal": journal("""
+        2026-01-05 Buy shares
+            Assets:Broker  10 ACME {{$500}
+            Assets:Cash
+        """)}, 2, 28, r"opened with `\{\{` closes with `\}\}`"),
+    "lot-price-negative": Case({"main.journal": journal("""
+        2026-01-05 Buy shares
+            Assets:Broker  10 ACME {$-50}
+            Assets:Cash
+        """)}, 2, 29, r"lot price cannot be negative"),
+    "lot-price-unclosed": Case({"main.journal": journal("""
+        2026-01-05 Buy shares
+            Assets:Broker  10 ACME {$50
+            Assets:Cash
+        """)}, 2, 32, r"a lot annotation is `\{PRICE\}`"),
+    "lot-on-assertion": Case({"main.journal": journal("""
+        2026-01-05 Buy shares
+            Assets:Broker  10 ACME {$5} = 10 ACME {$5}
+            Assets:Cash
+        """)}, 2, 43, r"balance assertion.s amount has no lot annotations"),
+    "lot-date-unclosed": Case({"main.journal": journal("""
+        2026-01-05 Buy shares
+            Assets:Broker  10 ACME [2026-01-01
+            Assets:Cash
+        """)}, 2, 39, r"a lot annotation is"),
+    "lot-date-invalid": Case({"main.journal": journal("""
+        2026-01-05 Buy shares
+            Assets:Broker  10 ACME [2026-02-30]
+            Assets:Cash
+        """)}, 2, 29, r"2026-02-30 is not a date"),
+    "two-costs": Case({"main.journal": journal("""
+        2026-01-05 Buy shares
+            Assets:Broker  10 ACME @ $5 {$5} @ $6
+            Assets:Cash
+        """)}, 2, 38, r"a posting has one cost"),
+    "space-groups-two-marks": Case({"main.journal": journal("""
+        2026-01-05 Sale
+            Assets:Bank  1 000.000,00 EUR
+            Income:Sales
+        """)}, 2, 18, r"only one decimal mark"),
+    "space-groups-short-group": Case({"main.journal": journal("""
+        2026-01-05 Sale
+            Assets:Bank  1 0 EUR
+            Income:Sales
+        """)}, 2, 18, r"digit groups after the first must have three digits"),
     "value-expression": Case({"main.journal": journal("""
         2026-01-05 Coffee
             Expenses:Coffee  ($3.50 * 2)

@@ -97,7 +97,7 @@ def test_terminals_other_grammars_import_keep_their_names():
 
 
 def test_rule_pattern_names_groups_by_the_path_of_rules_and_refuses_recursion():
-    pattern = grammar.rule_pattern(lines._PARSER, "posting_line")
+    pattern = grammar.rule_pattern(lines._PARSER, "priced_posting")
     match = __import__("re").fullmatch(pattern, "  A  10 EUR @ $1.10 = 10 EUR ; x\n")
     assert match["ACCOUNT"] == "A" and match["amount"] == "10 EUR"
     assert match["cost__amount__left_amount__NUMBER"] == "1.10" and match["assertion__amount"] == "10 EUR"

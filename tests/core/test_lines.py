@@ -84,7 +84,7 @@ def test_header_description_keeps_stars_and_parens_after_the_code():
 
 
 def test_posting_parts():
-    status, account, kind, amount, cost, assertion, comment, column = parse_posting(
+    status, account, kind, amount, cost, assertion, comment, column, lot = parse_posting(
         "    * Expenses:Meals Out\t12.50 EUR @ $1.10 = 12.50 EUR ; lunch", {})
     assert (status, account, kind) == ("*", "Expenses:Meals Out", PostingKind.REAL)
     assert amount[0] == Amount(Decimal("12.50"), "EUR")
@@ -173,10 +173,17 @@ def _amount_by_parser(text):
 
 
 @PROPERTY
-@given(grammar_lines("posting_line"))
-def test_every_posting_line_of_the_grammar_is_taken_by_the_compiled_rule_and_read_as_the_parser_reads_it(text):
+@given(grammar_lines("priced_posting"))
+def test_every_priced_posting_line_is_taken_by_the_compiled_rule_and_read_as_the_parser_reads_it(text):
     line = text[:-1]
     assert lines_module._POSTING_RE.fullmatch(text) is not None
+    assert _outcome(lambda x: parse_posting(x, {}), line) == _outcome(_posting_by_parser, line)
+
+
+@PROPERTY
+@given(grammar_lines("posting_line"))
+def test_every_posting_line_of_the_grammar_with_lots_and_costs_in_any_order_is_read_as_the_parser_reads_it(text):
+    line = text[:-1]
     assert _outcome(lambda x: parse_posting(x, {}), line) == _outcome(_posting_by_parser, line)
 
 
@@ -246,10 +253,12 @@ _AMOUNT_HELP = r"write e\.g\. \$1,200\.00, -\$5, 10 EUR or 3 \"ACME Shares\""
     ("posting", "  A  @ $5", 5, r"^a cost needs an amount before '@'$"),
     ("posting", "  A  5 @", 7, r"^a cost needs an amount after '@'$"),
     ("posting", "  A  $5 =  ; c", 8, r"^a balance assertion needs an amount after '='$"),
-    ("posting", "  A  10 X {$5}", 10, r"^value expressions and lot prices"),
+    ("posting", "  A  ($5 * 2)", 5, r"^ledger's value expressions \(`\(\$5 \* 2\)`\) are not supported"),
+    ("posting", "  A  10 X {$5", 13, r"^a lot annotation is"),
+    ("posting", "  A  10 X [2026-01-01", 21, r"^a lot annotation is"),
     ("posting", "  *", 3, r"^a posting needs an account name$"),
     ("posting", "  A  5 @@ $1 @ $2", 13,
-     r"^expected a balance assertion \(=\), a comment \(;\) or the end of the line, found '@'$"),
+     r"^a posting has one cost \(@ or @@\)$"),
     ("posting", "  A  = $5 = $6", 10, r"^expected a comment \(;\) or the end of the line, found '='$"),
     ("posting", "  A  -$-5", 5, r"^'-\$-5' has two signs$"),
     ("posting", "  A  10 ACME @ $-5", 15, r"^a cost \(@ or @@\) cannot be negative$"),

@@ -51,4 +51,4 @@ def posting_amount_column(text: str) -> int | None:
         parts = parse_posting(text, {})
     except LineError:
         return None
-    return parts[-1] + 1 if parts[3] is not None else None
+    return parts.amount_column + 1 if parts.amount is not None else None

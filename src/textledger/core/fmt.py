@@ -36,7 +36,9 @@ from textledger.core.amounts import format_amount
 from textledger.core.lines import (
     LineError,
     ParsedAmount,
+    PostingFields,
     PostingParts,
+    amount_end,
     parse_amount,
     parse_header,
     parse_posting,
@@ -203,16 +205,19 @@ def _posting_line(line: str, styles: Mapping[str, Style]) -> _PostingLine | None
         parts = parse_posting(line, {})
     except LineError:
         return None
-    fields = posting_fields(line)
-    if fields is None:  # read by the parser but not by the compiled rule: left as written
-        return None
-    status, account, kind, parsed, _, _, comment, _ = parts
+    fields, annotations = posting_fields(line), ""
+    if fields is None:
+        annotated = _annotated_fields(line, parts)
+        if annotated is None:  # read by the parser but not by the compiled rule: left as written
+            return None
+        fields, annotations = annotated
+    status, account, kind, parsed, _, _, comment, _, _ = parts
     if kind is PostingKind.VIRTUAL:
         account = f"({account})"
     elif kind is PostingKind.BALANCED_VIRTUAL:
         account = f"[{account}]"
     head = INDENT + (status + " " if status else "") + account
-    tail = ""
+    tail = f" {annotations}" if annotations else ""
     if fields.cost_operator:
         tail += f" {fields.cost_operator} {_styled(fields.cost, None, styles)}"
     if fields.assertion_operator:
@@ -222,10 +227,22 @@ def _posting_line(line: str, styles: Mapping[str, Style]) -> _PostingLine | None
                         line.rstrip(_BLANK), _reading(parts))
 
 
+def _annotated_fields(line: str, parts: PostingParts) -> tuple[PostingFields, str] | None:
+    """A posting with lot annotations (which the compiled rule does not take): its amount,
+    and what follows it up to the comment (annotations, cost, assertion) as written."""
+    if parts.lot is None or ";" in parts.lot.note:
+        return None
+    end = line.find(";", parts.amount_column)
+    field_end = end if end >= 0 else len(line)
+    amount_stop = amount_end(line, parts.amount_column)
+    rest = line[amount_stop:field_end].strip(_BLANK)
+    return PostingFields(line[parts.amount_column:amount_stop], "", "", "", "", end >= 0), rest
+
+
 def _reading(parts: PostingParts) -> tuple[object, ...]:
     """What a posting line says: its parts without layout (styles, columns)."""
-    status, account, kind, amount, cost, assertion, comment, _ = parts
-    return status, account, kind, amount[0] if amount is not None else None, cost, assertion, comment
+    status, account, kind, amount, cost, assertion, comment, _, lot = parts
+    return status, account, kind, amount[0] if amount is not None else None, cost, assertion, comment, lot
 
 
 def _styled(text: str, parsed: ParsedAmount | None, styles: Mapping[str, Style]) -> str:

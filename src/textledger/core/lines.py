@@ -30,13 +30,13 @@ from typing import Any, NamedTuple, cast
 import lark
 
 from textledger.core import grammar
-from textledger.core.records import FIRST_DATE, LAST_DATE, Amount, Assertion, Cost, PostingKind, Style, Tags
+from textledger.core.records import FIRST_DATE, LAST_DATE, Amount, Assertion, Cost, Lot, PostingKind, Style, Tags
 
 __all__ = [
     "DATE_RE", "Header", "LineError", "ParsedAmount", "PostingFields", "PostingParts", "PriceParts",
-    "bracket_date", "ends_in_amount", "parse_account_line", "parse_amount", "parse_commodity_line",
-    "parse_auto_posting", "parse_automated_line", "parse_date",
-    "parse_format_line", "parse_header", "parse_include_line", "parse_periodic_line",
+    "amount_end", "bracket_date", "ends_in_amount", "parse_account_line", "parse_amount", "parse_auto_posting",
+    "parse_automated_line", "parse_commodity_line", "parse_date", "parse_format_line", "parse_header",
+    "parse_include_line", "parse_periodic_line",
     "parse_posting", "parse_price_line", "parse_tags", "posting_fields",
 ]
 
@@ -53,7 +53,7 @@ class LineError(Exception):
 # ---------------------------------------------------------------- the grammar's line rules
 
 LINE_KINDS = (
-    "header_line", "posting_line", "plain_posting", "amount_text", "price_line", "account_line",
+    "header_line", "posting_line", "priced_posting", "plain_posting", "amount_text", "price_line", "account_line",
     "commodity_line", "format_line", "include_line", "textledger_include_line", "periodic_line",
     "automated_line", "auto_posting_line", "bracket_date", "tag_comment", "single_tag",
 )
@@ -94,6 +94,18 @@ class _Pieces(lark.Transformer[lark.Token, Any]):
     def assertion(self, children: list[Any]) -> tuple[lark.Token, _Raw]:
         return children[0], children[-1]
 
+    def lot_price(self, children: list[Any]) -> _LotPiece:
+        opening, raw, closing = children
+        return _LotPiece("price", str(opening), str(closing), raw, _pos(opening))
+
+    def lot_date(self, children: list[lark.Token]) -> _LotPiece:
+        opening, date, _ = children
+        return _LotPiece("date", str(opening), str(date), None, _pos(opening))
+
+    def lot_note(self, children: list[lark.Token]) -> _LotPiece:
+        (note,) = children
+        return _LotPiece("note", str(note), "", None, _pos(note))
+
     def tag(self, children: list[lark.Token]) -> tuple[str, str]:
         return str(children[0])[:-1], str(children[1]).strip() if len(children) > 1 else ""
 
@@ -117,6 +129,17 @@ class _Multiplier(NamedTuple):
     raw: _Raw
 
 
+class _LotPiece(NamedTuple):
+    """One lot annotation as written: which (price, date, note), its opening text (`{{=`,
+    `[`, or the whole `(note)`), its closing or date text, the price's amount, its column."""
+
+    kind: str
+    opening: str
+    text: str
+    raw: _Raw | None
+    column: int
+
+
 _PARSER = grammar.build_parser(_Pieces(), grammar.GRAMMAR_NAME, LINE_KINDS, keep_rules=True)
 
 
@@ -127,7 +150,7 @@ def _fast(rule: str) -> re.Pattern[str]:
 DATE_RE = re.compile(grammar.terminal_pattern(_PARSER, "DATE"))
 _HEADER_RE = _fast("header_line")
 _PLAIN_POSTING_RE = _fast("plain_posting")
-_POSTING_RE = _fast("posting_line")
+_POSTING_RE = _fast("priced_posting")
 _AMOUNT_RE = _fast("amount")
 _SINGLE_TAG_RE = _fast("single_tag")
 _BRACKET_DATE_RE = _fast("bracket_date")
@@ -163,7 +186,8 @@ _WORDS = {
 _AMOUNT_PIECES = frozenset({"SIGN", "SYMBOL", "QUOTED_SYMBOL", "NUMBER"})
 _AMOUNT_HELP = "write e.g. $1,200.00, -$5, 10 EUR or 3 \"ACME Shares\""
 _DATE_HELP = "write YYYY-MM-DD, YYYY/MM/DD or YYYY.MM.DD"
-_NOT_SUPPORTED = "value expressions and lot prices ({...}) are not supported yet"
+_VALUE_EXPRESSION = "ledger's value expressions (`($5 * 2)`) are not supported: write the amount itself"
+_LOT_FIRST = "a lot price ({...}) goes after the amount it annotates, e.g. `10 AAPL {$150}`"
 _PRICE_USAGE = "a price directive is `P DATE COMMODITY AMOUNT`, e.g. `P 2026-01-31 EUR $1.08`"
 
 
@@ -236,9 +260,19 @@ def _posting_error(line: str, column: int, expected: set[str], tokens: list[lark
         if "ACCOUNT" in expected:
             return LineError(column, "a posting needs an account name")
         return _generic(line, column, expected, tokens, found)
-    if line[column:column + 1] in ("(", "{"):
-        return LineError(column, _NOT_SUPPORTED)
     fields = [i for i, token in enumerate(tokens) if token.type in ("_SEP", "COST_OP", "ASSERT_OP")]
+    amount_started = fields and any(token.type in _AMOUNT_PIECES for token in tokens[fields[-1] + 1:])
+    if line[column:column + 1] == "(" and not amount_started:
+        return LineError(column, _VALUE_EXPRESSION)
+    if line[column:column + 1] == "{" and not amount_started:
+        return LineError(column, _LOT_FIRST)
+    kinds = [token.type for token in tokens]
+    if fields and line[column:column + 1] in ("{", "[", "(") and tokens[fields[-1]].type == "ASSERT_OP":
+        return LineError(column, "a balance assertion's amount has no lot annotations (as in hledger):"
+                                 " write the amount alone")
+    if (line[column:column + 1] in ("{", "[", "(") or kinds.count("LOT_DATE_OPEN") > kinds.count("LOT_DATE_CLOSE")
+            or kinds.count("LOT_PRICE_OPEN") > kinds.count("LOT_PRICE_CLOSE")):
+        return _lot_error(line, column)
     if not fields:
         return _generic(line, column, expected, tokens, found)
     opener = tokens[fields[-1]]
@@ -256,6 +290,12 @@ def _posting_error(line: str, column: int, expected: set[str], tokens: list[lark
     else:
         start = _pos(pieces[0])
     return _amount_field_error(line, start, column)
+
+
+def _lot_error(line: str, column: int) -> LineError:
+    """An annotation after an amount that does not read: say what each one looks like."""
+    return LineError(column, "a lot annotation is `{PRICE}`, `{{TOTAL}}`, `{=FIXED}`, `[DATE]` or `(NOTE)`,"
+                             " e.g. `10 AAPL {$150} [2020-09-15] (first lot)`")
 
 
 def _price_error(line: str, column: int, expected: set[str], tokens: list[lark.Token], found: str) -> LineError:
@@ -373,8 +413,25 @@ def _check_groups(whole: str, group: str, digits: str, column: int) -> str:
     return "".join(groups)
 
 
+def _split_spaced(digits: str, column: int) -> tuple[str, str, str, bool]:
+    """A number whose digit groups are marked by single spaces (`1 000 000.00`, `1 234,56`),
+    as hledger reads it: a space is never a decimal mark, so the one `.` or `,` after the
+    groups, if any, is the decimal mark, whatever digits follow it."""
+    marks = [mark for mark in ".," if mark in digits]
+    if len(marks) > 1 or (marks and digits.count(marks[0]) > 1):
+        raise LineError(column, f"{digits!r} is not a number: with spaces between digit groups,"
+                                " only one decimal mark may follow them")
+    mark = marks[0] if marks else ""
+    whole, _, fraction = digits.partition(mark) if mark else (digits, "", "")
+    if " " in fraction:
+        raise LineError(column, f"{digits!r} is not a number: the decimal mark {mark!r} must come after the digit groups")
+    return _check_groups(whole, " ", digits, column), fraction, mark or ".", True
+
+
 def _split_number(digits: str, decimal_hint: str | None, column: int) -> tuple[str, str, str, bool]:
     """(integer digits, fraction digits, decimal mark, whether the mark was unambiguous)."""
+    if " " in digits:
+        return _split_spaced(digits, column)
     dots, commas = digits.count("."), digits.count(",")
     if not dots and not commas:
         return digits, "", "", True
@@ -405,7 +462,8 @@ def _read_amount(raw: _Raw, text: str, column: int, decimal_marks: dict[str, str
     sign = sign or sign2
     if symbol[:1] == '"':
         symbol = symbol[1:-1]
-    if "," not in digits and digits.count(".") <= 1 and (len(digits) - digits.find(".") != 4 or digits[0] == "."):
+    if "," not in digits and " " not in digits and digits.count(".") <= 1 and (
+            len(digits) - digits.find(".") != 4 or digits[0] == "."):
         # the common case: 1234.56 or 1234 — nothing ambiguous to decide
         quantity = Decimal(digits)
         point = digits.find(".")
@@ -420,7 +478,9 @@ def _read_amount(raw: _Raw, text: str, column: int, decimal_marks: dict[str, str
         except InvalidOperation:
             raise LineError(column, f"{digits!r} is not a number") from None
         group = ""
-        if mark:
+        if " " in digits:
+            group = " "
+        elif mark:
             other = "," if mark == "." else "."
             group = other if other in digits else ""
         style = _style(left, spaced, mark or ".", group, len(fraction))
@@ -466,6 +526,12 @@ def parse_amount(text: str, column: int = 0, decimal_marks: dict[str, str] | Non
         except LineError as error:
             raise LineError(column, error.message) from None
     return _read_amount(raw, stripped, column, decimal_marks)
+
+
+def amount_end(line: str, start: int) -> int:
+    """Where the amount that starts at `start` in a posting line ends (`start` if none does)."""
+    match = _AMOUNT_RE.match(line, start)
+    return match.end() if match is not None else start
 
 
 def ends_in_amount(text: str) -> bool:
@@ -569,9 +635,10 @@ class PostingParts(NamedTuple):
     assertion: Assertion | None
     comment: str
     amount_column: int
+    lot: Lot | None
 
 
-def _parts(fields: tuple[str, str, PostingKind, ParsedAmount | None, None, None, str, int]) -> PostingParts:
+def _parts(fields: tuple[str, str, PostingKind, ParsedAmount | None, None, None, str, int, None]) -> PostingParts:
     """A PostingParts made from its fields without the NamedTuple's own `__new__`, a Python
     call that costs as much again as the rest of a plain posting's reading."""
     return tuple.__new__(PostingParts, fields)
@@ -592,7 +659,7 @@ def _parse_plain_posting(line: str) -> PostingParts | None:
     account, comment, sign, currency, sign2, left_digits, right_sign, right_digits, unit = match.group(*_PLAIN_GROUPS)
     if left_digits is None and right_digits is None:
         column = match.start(_PLAIN_COMMENT) + comment.index(";") if comment is not None else len(line)
-        return _parts(("", account, PostingKind.REAL, None, None, None, _comment(comment), column))
+        return _parts(("", account, PostingKind.REAL, None, None, None, _comment(comment), column, None))
     if currency is not None:
         if sign and sign2:
             return None
@@ -608,7 +675,8 @@ def _parse_plain_posting(line: str) -> PostingParts | None:
         quantity, group = Decimal(digits), ""
     signed = quantity.copy_negate() if sign == "-" else quantity  # exact: `-x` would round to the context
     parsed = (Amount(signed, symbol), _style(left, spaced, ".", group, precision), True)
-    return _parts(("", account, PostingKind.REAL, parsed, None, None, _comment(comment), match.start(_PLAIN_AMOUNT)))
+    return _parts(("", account, PostingKind.REAL, parsed, None, None, _comment(comment), match.start(_PLAIN_AMOUNT),
+                   None))
 
 
 def parse_posting(line: str, decimal_marks: dict[str, str]) -> PostingParts:
@@ -632,7 +700,7 @@ def _parse_any_posting(line: str, decimal_marks: dict[str, str]) -> PostingParts
               if match["cost"] is not None else None,
               (match["assertion__ASSERT_OP"], match.start("assertion__ASSERT_OP"),
                _raw_from_match(match, "assertion__amount__")) if match["assertion"] is not None else None,
-              comment, match.start("COMMENT") if comment is not None else -1)
+              comment, match.start("COMMENT") if comment is not None else -1, ())
     return _posting(line, decimal_marks, *pieces)
 
 
@@ -640,18 +708,23 @@ _Operator = tuple[str, int, _Raw]  # a cost's or an assertion's operator as writ
 
 
 def _posting_pieces(children: list[Any]) -> tuple[str, str, int, _Raw | None, _Operator | None, _Operator | None,
-                                                  str | None, int]:
+                                                  str | None, int, tuple[_LotPiece, ...]]:
     """The line parser's reading of a posting line, as `_posting` takes it."""
     status, account, account_column, amount = "", "", -1, None
     cost = assertion = None
     comment, comment_column = None, -1
+    lots: list[_LotPiece] = []
     for piece in children:
-        if isinstance(piece, _Raw):
+        if isinstance(piece, _LotPiece):
+            lots.append(piece)
+        elif isinstance(piece, _Raw):
             amount = piece
         elif isinstance(piece, tuple):
             operator, raw = piece
             read = (str(operator), _pos(operator), raw)
             if operator.type == "COST_OP":
+                if cost is not None:
+                    raise LineError(read[1] + len(read[0]) - len(read[0].lstrip(" \t")), "a posting has one cost (@ or @@)")
                 cost = read
             else:
                 assertion = read
@@ -661,12 +734,12 @@ def _posting_pieces(children: list[Any]) -> tuple[str, str, int, _Raw | None, _O
             account, account_column = str(piece), _pos(piece)
         else:  # COMMENT
             comment, comment_column = str(piece), _pos(piece)
-    return status, account, account_column, amount, cost, assertion, comment, comment_column
+    return status, account, account_column, amount, cost, assertion, comment, comment_column, tuple(lots)
 
 
 def _posting(line: str, decimal_marks: dict[str, str], status: str, account: str, account_column: int,
              raw: _Raw | None, cost_op: _Operator | None, assertion_op: _Operator | None,
-             comment: str | None, comment_column: int) -> PostingParts:
+             comment: str | None, comment_column: int, lots: tuple[_LotPiece, ...]) -> PostingParts:
     """A posting from the pieces the grammar split it into: the checks that are not syntax."""
     amount = cost = assertion = None
     column = -1
@@ -678,7 +751,7 @@ def _posting(line: str, decimal_marks: dict[str, str], status: str, account: str
         read = _read_amount(cost_raw, line[cost_raw.start:cost_raw.end], cost_raw.start, decimal_marks)[0]
         if read.quantity < 0:
             raise LineError(cost_raw.start, "a cost (@ or @@) cannot be negative")
-        cost = Cost(read, operator.strip(" \t") == "@@")
+        cost = Cost(read, operator.strip(" \t()") == "@@")  # ledger's virtual `(@)`: a cost, as in hledger
     if assertion_op is not None:
         operator, at, assertion_raw = assertion_op
         at += len(operator) - len(operator.lstrip(" \t"))
@@ -699,7 +772,36 @@ def _posting(line: str, decimal_marks: dict[str, str], status: str, account: str
         kind, account = PostingKind.BALANCED_VIRTUAL, account.lstrip("([").rstrip(")]").strip()
     if not account:
         raise LineError(account_column, "a posting needs an account name")
-    return PostingParts(status, account, kind, amount, cost, assertion, _comment(comment), column)
+    lot = _lot(line, lots, decimal_marks) if lots else None
+    return PostingParts(status, account, kind, amount, cost, assertion, _comment(comment), column, lot)
+
+
+def _lot(line: str, pieces: tuple[_LotPiece, ...], decimal_marks: dict[str, str]) -> Lot:
+    """A posting's lot annotations, read: each kind at most once (as in hledger and ledger)."""
+    seen: set[str] = set()
+    price: Amount | None = None
+    total = fixed = False
+    date: dt.date | None = None
+    note = ""
+    for piece in pieces:
+        column = piece.column + len(piece.opening) - len(piece.opening.lstrip(" \t"))
+        if piece.kind in seen:
+            raise LineError(column, f"this amount has a second lot {piece.kind}: give each annotation once")
+        seen.add(piece.kind)
+        if piece.kind == "price" and piece.raw is not None:
+            opening = piece.opening.strip(" \t")
+            total = opening.startswith("{{")
+            if total != (piece.text.strip(" \t") == "}}"):
+                raise LineError(column, "a lot price opened with `{{` closes with `}}`, one opened with `{` with `}`")
+            fixed = opening.endswith("=")
+            price = _read_amount(piece.raw, line[piece.raw.start:piece.raw.end], piece.raw.start, decimal_marks)[0]
+            if price.quantity < 0:
+                raise LineError(piece.raw.start, "a lot price cannot be negative")
+        elif piece.kind == "date":
+            date = parse_date(piece.text, piece.column + len(piece.opening))
+        else:
+            note = piece.opening.strip(" \t")[1:-1].strip()
+    return Lot(price, total, fixed, date, note)
 
 
 class PostingFields(NamedTuple):
@@ -830,4 +932,5 @@ def parse_auto_posting(line: str, decimal_marks: dict[str, str]) -> tuple[Postin
             account, account_column = str(token), _pos(token)
         else:  # COMMENT
             comment, comment_column = str(token), _pos(token)
-    return _posting(line, decimal_marks, status, account, account_column, raw, None, None, comment, comment_column), True
+    return _posting(line, decimal_marks, status, account, account_column, raw, None, None, comment, comment_column,
+                    ()), True

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+from decimal import Decimal
 from typing import Any, cast
 
 import attrs
 import lark
 
 from textledger.core import grammar
-from textledger.core.amounts import LONG_DIGITS
+from textledger.core.amounts import LONG_DIGITS, format_amount
 from textledger.core.lines import (
     LineError,
     ParsedAmount,
@@ -41,6 +42,7 @@ from textledger.core.lines import (
 )
 from textledger.core.records import (
     AccountDeclaration,
+    Amount,
     AutomatedTransaction,
     CommodityDeclaration,
     Directive,
@@ -105,9 +107,17 @@ class ParseState:
         elif symbol not in self.declared:
             self.problem(line, column,
                          f"ambiguous amount: read as {amount.quantity} (decimal mark {style.decimal_mark!r});"
-                         f" declare the commodity (e.g. `commodity {symbol or ''}1,000.00`)"
+                         f" declare the commodity (e.g. `commodity {_declaration_sample(symbol, style)}`)"
                          " to say which mark is the decimal mark",
                          warning=True)
+
+
+def _declaration_sample(symbol: str, style: Style) -> str:
+    """A `commodity` sample that says `.` is the decimal mark, written on the side and with
+    the spacing the journal uses, the symbol quoted when it needs it: `$1,000.00`,
+    `ETH 1,000.00`, `1,000.00 "ball bearings"` (a directive that loads, pasted as it is)."""
+    sample = Style(left=style.left, spaced=style.spaced, decimal_mark=".", thousands=",", precision=2)
+    return format_amount(Amount(Decimal(1000), symbol), {symbol: sample})
 
 
 Children = list[lark.Token]
@@ -238,7 +248,7 @@ class _Builder(lark.Transformer[lark.Token, Any]):
                 state.problem(line, error.column, error.message)
                 ok = False
                 continue
-            status, account, kind, amount, cost, assertion, own_comment, amount_column = parts
+            status, account, kind, amount, cost, assertion, own_comment, amount_column, _ = parts
             if amount is not None:
                 if not multiplier or amount[0].commodity:  # a bare factor (`*-1`) is no commodity's style
                     state.note_style(amount, line, amount_column)
@@ -255,7 +265,7 @@ class _Builder(lark.Transformer[lark.Token, Any]):
         comment = "\n".join(comments)
         tags = parse_tags(comment)
         postings = []
-        for line, (status, account, kind, amount, cost, assertion, _, _), own in parsed:
+        for line, (status, account, kind, amount, cost, assertion, _, _, lot), own in parsed:
             own_comment = "\n".join(own)
             own_tags = parse_tags(own_comment) if own_comment else ()
             postings.append(Posting(
@@ -263,7 +273,7 @@ class _Builder(lark.Transformer[lark.Token, Any]):
                 assertion=assertion, kind=kind, status=status, comment=own_comment,
                 tags=tags + own_tags if own_tags else tags,
                 date=_posting_date(state, line, own_comment, own_tags) if own_comment else None,
-                source=Source(state.file, line),
+                lot=lot, source=Source(state.file, line),
             ))
         return comment, tags, tuple(postings)
 

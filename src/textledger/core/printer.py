@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from textledger.core.amounts import format_amount, format_number, quote_symbol
-from textledger.core.records import Amount, Journal, PeriodicTransaction, Posting, PostingKind, Style, Transaction
+from textledger.core.records import Amount, Journal, Lot, PeriodicTransaction, Posting, PostingKind, Style, Transaction
 
 INDENT = "    "
 AMOUNT_COLUMN = 48
@@ -29,6 +29,19 @@ def _with_comment(line: str, comment: str, indent: str) -> list[str]:
     return [f"{line}  ; {first}".rstrip()] + _comment_lines("\n".join(rest), indent + INDENT)
 
 
+def format_lot(lot: Lot, styles: Mapping[str, Style]) -> list[str]:
+    """`{$150}`, `{{=$1500}}`, `[2020-09-15]`, `(note)`: the annotations as ledger writes them."""
+    parts = []
+    if lot.price is not None:
+        opening = ("{{" if lot.total else "{") + ("=" if lot.fixed else "")
+        parts.append(f"{opening}{format_amount(lot.price, styles)}{'}}' if lot.total else '}'}")
+    if lot.date is not None:
+        parts.append(f"[{lot.date.isoformat()}]")
+    if lot.note:
+        parts.append(f"({lot.note})")
+    return parts
+
+
 def format_posting(posting: Posting, styles: Mapping[str, Style], show_amount: bool = True) -> list[str]:
     account = posting.account
     if posting.kind is PostingKind.VIRTUAL:
@@ -39,6 +52,8 @@ def format_posting(posting: Posting, styles: Mapping[str, Style], show_amount: b
     parts = []
     if show_amount and posting.amount is not None:
         parts.append(format_amount(posting.amount, styles))
+        if posting.lot is not None:
+            parts.extend(format_lot(posting.lot, styles))
         if posting.cost is not None:
             parts.append(("@@ " if posting.cost.total else "@ ") + format_amount(posting.cost.amount, styles))
     if posting.assertion is not None:

@@ -62,6 +62,20 @@ class Cost:
 
 
 @attrs.frozen
+class Lot:
+    """ledger's lot annotations on a posting's amount: `{$150}` (per unit), `{{$1500}}` (in
+    total), `{=$150}` (fixed), `[2020-09-15]` (the lot's date), `(note)`. Kept and printed
+    back; like hledger 1.25 they move no balance and never balance a transaction (only a
+    cost, `@`/`@@`, does): docs/journal-format.md says what ledger does instead."""
+
+    price: Amount | None = None
+    total: bool = False
+    fixed: bool = False
+    date: dt.date | None = None
+    note: str = ""
+
+
+@attrs.frozen
 class Assertion:
     """A balance assertion: `= AMT` checks one commodity, `== AMT` the whole balance;
     `=*` and `==*` (`inclusive`) count the account's subaccounts too, as in hledger. On a
@@ -111,6 +125,7 @@ class Posting:
     tags: Tags = ()
     date: dt.date | None = None
     inferred: bool = False
+    lot: Lot | None = None
     source: Source | None = _source
 
     def tag(self, name: str) -> str | None:

@@ -15,7 +15,8 @@ from textledger.core.records import Amount, Journal, Posting, Transaction
 
 
 def at_cost(journal: Journal) -> Journal:
-    """The journal with each priced posting's amount replaced by its cost (weight)."""
+    """The journal with each priced posting's amount replaced by its cost (weight), its lot dropped
+    (the amount is now in the cost's commodity, as `hledger print -B` writes it)."""
     precisions = {symbol: style.precision for symbol, style in journal.styles}
     return attrs.evolve(journal, transactions=tuple(_transaction_at_cost(t, precisions)
                                                     for t in journal.transactions))
@@ -31,7 +32,7 @@ def _posting_at_cost(posting: Posting, precisions: dict[str, int]) -> Posting:
     weight = posting.weight()
     if posting.cost is None or weight is None:
         return posting
-    return attrs.evolve(posting, amount=_without_extra_zeros(weight, precisions), cost=None)
+    return attrs.evolve(posting, amount=_without_extra_zeros(weight, precisions), cost=None, lot=None)
 
 
 def _without_extra_zeros(amount: Amount, precisions: dict[str, int]) -> Amount:
