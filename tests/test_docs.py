@@ -185,12 +185,9 @@ def test_journal_format_error_table_is_real():
     text = (DOCS / "journal-format.md").read_text(encoding="utf-8")
     section = text.split("## Not supported yet", 1)[1].split("\n## ", 1)[0]
     snippets = {
-        "automated": "= expenses:food\n    (Budget)  -1\n",
         "apply": "apply tag hastag\n",
         "bucket": "bucket Assets:Cash\n",
         "value expressions": "2026-01-01 x\n    Assets:Shares  ($5 * 2)\n    Assets:Cash\n",
-        "inclusive": "2026-01-01 x\n    Assets:Cash  $5 =* $5\n    Income\n",
-        "balance assignments": "2026-01-01 x\n    Assets:Cash  = $5\n    Income\n",
         "account sub-directive": "account Assets:Cash\n    x y\n",
     }
     rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line][1:]

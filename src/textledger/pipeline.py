@@ -71,25 +71,26 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def load(*paths: str | os.PathLike[str], year: int | None = None, aliases: tuple[Alias, ...] = (),
-         reader: Reader | None = None) -> Journal:
+         reader: Reader | None = None, auto: bool = True) -> Journal:
     """Load one or more journal files (`-` reads standard input) into one Journal;
     JournalError carries every problem when it does not load. `year` is the year of dates
     written without one (`1/31`) where no `Y` directive gives it: hledger takes the
     current year, and so does the command; without it such a date is an error. `aliases`
     (`core.aliases.make_alias`) rename accounts after the journal's own, as `--alias` does.
     `reader` replaces the file system (the journal cache, io/cache.py, gives one that notes
-    what was read)."""
+    what was read). `auto=False` leaves automated transactions (`= QUERY`) unapplied, as
+    `--no-auto` does."""
     if not paths:
         raise TypeError("load() needs at least one journal path")
     with _no_cyclic_gc():
         return build_journal(expand_files(tuple(str(path) for path in paths), reader or FileReader(), year, aliases),
-                             PIPELINE)
+                             PIPELINE, auto)
 
 
-def loads(text: str, file: str = TEXT, year: int | None = None) -> Journal:
+def loads(text: str, file: str = TEXT, year: int | None = None, auto: bool = True) -> Journal:
     """Load a journal from text; includes are relative to the current directory."""
     with _no_cyclic_gc():
-        return build_journal(expand_text(text, file, FileReader(), year), PIPELINE)
+        return build_journal(expand_text(text, file, FileReader(), year), PIPELINE, auto)
 
 
 def check(journal: Journal | str | os.PathLike[str] | Sequence[str | os.PathLike[str]],

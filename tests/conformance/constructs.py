@@ -28,29 +28,7 @@ from decimal import Decimal
 # line here when its feature merges: from then on the tests require the peers' balances.
 # Until then the tests require that textledger either agrees or refuses it (exit 1 at its
 # line), never loads it to other numbers.
-PENDING = {
-    "lot_unit_price",  # 10 ACME {$5.00}
-    "lot_total_price",  # 10 ACME {{$50.00}}
-    "lot_fixed_price",  # 10 ACME {=$5.00}
-    "lot_date",  # 10 ACME {$5.00} [2026/01/05]
-    "lot_note",  # 10 ACME {$5.00} (note): ledger only, hledger 1.25 rejects it
-    "balance_assignment",  # Assets:Cash  = $500.00
-    "default_commodity",  # D $1,000.00
-    "alias",  # alias checking = Assets:Bank:Checking
-    "alias_regex",  # alias /^old:(.*)$/ = Assets:New:\1
-    "year_less_dates",  # Y 2026 / year 2026, then 1/5
-    "account_subdirectives",  # account X + indented note/alias/check/assert/default/payee
-    "automated_transactions",  # = Expenses:Food + (Budget:Food)  *-1, compared with hledger --auto
-    "apply_account",  # apply account Personal ... end apply account
-    "N_directive",  # N $
-    "C_directive",  # C 1.00 h = 60m
-    "decimal_mark",  # decimal-mark ,
-    "virtual_cost",  # 2 EUR (@) $1.10, (@@)
-    "space_digit_groups",  # $1 000 000.00
-    "bang_include",  # !include other.journal
-    "amountless_virtual",  # (Budget:Unset) with no amount
-    "parenthesised_accounts",  # Assets:Bank:Joint (Main)  $5
-}
+PENDING: set[str] = set()
 
 
 @dataclass

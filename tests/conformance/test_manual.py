@@ -21,12 +21,15 @@ needs_hledger = pytest.mark.skipif(peers.HLEDGER is None, reason="hledger is not
 MANUAL = Path(__file__).resolve().parent / "manual"
 INDEX: dict[str, dict] = json.loads((MANUAL / "index.json").read_text(encoding="utf-8"))
 DOC = Path(__file__).resolve().parents[2] / "docs" / "journal-format.md"
+AUTO = ("--auto",)
+"""textledger applies automated transactions (`= QUERY`) as ledger does and hledger does with
+`--auto`: the manuals' examples are compared with that."""
 _ROW = re.compile(r"^\| `((?:hledger|ledger)/[^`]+)` \| [^|]* \| (.*) \|$", re.MULTILINE)
 
 
 @functools.cache
 def outcome(name: str) -> peers.Outcome:
-    return peers.judge(MANUAL / name)
+    return peers.judge(MANUAL / name, AUTO)
 
 
 def listed_refusals() -> dict[str, str]:

@@ -268,11 +268,27 @@ CASES = {
         tag foo
             assert value == "x"
         """)}, 2, 5, r"`tag` takes no sub-directives"),
-    "automated-transaction": Case({"main.journal": journal("""
+    "automated-transaction-bad-query": Case({"main.journal": journal("""
         ; budget rule
+        = expenses:(food
+            (Budget:Food)  *-1
+        """)}, 2, 3, r"automated transaction: bad regular expression 'expenses:\(food'"),
+    "automated-transaction-bad-multiplier": Case({"main.journal": journal("""
         = expenses:food
-            (Budget:Food)  -1
-        """)}, 2, 1, r"automated transactions.*not supported"),
+            (Budget:Food)  *x
+        """)}, 2, 20, r"'\*x' is not an amount"),
+    "automated-transaction-unbalances": Case({"main.journal": journal("""
+        = expenses:food
+            Expenses:Tax  *0.1
+
+        2026-01-05 Lunch
+            Expenses:Food  $10.00
+            Assets:Cash
+        """)}, 4, 1, r"real postings add up to \$1.00.*\(with the postings the automated transactions \(= QUERY\) added\)"),
+    "automated-transaction-unclosed-quote": Case({"main.journal": journal("""
+        = desc:'lunch
+            (Budget:Food)  *-1
+        """)}, 1, 3, r"automated transaction: No closing quotation"),
     "lot-price-before-amount": Case({"main.journal": journal("""
         2026-01-05 Buy shares
             Assets:Broker  {$50} 10 ACME
@@ -363,27 +379,35 @@ CASES = {
             Expenses:Coffee  $3.50
             Assets:Cash  $-3.50 =
         """)}, 3, 25, r"assertion needs an amount after '='"),
-    "inclusive-assertion": Case({"main.journal": journal("""
+    "inclusive-assertion-fails": Case({"main.journal": journal("""
         2026-01-05 Coffee
             Expenses:Coffee  $3.50
-            Assets:Cash  $-3.50 =* $-3.50
-        """)}, 3, 25, r"inclusive balance assertions.*not supported"),
-    "virtual-posting-without-amount": Case({"main.journal": journal("""
+            Assets:Cash:Wallet  $-3.50
+            Assets:Cash  $0 =* $-3
+        """)}, 4, 21, r"balance assertion failed: Assets:Cash \(with its subaccounts\) is \$-3.50"),
+    "inclusive-total-assertion-fails": Case({"main.journal": journal("""
         2026-01-05 Coffee
             Expenses:Coffee  $3.50
-            Assets:Cash  $-3.50
-            (Budget:Coffee)
-        """)}, 4, None, r"virtual posting.*\(Budget:Coffee\) needs an amount"),
-    "balance-assignment": Case({"main.journal": journal("""
+            Assets:Cash:Wallet  3 EUR
+            Assets:Cash  $-3.50 ==* $-3.50
+            Equity  -3 EUR
+        """)}, 4, 25, r"balance assertion \(==\*\) failed: Assets:Cash also holds 3 EUR"),
+    "balance-assignment-with-posting-date": Case({"main.journal": journal("""
         2026-01-05 Coffee
             Expenses:Coffee  $3.50
+            Assets:Cash  = $10  ; date: 2026-01-09
+        """)}, 3, 18, r"balance assignment cannot be on a posting with its own date"),
+    "balance-assignment-and-two-elided": Case({"main.journal": journal("""
+        2026-01-05 Coffee
             Assets:Cash  = $10
-        """)}, 3, None, r"balance assignments.*not supported"),
-    "unbalanced-brackets-in-account": Case({"main.journal": journal("""
+            Expenses:Coffee
+            Expenses:Tips
+        """)}, 4, 5, r"only one real posting in a transaction may leave out its amount; line 3 already does"),
+    "balance-assignment-unbalanced": Case({"main.journal": journal("""
         2026-01-05 Coffee
-            Expenses:Coffee  $3.50
-            (Assets:Cash  $-3.50
-        """)}, 3, 5, r"unbalanced brackets.*\(Assets:Cash"),
+            Assets:Cash  = $10
+            Expenses:Coffee  = $-9
+        """)}, 1, 1, r"transaction does not balance: its real postings add up to \$1"),
     "dollar-at-column-0": Case({"main.journal": journal("""
         2026-01-05 Coffee
             Expenses:Coffee  $3.50

@@ -17,6 +17,7 @@ from tests.cli_run import run
 from tests.core.test_properties import _write_split
 from tests.strategies import PHASES, split_journals
 from textledger import Journal, JournalError
+from textledger.cli.base import this_year
 from textledger.io import cache
 
 SRC = Path(cache.__file__).resolve().parents[2]
@@ -42,9 +43,9 @@ def fresh(monkeypatch) -> list[tuple[str, ...]]:
     made: list[tuple[str, ...]] = []
     real = cache._fresh_load
 
-    def counting(paths, reader=None):
+    def counting(paths, *rest):
         made.append(tuple(paths))
-        return real(paths, reader)
+        return real(paths, *rest)
 
     monkeypatch.setattr(cache, "_fresh_load", counting)
     return made
@@ -259,8 +260,8 @@ def test_commands_filling_the_cache_at_once_leave_a_good_cache(home, fresh):
     assert len({out for out, _ in outputs}) == 1
     (file,) = _cache_files()
     assert not list(cache.folder().glob(".*.tmp"))  # no temporary file left behind
-    key = cache.cache_key([path])
-    assert cache._read(file, key) == cache._fresh_load([path])  # whole and valid: a hit
+    key = cache.cache_key([path], cache.loading_options(this_year(), (), True))  # as the command keys it
+    assert cache._read(file, key) == cache._fresh_load([path], None, this_year())  # whole and valid: a hit
 
 
 relaxed = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,

@@ -6,15 +6,16 @@ import argparse
 import datetime as dt
 import os
 from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
-from textledger.core.aliases import Alias, AliasError, make_alias
-from textledger.core.lines import LineError, parse_alias_line
 from textledger.core.query import Query, parse_date_bound, parse_period
 from textledger.core.records import Journal, Problem, SourceMap
 from textledger.reports import cost as basis
+
+if TYPE_CHECKING:
+    from textledger.core.aliases import Alias
 
 
 class UsageError(Exception):
@@ -95,8 +96,14 @@ def query_from_args(args: argparse.Namespace) -> Query:
 
 def alias_options(args: argparse.Namespace) -> tuple[Alias, ...]:
     """The `--alias OLD=NEW` (or `/REGEX/=REPLACEMENT`) options, read as `alias` directives are."""
+    options = getattr(args, "alias", None)
+    if not options:
+        return ()
+    from textledger.core.aliases import AliasError, make_alias  # only with --alias: lines brings Lark
+    from textledger.core.lines import LineError, parse_alias_line
+
     aliases = []
-    for option in getattr(args, "alias", None) or ():
+    for option in options:
         try:
             old, regex, new, _ = parse_alias_line("alias " + option)
             aliases.append(make_alias(old, new, regex))

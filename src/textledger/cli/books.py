@@ -95,6 +95,7 @@ def cmd_register(journal: Journal | None, args: argparse.Namespace, out: TextIO)
             "date": row.date.isoformat(), "description": row.description, "account": row.account,
             "commodity": row.amount.commodity, "amount": decimal_string(row.amount.quantity),
             "total": [{"commodity": t.commodity, "amount": decimal_string(t.quantity)} for t in row.total],
+            "generated": row.generated,
         } for row in rows]))
     elif args.format == "csv":
         # `total` is the running total in the posting's own commodity, exact like `amount`

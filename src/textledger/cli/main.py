@@ -39,6 +39,10 @@ def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
                         help="output format (each command says which it supports)")
     parser.add_argument("--no-cache", action="store_true", default=default(False),
                         help=f"load the journal afresh, not from the journal cache (also: {cache.ENVIRONMENT}=1)")
+    parser.add_argument("--auto", dest="auto", action="store_true", default=default(True),
+                        help="apply automated transactions (`= QUERY`) when loading: the default, as in ledger")
+    parser.add_argument("--no-auto", dest="auto", action="store_false", default=default(True),
+                        help="leave automated transactions unapplied (hledger's default)")
 
 
 class _CommandParser(argparse.ArgumentParser):
@@ -93,7 +97,7 @@ def _run(command: Command, args: argparse.Namespace) -> int:
         raise UsageError("--depth must be 1 or more")
     query_from_args(args)  # a bad date, period or pattern is a usage error, before any loading
     aliases = alias_options(args)
-    journal = cache.load(journal_files(args), year=this_year(), aliases=aliases,
+    journal = cache.load(journal_files(args), year=this_year(), aliases=aliases, auto=args.auto,
                          use_cache=cache.enabled(args.no_cache)) if command.needs_journal else None
     for warning in journal.warnings if journal is not None else ():
         print(warning.render(), file=sys.stderr)

@@ -3,13 +3,16 @@
 Sorts the expanded records by kind, lets each feature's booking step change the
 transactions first (inventory gives stock that leaves its cost, so that the cost of goods
 can be inferred), fills in each transaction's one elided amount and checks that it
-balances, then sorts by date (stable). Balancing is done where the amount is inferred, as
+balances (balance assignments at their place in date order), adds the automated
+transactions' postings and balances again, as hledger does with `--auto`, then sorts by
+date (stable). Balancing is done where the amount is inferred, as
 hledger's `balanceTransaction` does: both need the same sums, and one pass is cheaper.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TypeVar
@@ -19,9 +22,13 @@ import attrs
 from textledger.core.amounts import format_amount
 from textledger.core.columns import account_column, assertion_column
 from textledger.core.parser import ParseState
+from textledger.core.periods import PeriodExpressionError, RelativeDateError, parse_schedule
+from textledger.core.query import Query, QueryError
 from textledger.core.records import (
+    GENERATED_TAG,
     AccountDeclaration,
     Amount,
+    AutomatedTransaction,
     CommodityDeclaration,
     Directive,
     PeriodicTransaction,
@@ -55,6 +62,7 @@ class Booked:
 
     transactions: list[Transaction]
     periodic: list[PeriodicTransaction]
+    automated: list[AutomatedTransaction]
     accounts: tuple[AccountDeclaration, ...]
     commodities: tuple[CommodityDeclaration, ...]
     prices: list[Price]
@@ -63,13 +71,16 @@ class Booked:
     problems: list[Problem]
 
 
-def book(items: Iterable[object], state: ParseState, sources: SourceMap, steps: Sequence[BookingStep]) -> Booked:
-    """The records of one expanded journal, booked (see the module docstring)."""
+def book(items: Iterable[object], state: ParseState, sources: SourceMap, steps: Sequence[BookingStep],
+         auto: bool = True) -> Booked:
+    """The records of one expanded journal, booked (see the module docstring); with
+    `auto`, the automated transactions' postings added."""
     styles = _styles(state)
     precisions = {symbol: style.precision for symbol, style in styles.items()}
     problems = state.problems
     entries: list[Transaction] = []
     periodic: list[PeriodicTransaction] = []
+    automated: list[AutomatedTransaction] = []
     accounts: list[AccountDeclaration] = []
     commodities: list[CommodityDeclaration] = []
     prices: list[Price] = []
@@ -79,8 +90,10 @@ def book(items: Iterable[object], state: ParseState, sources: SourceMap, steps: 
             entries.append(item)
         elif isinstance(item, PeriodicTransaction):
             balanced_rule = _balance(item, precisions, styles, sources, problems)
-            if balanced_rule is not None:
+            if balanced_rule is not None and _schedule_read(balanced_rule, sources, problems):
                 periodic.append(balanced_rule)
+        elif isinstance(item, AutomatedTransaction):
+            automated.append(item)
         elif isinstance(item, AccountDeclaration):
             accounts.append(item)
         elif isinstance(item, CommodityDeclaration):
@@ -94,13 +107,33 @@ def book(items: Iterable[object], state: ParseState, sources: SourceMap, steps: 
         entries, found = step(entries, declarations)
         problems.extend(found)
     transactions: list[Transaction] = []
-    for entry in entries:
-        balanced = _balance(entry, precisions, styles, sources, problems)
-        if balanced is not None:
-            transactions.append(balanced)
+    if state.assignments:
+        transactions = _book_assignments(entries, precisions, styles, sources, problems)
+    else:
+        for entry in entries:
+            balanced = _balance(entry, precisions, styles, sources, problems)
+            if balanced is not None:
+                transactions.append(balanced)
+    if automated and auto:
+        transactions = _apply_automated(transactions, automated, precisions, styles, sources, problems)
     transactions.sort(key=_date_key)
     prices.sort(key=_date_key)
-    return Booked(transactions, periodic, tuple(accounts), tuple(commodities), prices, directives, styles, problems)
+    return Booked(transactions, periodic, automated, tuple(accounts), tuple(commodities), prices, directives, styles, problems)
+
+
+def _schedule_read(rule: PeriodicTransaction, sources: SourceMap, problems: list[Problem]) -> bool:
+    """Whether the rule's period expression reads; a problem at it if not, as hledger
+    refuses the journal (not only the reports that use the rule)."""
+    try:
+        parse_schedule(rule.period)
+    except RelativeDateError:  # hledger reads it; a report that needs the rule says it cannot place it
+        return True
+    except PeriodExpressionError as error:
+        assert rule.source is not None
+        column = sources.line(rule.source.file, rule.source.line).find(rule.period) + 1
+        problems.append(_problem(sources, rule, max(column, 1), str(error)))
+        return False
+    return True
 
 
 def _date_key(record: Transaction | Price) -> dt.date:
@@ -127,17 +160,11 @@ def _balance(
     if not elided and not postings:
         return entry
 
+    fills: dict[int, list[Posting]] = {}
     for posting in elided:
         if posting.kind is PostingKind.VIRTUAL:
-            problems.append(_problem(sources, posting, account_column(_line_of(sources, posting)),
-                    f"the virtual posting to ({posting.account}) needs an amount:"
-                    " parenthesised postings are not balanced, so nothing can be inferred"))
-            return None
-        if posting.assertion is not None:
-            problems.append(_problem(sources, posting, assertion_column(_line_of(sources, posting)),
-                    "balance assignments (an assertion on a posting with no amount) are not supported yet: write the amount"))
-            return None
-    fills: dict[int, list[Posting]] = {}
+            # hledger keeps an amountless `(a)` as a posting of nothing: it moves no balance
+            fills[id(posting)] = [attrs.evolve(posting, amount=Amount(Decimal(0)), inferred=True)]
     for kind, label in ((PostingKind.REAL, "real"), (PostingKind.BALANCED_VIRTUAL, "balanced virtual [..]")):
         group = [p for p in postings if p.kind is kind]
         missing = [p for p in group if p.amount is None]
@@ -163,7 +190,7 @@ def _balance(
     return attrs.evolve(entry, postings=tuple(filled))
 
 
-def _problem(sources: SourceMap, record: Posting | Transaction | PeriodicTransaction, column: int,
+def _problem(sources: SourceMap, record: Posting | Transaction | PeriodicTransaction | AutomatedTransaction, column: int,
              message: str) -> Problem:
     assert record.source is not None
     return Problem(record.source.file, record.source.line, column, message,
@@ -209,3 +236,228 @@ def _is_balanced(group: list[Posting], sums: dict[str, Decimal], precisions: dic
     # ledger and hledger (`10 EUR` against `$-11` means 1 EUR cost $1.10).
     has_cost = any(p.cost is not None for p in group)
     return not has_cost and len(left) == 2 and (left[0][1] > 0) != (left[1][1] > 0)
+
+
+# ---------------------------------------------------------------- balance assignments
+
+Running = dict[str, dict[str, Decimal]]
+"""Each account's balance so far, per commodity."""
+
+
+def _is_assignment(posting: Posting) -> bool:
+    return posting.amount is None and posting.assertion is not None
+
+
+def _book_assignments(entries: list[Transaction], precisions: dict[str, int], styles: Mapping[str, Style],
+                      sources: SourceMap, problems: list[Problem]) -> list[Transaction]:
+    """The transactions balanced, those with a balance assignment (`  a  = $500`, no amount)
+    at their place in date order, as hledger does: every other transaction is balanced
+    first; then all postings are walked in date order (a posting's own date first, file
+    order within a date), and an assignment's amount is what takes its account's balance
+    so far to the asserted one; then its transaction is balanced, inferring its elided
+    amount. Only journals with an assignment come here (the parser says)."""
+    booked: list[Transaction | None] = []
+    assigning: list[bool] = []
+    for entry in entries:
+        has_assignment = any(_is_assignment(p) for p in entry.postings)
+        assigning.append(has_assignment)
+        booked.append(entry if has_assignment else _balance(entry, precisions, styles, sources, problems))
+    walk: list[tuple[dt.date, int, Posting | None]] = []
+    for index, maybe in enumerate(booked):
+        if maybe is None:
+            continue
+        if assigning[index]:
+            walk.append((maybe.date, index, None))
+        else:
+            walk.extend((p.date or maybe.date, index, p) for p in maybe.postings)
+    walk.sort(key=lambda step: step[0])
+    running: Running = {}
+    for _, index, posting in walk:
+        if posting is not None:
+            _add(running, posting)
+            continue
+        assigned = booked[index]
+        assert assigned is not None
+        booked[index] = _assign(assigned, running, precisions, styles, sources, problems)
+    return [done for done in booked if done is not None]
+
+
+def _add(running: Running, posting: Posting) -> None:
+    if posting.amount is not None:
+        balance = running.setdefault(posting.account, {})
+        commodity = posting.amount.commodity
+        balance[commodity] = balance.get(commodity, Decimal(0)) + posting.amount.quantity
+
+
+def _assign(entry: Transaction, running: Running, precisions: dict[str, int], styles: Mapping[str, Style],
+            sources: SourceMap, problems: list[Problem]) -> Transaction | None:
+    """The transaction with its assignments' amounts set and then balanced (None after a
+    problem), its amounts added to `running` as hledger adds them: written and assigned
+    amounts in posting order, then the inferred one."""
+    postings: list[Posting] = []
+    for posting in entry.postings:
+        if not _is_assignment(posting):
+            _add(running, posting)
+            postings.append(posting)
+            continue
+        if posting.date is not None:
+            problems.append(_problem(sources, posting, assertion_column(_line_of(sources, posting)),
+                                     "a balance assignment cannot be on a posting with its own date (as in hledger):"
+                                     " write the amount, or remove the posting date"))
+            return None
+        for amount in _assigned_amounts(posting, running):
+            postings.append(attrs.evolve(posting, amount=amount, inferred=True, assertion=None))
+            _add(running, postings[-1])
+        postings[-1] = attrs.evolve(postings[-1], assertion=posting.assertion)  # checked once, after the last
+    known = {id(p) for p in postings}
+    balanced = _balance(attrs.evolve(entry, postings=tuple(postings)), precisions, styles, sources, problems)
+    if balanced is not None:
+        for posting in balanced.postings:
+            if id(posting) not in known:
+                _add(running, posting)
+    return balanced
+
+
+def _assigned_amounts(posting: Posting, running: Running) -> list[Amount]:
+    """What takes the account's balance to the asserted one, as hledger 1.25 computes it:
+    the target is the asserted amount plus (with `=`) the account's own other commodities;
+    the change is the target less the balance (with `=*`/`==*`, its subtree's balance, so
+    `=*` also clears a subaccount's other commodities, as hledger does). The asserted
+    commodity comes last; no change at all is one zero amount."""
+    assert posting.assertion is not None
+    asserted = posting.assertion.amount
+    own = running.get(posting.account, {})
+    current = subtree_balance(running, posting.account) if posting.assertion.inclusive else own
+    target = {} if posting.assertion.total else {c: q for c, q in own.items() if c != asserted.commodity}
+    amounts = [Amount(target.get(c, Decimal(0)) - q, c) for c, q in current.items()
+               if c != asserted.commodity and target.get(c, Decimal(0)) != q]
+    change = asserted.quantity - current.get(asserted.commodity, Decimal(0))
+    if change or not amounts:
+        amounts.append(Amount(change, asserted.commodity))
+    return amounts
+
+
+def subtree_balance(running: Mapping[str, Mapping[str, Decimal]], account: str) -> dict[str, Decimal]:
+    """An account's balance with its subaccounts' (for `=*` and `==*`)."""
+    total: dict[str, Decimal] = {}
+    prefix = account + ":"
+    for name, balance in running.items():
+        if name == account or name.startswith(prefix):
+            for commodity, quantity in balance.items():
+                total[commodity] = total.get(commodity, Decimal(0)) + quantity
+    return total
+
+
+# ---------------------------------------------------------------- automated transactions
+
+
+def _apply_automated(transactions: list[Transaction], rules: list[AutomatedTransaction], precisions: dict[str, int],
+                     styles: Mapping[str, Style], sources: SourceMap, problems: list[Problem]) -> list[Transaction]:
+    """Each balanced transaction with the rules' postings added, as hledger's `--auto` adds
+    them: the rules in file order, each after every posting it matches (a later rule sees
+    what an earlier one added), each added posting tagged `generated-posting: = QUERY` and
+    its transaction `modified:`; a transaction that changed is balanced again."""
+    queries: list[tuple[AutomatedTransaction, Query]] = []
+    for rule in rules:
+        try:
+            queries.append((rule, Query.from_terms(shlex.split(rule.query))))
+        except (QueryError, ValueError) as error:
+            problems.append(_problem(sources, rule, _query_column(sources, rule), f"automated transaction: {error}"))
+    if not queries:
+        return transactions
+    booked: list[Transaction] = []
+    for transaction in transactions:
+        postings = list(transaction.postings)
+        for rule, query in queries:
+            if not query.matches_transaction(transaction):
+                continue
+            added: list[Posting] = []
+            pending: list[Posting] = []
+            for index, posting in enumerate(postings):
+                added.append(posting)
+                if posting.amount is not None and query.matches_posting(posting, transaction):
+                    again = index > 0 and _same_filled(postings[index - 1], posting)
+                    pending.extend(_generated(rule, posting, transaction, again))
+                # an amount filled in once per commodity is one posting (hledger's is multi-commodity)
+                if pending and not (index + 1 < len(postings) and _same_filled(posting, postings[index + 1])):
+                    added.extend(pending)
+                    pending = []
+            postings = added
+        if len(postings) == len(transaction.postings):
+            booked.append(transaction)
+            continue
+        # every posting inherits the new tag, as it would from the `print`ed transaction
+        inherited = len(transaction.tags)
+        postings = [attrs.evolve(p, tags=p.tags[:inherited] + (_MODIFIED,) + p.tags[inherited:]) for p in postings]
+        modified = attrs.evolve(transaction, postings=tuple(postings), comment=_with_tag(transaction.comment, "modified:"),
+                                tags=transaction.tags + (_MODIFIED,))
+        balanced = _balance(modified, precisions, styles, sources, problems)
+        if balanced is not None:
+            # an added posting's inferred amount is written by `print`: it reads back as written
+            booked.append(attrs.evolve(balanced, postings=tuple(
+                attrs.evolve(p, inferred=False) if p.inferred and p.tag(GENERATED_TAG) is not None else p
+                for p in balanced.postings)))
+        else:
+            problems[-1] = attrs.evolve(problems[-1], message=problems[-1].message +
+                                        " (with the postings the automated transactions (= QUERY) added)")
+    return booked
+
+
+_MODIFIED = ("modified", "")
+
+
+def _same_filled(posting: Posting, following: Posting) -> bool:
+    """Whether two postings are pieces of one posting whose amount the loader filled in."""
+    return (posting.inferred and following.inferred and posting.source == following.source
+            and posting.account == following.account and posting.kind is following.kind)
+
+
+def _generated(rule: AutomatedTransaction, matched: Posting, transaction: Transaction, again: bool) -> list[Posting]:
+    """The rule's postings for one matched posting: a `*N` amount is N times the matched
+    amount (its unit cost kept, a total cost multiplied; `*$N` takes commodity $ and no
+    cost), any other amount is used as written. A date on the rule's posting, else the
+    matched posting's, dates it. `again`: the matched posting is a further commodity of
+    one filled-in posting, for which only the multiplied postings are made again."""
+    tag = (GENERATED_TAG, f"= {rule.query}")
+    made = []
+    for template, multiplier in zip(rule.postings, rule.multipliers, strict=True):
+        if again and not multiplier:
+            continue
+        amount, cost = template.amount, template.cost
+        if multiplier and amount is not None and matched.amount is not None:
+            factor = amount.quantity
+            product = _product(matched.amount.quantity, factor)
+            if amount.commodity:
+                amount, cost = Amount(product, amount.commodity), None
+            else:
+                amount, cost = Amount(product, matched.amount.commodity), matched.cost
+                if cost is not None and cost.total:
+                    cost = attrs.evolve(cost, amount=Amount(cost.amount.quantity * abs(factor), cost.amount.commodity))
+        own = template.tags[len(rule.tags):]
+        comment = _with_tag(template.comment, f"{tag[0]}: {tag[1]}")
+        made.append(attrs.evolve(template, amount=amount, cost=cost, date=template.date or matched.date,
+                                 comment=comment, tags=transaction.tags + own + (tag,)))
+    return made
+
+
+def _with_tag(comment: str, tag: str) -> str:
+    """The comment with a tag added to its last line, as hledger adds one (`note, modified:`)."""
+    return f"{comment}, {tag}" if comment else tag
+
+
+def _product(quantity: Decimal, factor: Decimal) -> Decimal:
+    """quantity × factor, exact, with no more decimal places than `quantity` has when none
+    is needed ($30.00 × 0.1 is $3.00, not $3.000; × 0.125 is $3.75)."""
+    product = quantity * factor
+    exponent = quantity.as_tuple().exponent
+    if isinstance(exponent, int) and product.as_tuple().exponent != exponent:
+        trimmed = product.quantize(Decimal(1).scaleb(exponent))
+        if trimmed == product:
+            return trimmed
+    return product
+
+
+def _query_column(sources: SourceMap, rule: AutomatedTransaction) -> int:
+    assert rule.source is not None
+    text = sources.line(rule.source.file, rule.source.line)
+    return len(text) - len(text[1:].lstrip(" \t")) + 1

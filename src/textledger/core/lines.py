@@ -26,7 +26,7 @@ import functools
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import lark
 
@@ -36,8 +36,8 @@ from textledger.core.records import FIRST_DATE, LAST_DATE, Amount, Assertion, Co
 __all__ = [
     "DATE_RE", "Header", "LineError", "ParsedAmount", "PostingFields", "PostingParts", "PriceParts",
     "amount_end", "bracket_date", "ends_in_amount", "parse_account_line", "parse_alias_line", "parse_amount",
-    "parse_apply_account_line", "parse_commodity_line", "parse_date", "parse_decimal_mark_line",
-    "parse_default_commodity_line", "parse_format_line", "parse_header", "parse_include_line",
+    "parse_apply_account_line", "parse_auto_posting", "parse_automated_line", "parse_commodity_line", "parse_date",
+    "parse_decimal_mark_line", "parse_default_commodity_line", "parse_format_line", "parse_header", "parse_include_line",
     "parse_periodic_line", "parse_posting", "parse_price_line", "parse_tags", "parse_year_line", "posting_fields",
 ]
 
@@ -56,8 +56,8 @@ class LineError(Exception):
 LINE_KINDS = (
     "header_line", "posting_line", "priced_posting", "plain_posting", "amount_text", "price_line", "account_line",
     "commodity_line", "format_line", "include_line", "textledger_include_line", "periodic_line",
-    "bracket_date", "tag_comment", "single_tag", "alias_line", "apply_account_line", "year_line",
-    "default_commodity_line", "decimal_mark_line",
+    "automated_line", "auto_posting_line", "bracket_date", "tag_comment", "single_tag", "alias_line",
+    "apply_account_line", "year_line", "default_commodity_line", "decimal_mark_line",
 )
 """The grammar's start rules for one line (or, for tags and `[DATE]`, one comment)."""
 
@@ -86,6 +86,9 @@ class _Pieces(lark.Transformer[lark.Token, Any]):
 
     def amount(self, children: list[_Raw]) -> _Raw:
         return children[0]
+
+    def multiplier(self, children: list[_Raw]) -> _Multiplier:
+        return _Multiplier(children[-1])
 
     def cost(self, children: list[Any]) -> tuple[lark.Token, _Raw]:
         return children[0], children[-1]
@@ -120,6 +123,12 @@ class _Raw(NamedTuple):
     left: bool
     start: int
     end: int
+
+
+class _Multiplier(NamedTuple):
+    """An automated posting's `*AMOUNT`: the matched posting's amount times this."""
+
+    raw: _Raw
 
 
 class _LotPiece(NamedTuple):
@@ -170,7 +179,7 @@ def _parse(kind: str, line: str) -> Any:
 
 _WORDS = {
     "DATE": "a date", "TIME": "a time", "STATUS": "a status (* or !)", "CODE": "a (code)",
-    "DESCRIPTION": "a description", "ACCOUNT": "an account name", "PERIOD": "a period",
+    "DESCRIPTION": "a description", "ACCOUNT": "an account name", "PERIOD": "a period", "QUERY": "a query",
     "PATH": "a file name", "SIGN": "a sign", "NUMBER": "a number", "SYMBOL": "a commodity",
     "QUOTED_SYMBOL": "a quoted commodity", "COST_OP": "a cost (@ or @@)",
     "ASSERT_OP": "a balance assertion (=)", "COMMENT": "a comment (;)", "_NL": "the end of the line",
@@ -818,22 +827,22 @@ def _posting(line: str, decimal_marks: dict[str, str], status: str, account: str
         operator, at, assertion_raw = assertion_op
         at += len(operator) - len(operator.lstrip(" \t"))
         column = at if column < 0 else column
-        if operator.endswith("*"):
-            raise LineError(at, "inclusive balance assertions (=* and ==*) are not supported yet")
         read = _read_amount(assertion_raw, line[assertion_raw.start:assertion_raw.end], assertion_raw.start,
                             decimal_marks)[0]
-        assertion = Assertion(read, operator.strip(" \t") == "==")
+        operator = operator.strip(" \t")
+        assertion = Assertion(read, operator.startswith("=="), operator.endswith("*"))
     if column < 0:
         column = comment_column + comment.index(";") if comment is not None else len(line)
+    # Brackets make a posting virtual only when they wrap the whole name, and then every
+    # bracket at either end goes, as hledger strips them (`((a))` is `a`); any other
+    # bracket is part of a real account's name (`Assets:Bank:Joint (Main)`).
     kind = PostingKind.REAL
     if account[:1] == "(" and account[-1:] == ")":
-        kind, account = PostingKind.VIRTUAL, account[1:-1].strip()
+        kind, account = PostingKind.VIRTUAL, account.lstrip("([").rstrip(")]").strip()
     elif account[:1] == "[" and account[-1:] == "]":
-        kind, account = PostingKind.BALANCED_VIRTUAL, account[1:-1].strip()
+        kind, account = PostingKind.BALANCED_VIRTUAL, account.lstrip("([").rstrip(")]").strip()
     if not account:
         raise LineError(account_column, "a posting needs an account name")
-    if account[0] in "([" or account[-1] in ")]":
-        raise LineError(account_column, f"unbalanced brackets in account name {account!r}")
     lot = _lot(line, lots, decimal_marks) if lots else None
     return PostingParts(status, account, kind, amount, cost, assertion, _comment(comment), column, lot)
 
@@ -998,3 +1007,38 @@ def parse_default_commodity_line(line: str, decimal_marks: dict[str, str] | None
 def parse_decimal_mark_line(line: str) -> str:
     """`decimal-mark ,` (or `.`) → the mark."""
     return str(_tokens(_parse("decimal_mark_line", line + "\n"), "DECIMAL_MARK")["DECIMAL_MARK"])
+
+
+def parse_automated_line(line: str) -> tuple[str, int, str]:
+    """`= QUERY [; COMMENT]` → (query, its column, comment)."""
+    found = _tokens(_parse("automated_line", line + "\n"), "QUERY", "COMMENT")
+    query = found["QUERY"]
+    return (str(query), _pos(query), _comment(found["COMMENT"])) if query is not None else ("", 1, _comment(found["COMMENT"]))
+
+
+def parse_auto_posting(line: str, decimal_marks: dict[str, str]) -> tuple[PostingParts, bool]:
+    """A posting of an automated transaction → (its parts, whether its amount is a
+    `*multiplier`): a posting line, else an auto_posting_line (else the posting's error)."""
+    try:
+        return parse_posting(line, decimal_marks), False
+    except LineError as error:
+        if "*" not in line:
+            raise
+        try:
+            children = _PARSER.parse(line + "\n", start="auto_posting_line").children
+        except lark.exceptions.UnexpectedInput:
+            raise error from None
+    status, account, account_column, raw, comment, comment_column = "", "", 0, None, None, -1
+    for piece in children:
+        if isinstance(piece, _Multiplier):
+            raw = piece.raw
+            continue
+        token = cast(lark.Token, piece)
+        if token.type == "STATUS":
+            status = str(token)
+        elif token.type == "ACCOUNT":
+            account, account_column = str(token), _pos(token)
+        else:  # COMMENT
+            comment, comment_column = str(token), _pos(token)
+    return _posting(line, decimal_marks, status, account, account_column, raw, None, None, comment, comment_column,
+                    ()), True

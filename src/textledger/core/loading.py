@@ -46,17 +46,18 @@ class Pipeline:
     checks: tuple[Check, ...] = ()
 
 
-def build_journal(expanded: Expanded, pipeline: Pipeline) -> Journal:
-    """The journal from everything expanded, or JournalError with every problem found.
+def build_journal(expanded: Expanded, pipeline: Pipeline, auto: bool = True) -> Journal:
+    """The journal from everything expanded, or JournalError with every problem found;
+    `auto=False` leaves the automated transactions (`= QUERY`) unapplied (`--no-auto`).
     Booking and validating run at the precision that keeps the journal's sums exact."""
     precision = exact_precision(expanded.state.digits)
     with decimal.localcontext(prec=max(precision, decimal.getcontext().prec)):
-        return _build_journal(expanded, pipeline, precision)
+        return _build_journal(expanded, pipeline, precision, auto)
 
 
-def _build_journal(expanded: Expanded, pipeline: Pipeline, precision: int) -> Journal:
+def _build_journal(expanded: Expanded, pipeline: Pipeline, precision: int, auto: bool) -> Journal:
     sources = SourceMap(tuple((file, tuple(lines)) for file, lines in expanded.lines.items()))
-    booked = book(expanded.items, expanded.state, sources, pipeline.booking)
+    booked = book(expanded.items, expanded.state, sources, pipeline.booking, auto)
     problems = booked.problems
     fields: dict[str, tuple[object, ...]] = {}
     for reader in pipeline.directive_readers:
@@ -66,7 +67,8 @@ def _build_journal(expanded: Expanded, pipeline: Pipeline, precision: int) -> Jo
         problems.extend(sources.with_context(found))
     journal = Journal(
         transactions=tuple(booked.transactions), accounts=booked.accounts, commodities=booked.commodities,
-        prices=tuple(booked.prices), periodic=tuple(booked.periodic), styles=tuple(sorted(booked.styles.items())),
+        prices=tuple(booked.prices), periodic=tuple(booked.periodic),
+        automated=tuple(booked.automated), styles=tuple(sorted(booked.styles.items())),
         files=tuple(expanded.files), sources=sources, precision=precision, **fields,  # type: ignore[arg-type]
     )
     for validation in pipeline.validations:

@@ -28,7 +28,10 @@ from textledger.core.lines import (
     ends_in_amount,
     parse_account_line,
     parse_alias_line,
+    parse_amount,
     parse_apply_account_line,
+    parse_auto_posting,
+    parse_automated_line,
     parse_commodity_line,
     parse_date,
     parse_decimal_mark_line,
@@ -41,12 +44,13 @@ from textledger.core.lines import (
     parse_price_line,
     parse_tags,
     parse_year_line,
+    posting_fields,
     read_sample,
 )
-from textledger.core.periods import MisalignedStart, PeriodExpressionError, parse_schedule
 from textledger.core.records import (
     AccountDeclaration,
     Amount,
+    AutomatedTransaction,
     CommodityDeclaration,
     Directive,
     PeriodicTransaction,
@@ -100,6 +104,7 @@ class ParseState:
     first_style: dict[str, Style] = attrs.Factory(dict)
     precision: dict[str, int] = attrs.Factory(dict)
     declared: dict[str, Style] = attrs.Factory(dict)
+    assignments: bool = False  # a posting with no amount but an assertion: book.py assigns it
     digits: int = 0  # the most digits of a number of LONG_DIGITS or more digits (see exact_precision)
     this_year: int | None = None  # the year of dates written without one when no `Y` is in force
     extra_aliases: tuple[Alias, ...] = ()  # `--alias` options: after the journal's own, in their order
@@ -218,7 +223,7 @@ _ACCEPTED_DIRECTIVES = frozenset({"payee", "tag"})
 _UNSUPPORTED_DIRECTIVES = frozenset({
     "apply", "end", "bucket", "A", "define", "def", "assert", "check", "expr", "value", "python", "eval", "import", "option",
 })
-_ACCOUNT_SUB_DIRECTIVES = frozenset({"note", "alias", "payee", "check", "assert", "default"})
+_ACCOUNT_SUB_DIRECTIVES = frozenset({"note", "alias", "payee", "check", "assert", "default", "format"})
 """Accepted and ignored, as hledger 1.25 does; none changes a number."""
 
 
@@ -273,13 +278,6 @@ class _Builder(lark.Transformer[lark.Token, Any]):
         except LineError as error:
             state.problem(line, error.column, error.message)
             return None
-        try:
-            parse_schedule(period)
-        except MisalignedStart as error:
-            state.problem(line, head.index(period), str(error))
-            return None
-        except PeriodExpressionError:
-            pass  # an expression the forecast does not know yet: it says so when it meets it
         body = self._body(state, lines[1:], comment)
         if body is None:
             return None
@@ -290,9 +288,12 @@ class _Builder(lark.Transformer[lark.Token, Any]):
         )
 
     def _body(self, state: ParseState, lines: list[tuple[int, str]], comment: str,
-              year: int | None = None) -> tuple[str, Tags, tuple[Posting, ...]] | None:
+              year: int | None = None, multipliers: list[bool] | None = None,
+              ) -> tuple[str, Tags, tuple[Posting, ...]] | None:
         """(comment, tags, postings) of an entry's indented lines, or None after a problem.
-        `year` is that of posting dates written without one."""
+        `year` is that of posting dates written without one. Given `multipliers`, the lines
+        are an automated transaction's, whose amounts may be `*multipliers`: whether each
+        posting's is, is appended to it."""
         comments = [comment] if comment else []
         parsed: list[tuple[int, PostingParts, list[str]]] = []
         ok = True
@@ -308,8 +309,13 @@ class _Builder(lark.Transformer[lark.Token, Any]):
                 if _comment_text(text):  # an empty `;` line carries nothing to keep
                     (parsed[-1][2] if parsed else comments).append(_comment_text(text))
                 continue
+            multiplier = False
             try:
-                parts = parse_posting(text, marks)
+                if multipliers is None:
+                    parts = parse_posting(text, marks)
+                else:
+                    parts, multiplier = parse_auto_posting(text, marks)
+                    multipliers.append(multiplier)
                 if scoped:
                     parts = _scoped(state, parts, line, text)
             except LineError as error:
@@ -318,7 +324,11 @@ class _Builder(lark.Transformer[lark.Token, Any]):
                 continue
             status, account, kind, amount, cost, assertion, own_comment, amount_column, _ = parts
             if amount is not None:
-                state.note_style(amount, line, amount_column)
+                if not multiplier or amount[0].commodity:  # a bare factor (`*-1`) is no commodity's style
+                    state.note_style(amount, line, amount_column)
+            elif assertion is not None:
+                state.assignments = True
+                _note_assertion_style(state, line, text)
             elif " " in account and ends_in_amount(account):
                 state.problem(line, len(text) - len(text.lstrip()),
                               f"account name {account!r} ends in what looks like an amount:"
@@ -525,10 +535,22 @@ class _Builder(lark.Transformer[lark.Token, Any]):
             state.problem(_line(token), 0, f"unknown directive {word!r}")
         return None
 
-    def automated(self, children: Children) -> None:
+    def automated(self, children: Children) -> AutomatedTransaction | None:
         state = _STATE.get()
-        state.problem(_line(children[0]), 0, "automated transactions (`= QUERY`) are not supported yet")
-        return None
+        lines = _entry_lines(children[0])
+        line, head = lines[0]
+        try:
+            query, _, comment = parse_automated_line(head)
+        except LineError as error:
+            state.problem(line, error.column, error.message)
+            return None
+        multipliers: list[bool] = []
+        body = self._body(state, lines[1:], comment, multipliers=multipliers)
+        if body is None:
+            return None
+        comment, tags, postings = body
+        return AutomatedTransaction(query=query, comment=comment, tags=tags, postings=postings,
+                                    multipliers=tuple(multipliers), source=Source(state.file, line))
 
     def comment_block(self, children: Children) -> None:
         return None
@@ -571,6 +593,15 @@ def _scoped(state: ParseState, parts: PostingParts, line: int, text: str) -> Pos
         if assertion is not None and not assertion.amount.commodity:
             assertion = attrs.evolve(assertion, amount=Amount(assertion.amount.quantity, commodity))
     return parts._replace(account=account, amount=amount, cost=cost, assertion=assertion)
+
+
+def _note_assertion_style(state: ParseState, line: int, text: str) -> None:
+    """A balance assignment's amount is written only in its assertion: its style counts,
+    as hledger counts it (read again: assignments are rare)."""
+    fields = posting_fields(text)
+    if fields is not None and fields.assertion:
+        column = text.rindex(fields.assertion)
+        state.note_style(parse_amount(fields.assertion, column, state.marks()), line, column)
 
 
 def _posting_date(state: ParseState, line: int, comment: str, tags: Tags, year: int | None) -> dt.date | None:

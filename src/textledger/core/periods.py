@@ -15,6 +15,7 @@ counts from the start of the report, so pin it with `from` when that matters.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -29,9 +30,10 @@ class PeriodExpressionError(ValueError):
     """A periodic rule's period expression cannot be understood (message says how to write it)."""
 
 
-class MisalignedStart(PeriodExpressionError):
-    """A periodic rule that starts inside its interval (`monthly from 2026-01-20`): hledger
-    refuses such a journal, and so does loading."""
+class RelativeDateError(PeriodExpressionError):
+    """A period expression with a date relative to today (`from last month`): hledger reads
+    it, textledger's reports cannot place it (they do not read the clock), so the journal
+    loads and a report that needs the rule says so."""
 
 
 @attrs.frozen
@@ -138,24 +140,81 @@ _SIMPLE = {
     "fortnightly": Interval("week", 2), "monthly": Interval("month"), "bimonthly": Interval("month", 2),
     "quarterly": Interval("quarter"), "yearly": Interval("year"), "annually": Interval("year"),
 }
-_EVERY = re.compile(r"every\s+(?:(\d+)\s+)?(day|week|month|quarter|year)s?", re.IGNORECASE)
+_EVERY = re.compile(r"every\s+(?:(\d+)\s+)?(day|week|month|quarter|year)s?(?![a-z])", re.IGNORECASE)
+_WEEKDAYS = {name: number for number, names in enumerate((
+    ("monday", "mon"), ("tuesday", "tue"), ("wednesday", "wed"), ("thursday", "thu"), ("friday", "fri"),
+    ("saturday", "sat"), ("sunday", "sun"))) for name in names}
+_MONTH_NAMES = {name: number for number, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+    ("july", "jul"), ("august", "aug"), ("september", "sep"), ("october", "oct"), ("november", "nov"),
+    ("december", "dec")), 1) for name in names}
+_NTH = r"(\d{1,2})(?:st|nd|rd|th)"
+_WEEKDAY = "(" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + ")"
+_MONTH = "(" + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True)) + ")"
+# hledger's intervals that fall on a given day of each period, after `every`
+_DAY_OF_MONTH = re.compile(rf"every\s+{_NTH}\s+day(?:\s+of\s+month)?(?![a-z])")
+_DAY_OF_WEEK = re.compile(rf"every\s+{_NTH}\s+day\s+of\s+week(?![a-z])")
+_ON_WEEKDAY = re.compile(rf"every\s+{_WEEKDAY}(?![a-z])")
+_NTH_WEEKDAY = re.compile(rf"every\s+{_NTH}\s+{_WEEKDAY}(?:\s+of\s+month)?(?![a-z])")
+_DAY_OF_YEAR = re.compile(rf"every\s+(?:(\d{{1,2}})[/.-](\d{{1,2}})|{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?)"
+                          r"(?:\s+of\s+year)?(?![a-z0-9])")
+_WEEKDAYS_ONLY = re.compile(r"every\s+(weekday|weekendday)(?![a-z])")
+_RELATIVE = frozenset({"today", "yesterday", "tomorrow", "this", "last", "next"})
 _HOW = ("write an interval (daily, weekly, biweekly, monthly, bimonthly, quarterly, yearly, every N days|weeks|"
-        "months|quarters|years), then optionally `from DATE`, `to DATE` or `in PERIOD`")
+        "months|quarters|years, every 15th day of month, every 3rd day of week, every tuesday, every 2nd"
+        " thursday of month, every 11/29, every weekday), then optionally `from DATE`, `to DATE` or"
+        " `in PERIOD`; or only `from DATE`, `in PERIOD` for one occurrence")
+
+
+@attrs.frozen
+class Within:
+    """Where in each interval a rule falls when not on its first day, as hledger's
+    `every 15th day of month` (`day` 15), `every tuesday` (`weekday` 1), `every 2nd
+    thursday of month` (`nth` 2, `weekday` 3), `every 11/29` (`month` 11, `day` 29) and
+    `every weekday` (`weekdays` Monday to Friday)."""
+
+    day: int = 0
+    weekday: int | None = None
+    nth: int = 0
+    month: int = 0
+    weekdays: frozenset[int] = frozenset()
+
+    def date_in(self, start: dt.date, unit: str) -> dt.date | None:
+        """The rule's day in the interval starting at `start` (None when it has none)."""
+        if self.weekdays:
+            return start if start.weekday() in self.weekdays else None
+        if self.month:  # 2/29 in a year without one is 1 March, as in hledger
+            last = calendar.monthrange(start.year, self.month)[1]
+            return dt.date(start.year, self.month, min(self.day, last)) + dt.timedelta(days=max(self.day - last, 0))
+        if self.nth:
+            first = start + dt.timedelta(days=((self.weekday or 0) - start.weekday()) % 7)
+            date = first + dt.timedelta(weeks=self.nth - 1)
+            return date if date.month == start.month else None
+        if unit == "week":
+            return start + dt.timedelta(days=self.weekday or 0)
+        return start.replace(day=min(self.day, calendar.monthrange(start.year, start.month)[1]))
 
 
 @attrs.frozen
 class Schedule:
-    """When a periodic rule recurs: every `interval`, from `start` (if given) up to `end`."""
+    """When a periodic rule recurs: every `interval`, from `start` (if given) up to `end`,
+    on the first day of each interval or, with `within`, the day it says. Without an
+    interval (`~ in 2026`, `~ from 2026-03-01`) it falls once, on its start."""
 
-    interval: Interval
+    interval: Interval | None
     start: dt.date | None = None
     end: dt.date | None = None
+    within: Within | None = None
 
     def occurrences(self, start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
         """The rule's dates in [start, end). Without its own start the rule counts from the
         first interval boundary on or before `start`."""
-        anchor = self.start if self.start is not None else start_of(start, self.interval.unit)
         stop = min(end, self.end) if self.end is not None else end
+        if self.interval is None:
+            return (self.start,) if self.start is not None and start <= self.start < stop else ()
+        if self.within is not None:
+            return self._within_dates(start, stop)
+        anchor = self.start if self.start is not None else start_of(start, self.interval.unit)
         dates = []
         current, steps = anchor, 0
         if current < start and self.interval.unit in ("day", "week"):  # jump close instead of stepping
@@ -169,34 +228,85 @@ class Schedule:
             current = advance(anchor, self.interval, steps)
         return tuple(dates)
 
+    def _within_dates(self, start: dt.date, stop: dt.date) -> tuple[dt.date, ...]:
+        assert self.interval is not None and self.within is not None
+        first = max(start, self.start) if self.start is not None else start
+        anchor = start_of(first, self.interval.unit)
+        dates = []
+        current, steps = anchor, 0
+        while current < stop:
+            date = self.within.date_in(current, self.interval.unit)
+            if date is not None and first <= date < stop:
+                dates.append(date)
+            steps += 1
+            current = advance(anchor, self.interval, steps)
+        return tuple(dates)
 
-def parse_schedule(text: str) -> Schedule:
-    """A periodic rule's period expression: `monthly`, `every 2 weeks from 2026-01-05`,
-    `quarterly from 2026q2 to 2027`, `monthly in 2026`."""
-    words = text.strip()
-    lowered = words.lower()
-    interval, rest = None, ""
+
+def _interval(lowered: str, words: str) -> tuple[Interval | None, Within | None, str]:
+    """The interval at the start of a period expression, where in it the rule falls, and the rest."""
     first, _, after = lowered.partition(" ")
     if first in _SIMPLE:
-        interval, rest = _SIMPLE[first], after
-    elif match := _EVERY.match(lowered):
+        return _SIMPLE[first], None, after
+    if match := _WEEKDAYS_ONLY.match(lowered):
+        days = frozenset(range(5)) if match[1] == "weekday" else frozenset((5, 6))
+        return Interval("day"), Within(weekdays=days), lowered[match.end():]
+    if match := _DAY_OF_WEEK.match(lowered):
+        day = int(match[1])
+        if not 1 <= day <= 7:
+            raise PeriodExpressionError(f"{words!r}: a day of the week is 1st to 7th")
+        return Interval("week"), Within(weekday=day - 1), lowered[match.end():]
+    if match := _DAY_OF_MONTH.match(lowered):
+        day = int(match[1])
+        if not 1 <= day <= 31:
+            raise PeriodExpressionError(f"{words!r}: a day of the month is 1st to 31st")
+        return Interval("month"), Within(day=day), lowered[match.end():]
+    if match := _NTH_WEEKDAY.match(lowered):
+        nth = int(match[1])
+        if not 1 <= nth <= 5:
+            raise PeriodExpressionError(f"{words!r}: a month has a 1st to 5th of each weekday")
+        return Interval("month"), Within(nth=nth, weekday=_WEEKDAYS[match[2]]), lowered[match.end():]
+    if match := _ON_WEEKDAY.match(lowered):
+        return Interval("week"), Within(weekday=_WEEKDAYS[match[1]]), lowered[match.end():]
+    if match := _DAY_OF_YEAR.match(lowered):
+        month = int(match[1]) if match[1] else _MONTH_NAMES[match[3]]
+        day = int(match[2] or match[4])
+        if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2000, month)[1]:
+            raise PeriodExpressionError(f"{words!r}: there is no day {month}/{day} in a year")
+        return Interval("year"), Within(day=day, month=month), lowered[match.end():]
+    if match := _EVERY.match(lowered):
         count = int(match[1]) if match[1] else 1
         if count < 1:
             raise PeriodExpressionError(f"{words!r}: the interval must be at least 1")
-        interval, rest = Interval(match[2], count), lowered[match.end():]
-    if interval is None:
-        raise PeriodExpressionError(f"{words!r} is not a period expression textledger knows: {_HOW}")
+        return Interval(match[2], count), None, lowered[match.end():]
+    if first in ("from", "to", "in", "since", "until"):
+        return None, None, lowered
+    try:  # a period alone (`~ 2026-03`): as `in 2026-03`
+        period_span(lowered)
+    except QueryError:
+        raise PeriodExpressionError(f"{words!r} is not a period expression textledger knows: {_HOW}") from None
+    return None, None, "in " + lowered
+
+
+def parse_schedule(text: str) -> Schedule:
+    """A periodic rule's period expression, as hledger 1.25 reads it (a 5th weekday of a
+    month falls where the calendar has it, which hledger gets wrong): `monthly`, `every 2 weeks
+    from 2026-01-05`, `quarterly from 2026q2 to 2027`, `monthly in 2026`, `every 15th day of
+    month`, `every tuesday`, `every 11/29`, `in 2026` (once)."""
+    words = text.strip()
+    lowered = " ".join(words.lower().split())
+    interval, within, rest = _interval(lowered, words)
     start, end = _bounds(words, rest.split())
-    if start is not None and start != start_of(start, interval.unit):
+    if interval is not None and within is None and start is not None and start != start_of(start, interval.unit):
         unit = {"day": "day", "week": "week (a Monday)", "month": "month", "quarter": "quarter",
                 "year": "year"}[interval.unit]
-        raise MisalignedStart(
+        raise PeriodExpressionError(
             f"{words!r}: {start.isoformat()} is not the first day of a {unit}; periodic rules recur on the"
             f" first day of each interval (as in hledger): start from {start_of(start, interval.unit).isoformat()}"
             f" or {advance(start_of(start, interval.unit), Interval(interval.unit)).isoformat()}")
     if start is not None and end is not None and end <= start:
         raise PeriodExpressionError(f"{words!r}: it ends on or before it starts")
-    return Schedule(interval, start, end)
+    return Schedule(interval, start, end, within)
 
 
 def _bounds(words: str, tokens: list[str]) -> tuple[dt.date | None, dt.date | None]:
@@ -206,6 +316,9 @@ def _bounds(words: str, tokens: list[str]) -> tuple[dt.date | None, dt.date | No
         keyword = tokens[index]
         if keyword not in ("from", "to", "in", "since", "until") or index + 1 >= len(tokens):
             raise PeriodExpressionError(f"{words!r}: unexpected {keyword!r}; {_HOW}")
+        if tokens[index + 1] in _RELATIVE or tokens[index + 1] in _MONTH_NAMES:
+            raise RelativeDateError(f"{words!r}: {tokens[index + 1]!r} is a date relative to today, which textledger"
+                                    " does not place: write the date (2026-03-01)")
         try:
             span = period_span(tokens[index + 1])
         except QueryError as error:

@@ -57,7 +57,7 @@ def format_posting(posting: Posting, styles: Mapping[str, Style], show_amount: b
         if posting.cost is not None:
             parts.append(("@@ " if posting.cost.total else "@ ") + format_amount(posting.cost.amount, styles))
     if posting.assertion is not None:
-        parts.append(("== " if posting.assertion.total else "= ") + format_amount(posting.assertion.amount, styles))
+        parts.append(posting.assertion.operator + " " + format_amount(posting.assertion.amount, styles))
     line = head
     if parts:
         amount_text = " ".join(parts)
@@ -93,7 +93,10 @@ def format_entry(entry: Transaction | PeriodicTransaction, styles: Mapping[str, 
             if key in elided_done:
                 continue
             elided_done.add(key)
-            lines.extend(format_posting(posting, styles, show_amount=False))
+            # a `==` balance assignment filled in several commodities asserts on its last piece
+            asserting = [p for p in entry.postings if p.inferred and p.assertion is not None
+                         and (p.kind, p.source.line if p.source else None, p.account) == key]
+            lines.extend(format_posting(asserting[0] if asserting else posting, styles, show_amount=False))
         else:
             lines.extend(format_posting(posting, styles))
     return "\n".join(lines) + "\n"

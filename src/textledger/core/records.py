@@ -77,10 +77,17 @@ class Lot:
 
 @attrs.frozen
 class Assertion:
-    """A balance assertion: `= AMT` checks one commodity, `== AMT` the whole balance."""
+    """A balance assertion: `= AMT` checks one commodity, `== AMT` the whole balance;
+    `=*` and `==*` (`inclusive`) count the account's subaccounts too, as in hledger. On a
+    posting with no amount it is a balance assignment: the amount is what makes it true."""
 
     amount: Amount
     total: bool = False
+    inclusive: bool = False
+
+    @property
+    def operator(self) -> str:
+        return ("==" if self.total else "=") + ("*" if self.inclusive else "")
 
 
 class PostingKind(enum.Enum):
@@ -173,6 +180,25 @@ class PeriodicTransaction:
 
 
 @attrs.frozen(kw_only=True)
+class AutomatedTransaction:
+    """An automated transaction `= QUERY` (hledger's auto posting rule): after each posting
+    the query matches, in every transaction, its postings are added. `multipliers[i]` says
+    whether posting i's amount multiplies the matched posting's (`*-1`) or is used as it is."""
+
+    query: str
+    comment: str = ""
+    tags: Tags = ()
+    postings: tuple[Posting, ...] = ()
+    multipliers: tuple[bool, ...] = ()
+    source: Source | None = _source
+
+
+GENERATED_TAG = "generated-posting"
+"""The tag (and comment) of a posting an automated transaction added, as in hledger:
+`generated-posting: = QUERY`; its transaction gets `modified:`."""
+
+
+@attrs.frozen(kw_only=True)
 class AccountDeclaration:
     """An `account NAME` directive with its comment and tags (`type:`, `terms:` ...)."""
 
@@ -258,6 +284,8 @@ class Journal:
     commodities: tuple[CommodityDeclaration, ...] = ()
     prices: tuple[Price, ...] = ()
     periodic: tuple[PeriodicTransaction, ...] = ()
+    # applied when loading (unless turned off): `print` writes what they added, not them
+    automated: tuple[AutomatedTransaction, ...] = attrs.field(default=(), eq=False)
     styles: tuple[tuple[str, Style], ...] = ()
     files: tuple[str, ...] = attrs.field(default=(), eq=False)
     warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)

@@ -18,6 +18,7 @@ from decimal import Decimal
 import attrs
 
 from textledger.core.amounts import format_amount
+from textledger.core.book import subtree_balance
 from textledger.core.columns import assertion_column
 from textledger.core.records import Amount, Journal, Posting, Problem, Style, Transaction
 
@@ -45,7 +46,8 @@ def assertions(journal: Journal) -> list[Problem]:
         if amount is not None:
             balance[amount.commodity] = balance.get(amount.commodity, Decimal(0)) + amount.quantity
         if posting.assertion is not None:
-            message = _assertion_failure(posting, balance, styles)
+            message = _assertion_failure(posting, subtree_balance(running, posting.account) if posting.assertion.inclusive
+                                         else balance, styles)
             if message:
                 assert posting.source is not None
                 text = journal.sources.line(posting.source.file, posting.source.line)
@@ -72,13 +74,14 @@ def _assertion_failure(posting: Posting, balance: Mapping[str, Decimal], styles:
 
     actual = balance.get(expected.commodity, Decimal(0))
     if actual != expected.quantity:
-        return (f"balance assertion failed: {posting.account} is {show(actual, expected.commodity)}"
+        where = f"{posting.account} (with its subaccounts)" if posting.assertion.inclusive else posting.account
+        return (f"balance assertion failed: {where} is {show(actual, expected.commodity)}"
                 f" after this posting, not {show(expected.quantity, expected.commodity)}"
                 f" (off by {show(actual - expected.quantity, expected.commodity)})")
     if posting.assertion.total:
         others = [show(q, c) for c, q in balance.items() if q and c != expected.commodity]
         if others:
-            return f"balance assertion (==) failed: {posting.account} also holds {', '.join(others)}"
+            return f"balance assertion ({posting.assertion.operator}) failed: {posting.account} also holds {', '.join(others)}"
     return ""
 
 

@@ -139,34 +139,39 @@ class Recorder(FileReader):
         return answer
 
 
+def loading_options(year: int | None, aliases: tuple[Alias, ...], auto: bool) -> tuple[tuple[str, str], ...]:
+    """The options of `pipeline.load` that change the journal, as part of the key."""
+    return (("year", str(year)), ("auto", str(auto)),
+            *(("alias", f"{alias.old}={alias.new} {alias.regex.pattern if alias.regex else ''}") for alias in aliases))
+
+
 def load(paths: Sequence[str], options: Iterable[tuple[str, str]] = (), use_cache: bool = True,
-         year: int | None = None, aliases: tuple[Alias, ...] = ()) -> Journal:
+         year: int | None = None, aliases: tuple[Alias, ...] = (), auto: bool = True) -> Journal:
     """The journal in `paths`, from the cache when nothing it was read from has changed;
     otherwise loaded (textledger.load, with `year` and `aliases`, which are part of the
     key) and cached. Raises JournalError as load does."""
-    options = (*options, ("year", str(year)),
-               *(("alias", f"{alias.old}={alias.new} {alias.regex.pattern if alias.regex else ''}") for alias in aliases))
+    options = (*options, *loading_options(year, aliases, auto))
     if not use_cache or not all(path != STDIN and os.path.isfile(path) for path in paths):
-        return _fresh_load(paths, None, year, aliases)
+        return _fresh_load(paths, None, year, aliases, auto)
     key = cache_key(paths, options)
     place = folder()
     if not _private_folder(place):
-        return _fresh_load(paths, None, year, aliases)
+        return _fresh_load(paths, None, year, aliases, auto)
     file = place / f"journal-{key.hex()[:32]}.cache"
     journal = _read(file, key)
     if journal is not None:
         return journal
     recorder = Recorder()
-    journal = _fresh_load(paths, recorder, year, aliases)
+    journal = _fresh_load(paths, recorder, year, aliases, auto)
     _write(place, file, key, (recorder.observations, journal))
     return journal
 
 
 def _fresh_load(paths: Sequence[str], reader: FileReader | None = None, year: int | None = None,
-                aliases: tuple[Alias, ...] = ()) -> Journal:
+                aliases: tuple[Alias, ...] = (), auto: bool = True) -> Journal:
     from textledger.pipeline import load as load_journal  # imported on a miss only: it brings the parser
 
-    return load_journal(*paths, reader=reader, year=year, aliases=aliases)
+    return load_journal(*paths, reader=reader, year=year, aliases=aliases, auto=auto)
 
 
 def _digest(data: bytes) -> bytes:

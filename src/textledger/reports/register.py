@@ -8,7 +8,7 @@ from decimal import Decimal
 import attrs
 
 from textledger.core.query import Query
-from textledger.core.records import Amount, Journal, Source
+from textledger.core.records import GENERATED_TAG, Amount, Journal, Source
 from textledger.reports.balances import clip
 
 
@@ -20,6 +20,7 @@ class RegisterRow:
     amount: Amount
     total: tuple[Amount, ...]
     source: Source | None = attrs.field(eq=False, default=None)
+    generated: bool = False  # added by an automated transaction (`= QUERY`)
 
 
 def register(journal: Journal, query: Query = Query(), depth: int | None = None) -> tuple[RegisterRow, ...]:
@@ -37,5 +38,6 @@ def register(journal: Journal, query: Query = Query(), depth: int | None = None)
         running[amount.commodity] = running.get(amount.commodity, Decimal(0)) + amount.quantity
         total = tuple(Amount(q, c) for c, q in sorted(running.items()) if q)
         rows.append(RegisterRow(posting.date or transaction.date, transaction.description,
-                                clip(posting.account, depth), amount, total, posting.source))
+                                clip(posting.account, depth), amount, total, posting.source,
+                                posting.tag(GENERATED_TAG) is not None))
     return tuple(rows)
