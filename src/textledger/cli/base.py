@@ -60,7 +60,8 @@ def at_cost_when_asked(run: Run) -> Run:
 
 
 def add_query_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("query", nargs="*", help="account regexes; not:, desc:, payee:, tag:NAME[=RE], real:")
+    parser.add_argument("query", nargs="*", help="account regexes; not:, acct:, desc:, payee:, note:, code:, tag:NAME[=RE],"
+                        " status:, date:, real:, cur:RE, amt:[<|<=|>|>=|=]N")
 
 
 def query_from_args(args: argparse.Namespace) -> Query:
@@ -72,6 +73,21 @@ def query_from_args(args: argparse.Namespace) -> Query:
         begin = max(filter(None, (begin, period_begin)), default=None)
         end = min(filter(None, (end, period_end)), default=None)
     return Query.from_terms(getattr(args, "query", ()), begin=begin, end=end)
+
+
+def refuse_unknown_prefixes(args: argparse.Namespace, journal: Journal) -> None:
+    """A term like `foo:bar` that is no query prefix and matches no account is a typo or a
+    prefix textledger lacks: a usage error, not a silently empty report."""
+    query = query_from_args(args)
+    if not any(term.prefix_like for term in query.groups_and_exclusions()):
+        return
+    accounts = {posting.account for transaction in journal.transactions for posting in transaction.postings}
+    accounts.update(declaration.name for declaration in journal.accounts)
+    unknown = query.unknown_prefixes(accounts)
+    if unknown:
+        raise UsageError(f"{unknown[0]}: {unknown[0].split(':', 1)[0]}: is not a query prefix textledger knows"
+                         " (acct:, desc:, payee:, note:, code:, tag:, status:, date:, real:, cur:, amt:, not:),"
+                         " and as an account pattern it matches no account")
 
 
 def journal_files(args: argparse.Namespace, hint: str = "") -> list[str]:

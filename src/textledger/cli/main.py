@@ -12,7 +12,7 @@ import gc
 import sys
 
 from textledger.cli import ALL
-from textledger.cli.base import Command, UsageError, journal_files, query_from_args
+from textledger.cli.base import Command, UsageError, journal_files, query_from_args, refuse_unknown_prefixes
 from textledger.core.query import QueryError
 from textledger.core.records import JournalError
 from textledger.pipeline import exact, load
@@ -59,6 +59,8 @@ def _run(command: Command, args: argparse.Namespace) -> int:
         raise UsageError("--depth must be 1 or more")
     query_from_args(args)  # a bad date, period or pattern is a usage error, before any loading
     journal = load(*journal_files(args)) if command.needs_journal else None
+    if journal is not None:
+        refuse_unknown_prefixes(args, journal)
     for warning in journal.warnings if journal is not None else ():
         print(warning.render(), file=sys.stderr)
     if journal is None:
