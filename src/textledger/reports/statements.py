@@ -15,6 +15,11 @@ two lines that are usually absent:
 - accounts with no type: balances of accounts that are neither declared with a `type:`
   nor named under Assets, Liabilities, Equity, Income/Revenue or Expenses.
 The trial balance lists the conversion line too, so its debits equal its credits.
+
+Under a query the balance sheet still balances: its computed lines are summed from the
+postings the query keeps, and the conversion line, then named "conversion differences and
+postings outside the query", also holds the other side of postings whose counterparts the
+query left out (`bs Assets` shows the assets against that one line).
 """
 
 from __future__ import annotations
@@ -243,6 +248,9 @@ def _untyped_note(grouped) -> tuple[str, ...]:
 # ---------------------------------------------------------------- the statements
 
 
+_REMAINDER = "Conversion differences and postings outside the query"
+
+
 def balance_sheet(journal: Journal, periods: tuple[Period, ...], options: Options = Options(),
                   types: AccountTypes | None = None) -> Statement:
     """Assets, liabilities and equity at the end of each period (all history up to it).
@@ -254,17 +262,17 @@ def balance_sheet(journal: Journal, periods: tuple[Period, ...], options: Option
         sums = valued(column_sums(journal, periods, options.query, historical=True, at_cost=stock.__contains__), periods,
                       PriceTable.of(journal) if options.value_in else None, options.value_in)
         grouped = _by_type(sums, types)
-        extra: list[Line] = []
-        if not options.filtered:
-            earnings = _total(list(grouped.get(AccountType.REVENUE, {}).values())
-                              + list(grouped.get(AccountType.EXPENSE, {}).values()), width, -1)
-            extra.append(Line("Current-period earnings", "", 1, _cells(earnings), "computed"))
-            conversion = _total(list(sums.values()), width)
-            if any(map(any, _cells(conversion))):
-                extra.append(Line("Conversion differences", "", 1, _cells(conversion), "computed"))
-            untyped = _total(list(grouped.get(None, {}).values()), width, -1)
-            if any(map(any, _cells(untyped))):
-                extra.append(Line("Accounts with no type", "", 1, _cells(untyped), "computed"))
+        # Computed under any query, from the postings it keeps, so the sheet always balances
+        earnings = _total(list(grouped.get(AccountType.REVENUE, {}).values())
+                          + list(grouped.get(AccountType.EXPENSE, {}).values()), width, -1)
+        extra = [Line("Current-period earnings", "", 1, _cells(earnings), "computed")]
+        conversion = _total(list(sums.values()), width)
+        if any(map(any, _cells(conversion))):
+            extra.append(Line(_REMAINDER if options.filtered else "Conversion differences", "", 1,
+                              _cells(conversion), "computed"))
+        untyped = _total(list(grouped.get(None, {}).values()), width, -1)
+        if any(map(any, _cells(untyped))):
+            extra.append(Line("Accounts with no type", "", 1, _cells(untyped), "computed"))
         assets = _section("Assets", "Total assets", grouped.get(AccountType.ASSET, {}), width, 1, options)
         liabilities = _section("Liabilities", "Total liabilities", grouped.get(AccountType.LIABILITY, {}),
                                width, -1, options)
