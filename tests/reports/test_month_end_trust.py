@@ -3,6 +3,7 @@ month's pack can be produced again, and the cash flow lists only cash."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -56,3 +57,24 @@ def test_after_close_the_balance_sheet_without_the_closing_entry_balances(capsys
     assert any(row[1] == "Current-period earnings" for row in rows)
     totals = {row[1]: Decimal(row[3]) for row in rows if row[2] == "$"}
     assert totals["Total assets"] == totals["Total liabilities and equity"]
+
+
+def _income_rows(capsys, books: Path, *query: str) -> list[list[str]]:
+    code, out, err = run(capsys, "-f", books, "report", "--month", "2026-10", "-O", "json", *query)
+    assert code == 0, err
+    [section] = [s for s in json.loads(out)["sections"] if s["key"] == "income-statement"]
+    return [row["cells"] for row in section["tables"][0]["rows"]]
+
+
+def test_closing_the_month_keeps_its_pack(capsys, books):
+    """Issue 17, defect 4: the month's own closing entry does not empty its pack."""
+    before = _income_rows(capsys, books)
+    assert any(cells[0] == "Total revenue" and cells[1] != "–" for cells in before)
+    _close(capsys, books, "2026-10-31")
+    assert _income_rows(capsys, books) == before
+
+
+def test_report_takes_a_query(capsys, books):
+    rows = _income_rows(capsys, books, "not:Rent")
+    assert "Rent" in {cells[0] for cells in _income_rows(capsys, books)}
+    assert "Rent" not in {cells[0] for cells in rows}

@@ -339,6 +339,7 @@ def _configure_report(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-X", "--exchange", "--value", dest="value_in", metavar="COMMODITY",
                         help="convert to COMMODITY at each period's end")
     parser.add_argument("--title", default=PackOptions().title, help="the pack's title (default: %(default)s)")
+    add_query_argument(parser)
 
 
 def cmd_report(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
@@ -354,7 +355,8 @@ def cmd_report(journal: Journal | None, args: argparse.Namespace, out: TextIO) -
         month = monthend.month_period(TODAY().strftime("%Y-%m"))
     options = statement_options(journal, args)
     try:
-        pack = monthend.build_pack(journal, month, PackOptions(args.depth, options.value_in, args.title),
+        pack = monthend.build_pack(journal, month, PackOptions(args.depth, options.value_in, args.title,
+                                                                attrs.evolve(options.query, begin=None, end=None)),
                                   MONTH_END_SECTIONS)
     except JournalError as error:
         raise _journal_errors_with_context(journal, error) from None
