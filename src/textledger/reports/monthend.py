@@ -24,8 +24,8 @@ import attrs
 from textledger.core.accounts import AccountType, AccountTypes
 from textledger.core.amounts import format_amount
 from textledger.core.periods import Interval, Period, advance, label, split, start_of
-from textledger.core.records import Journal, Style
 from textledger.core.query import Query, Term
+from textledger.core.records import Journal, Style
 from textledger.reports.budget import budget_goals
 from textledger.reports.closing import CLOSING_TAG
 from textledger.reports.statements import (
