@@ -931,3 +931,39 @@ def test_an_item_knows_the_day_it_was_paid_in_full():
     later = {item.reference: item.settled for item in open_items(journal, dt.date(2026, 2, 28)).items}
     # the unnamed $70 settles the oldest due first: INV-1's last $40, then $30 of INV-2
     assert later == {"INV-1": dt.date(2026, 2, 3), "INV-2": None}
+
+
+def test_a_payment_exceeding_the_invoice_it_names_leaves_the_excess_unapplied():
+    """Issue 17, defect 8 (docs/receivables.md): the excess of money named to an invoice is an
+    unapplied credit, not a payment of the customer's other open invoices; the next invoice
+    uses it; the statement's aging says the same as the aging."""
+    journal = load("""\
+        2026-01-05 * Acme | an older invoice, still open
+            Assets:Receivable:Acme   $100.00  ; invoice: OLD
+            Income
+        2026-01-10 * Acme
+            Assets:Receivable:Acme   $500.00  ; invoice: INV-2
+            Income
+        2026-01-20 * Acme | paid more than INV-2
+            Assets:Bank   $600.00
+            Assets:Receivable:Acme  ; invoice: INV-2
+        2026-01-21 * Acme | credit note naming OLD, larger than it
+            ; credit-note: CN-1
+            Income   $130.00
+            Assets:Receivable:Acme  ; invoice: OLD
+        2026-02-01 * Acme | the next invoice
+            Assets:Receivable:Acme   $250.00  ; invoice: INV-3
+            Income
+        """)
+    january = open_items(journal, dt.date(2026, 1, 20))
+    assert {i.reference: i.open for i in january.items} == {"OLD": D("100.00"), "INV-2": 0}
+    assert [(c.party, c.amount) for c in january.credits] == [("Acme", D("-100.00"))]
+    row = customer_rows(journal, dt.date(2026, 1, 20))["Acme"]
+    assert (row["unapplied"], row["total"]) == (D("-100.00"), 0)
+    items = open_items(journal, dt.date(2026, 2, 1))
+    assert {i.reference: i.open for i in items.items} == {"OLD": 0, "INV-2": 0, "INV-3": D("120.00")}
+    assert items.credits == ()
+    for as_of in (dt.date(2026, 1, 20), dt.date(2026, 1, 31), dt.date(2026, 2, 1)):
+        shown = statement(journal, "Acme", as_of)
+        assert shown.aging.rows == aging(open_items(journal, as_of)).rows
+        assert sum(a.quantity for a in shown.closing) == shown.aging.rows[0].total
