@@ -836,10 +836,10 @@ def test_days_sales_outstanding_by_hand():
             Assets:Receivable:Acme
         """)
     items = open_items(journal, dt.date(2026, 3, 31))
-    (figure,) = days_outstanding(items, dt.date(2026, 3, 1))
+    (figure,) = days_outstanding(journal, items, dt.date(2026, 3, 1))
     # $400 owed at the end, $600 invoiced in the 31 days of March: 400 / 600 x 31 = 20.67
     assert (figure.days, figure.outstanding, figure.credit_sales, figure.value) == (31, D("400.00"), D("600.00"), D("20.7"))
-    (empty,) = days_outstanding(items, dt.date(2026, 3, 20))
+    (empty,) = days_outstanding(journal, items, dt.date(2026, 3, 20))
     assert empty.value is None
 
 
@@ -967,3 +967,48 @@ def test_a_payment_exceeding_the_invoice_it_names_leaves_the_excess_unapplied():
         shown = statement(journal, "Acme", as_of)
         assert shown.aging.rows == aging(open_items(journal, as_of)).rows
         assert sum(a.quantity for a in shown.closing) == shown.aging.rows[0].total
+
+
+NEW_COMPANY = """\
+    account Liabilities:Sales Tax   ; type: liability
+    2026-11-01 * Owner | the company opens
+        Assets:Bank   $10,000.00
+        Equity:Owner
+    2026-11-05 * Acme
+        Assets:Receivable:Acme   $1,100.00  ; invoice: INV-1
+        Income:Design           $-1,000.00
+        Liabilities:Sales Tax     $-100.00
+    2026-11-10 * Birch
+        Assets:Receivable:Birch  $2,200.00  ; invoice: INV-2
+        Income:Design           $-2,000.00
+        Liabilities:Sales Tax     $-200.00
+    2026-11-20 * Birch | credit note for half the job
+        ; credit-note: CN-1
+        Income:Design            $1,000.00
+        Liabilities:Sales Tax      $100.00
+        Assets:Receivable:Birch  ; invoice: INV-2
+    2026-11-25 * Acme | paid
+        Assets:Bank   $1,100.00
+        Assets:Receivable:Acme  ; invoice: INV-1
+    """
+
+
+def test_dso_starts_with_the_books_and_divides_by_net_sales_less_credit_notes():
+    """Issue 17, defect 2: a company that opened on 11-01 has 30 days of history, not 90; its
+    credit sales are $3,000 of invoices less the $1,000 credit note, without the sales tax."""
+    journal = load(NEW_COMPANY)
+    items = open_items(journal, dt.date(2026, 11, 30))
+    (figure,) = days_outstanding(journal, items, dt.date(2026, 9, 2))
+    # $1,100 open (Birch, with its tax) / $2,000 of net credit sales x 30 days = 16.5
+    assert (figure.begin, figure.days, figure.outstanding, figure.credit_sales, figure.value) == (
+        dt.date(2026, 11, 1), 30, D("1100.00"), D("2000.00"), D("16.5"))
+
+
+def test_the_month_end_pack_shows_the_dso_of_the_books_history(capsys, tmp_path):
+    path = tmp_path / "new.journal"
+    path.write_text(textwrap.dedent(NEW_COMPANY))
+    code, out, _ = run(capsys, "-f", path, "report", "--month", "2026-11")
+    assert code == 0
+    assert "Days sales outstanding over the last 30 days: 16.5" in out
+    code, out, _ = run(capsys, "-f", path, "aging", "--as-of", "2026-11-30")
+    assert "DSO 2026-11-01 to 2026-11-30 (30 days): 16.5 days" in out

@@ -231,6 +231,19 @@ def parties(journal: Journal, side: Side) -> tuple[str, ...]:
     return tuple(sorted({entry.party for entry in side_postings(journal, side)}))
 
 
+# Accounts whose postings, next to a decrease of what is owed, make it a credit note rather
+# than a payment: sales given back (receivables) or costs taken back (payables).
+_CREDIT_ROOTS = {RECEIVABLES.name: ("income", "revenue", "revenues"), PAYABLES.name: ("expenses", "expense")}
+
+
+def is_credit_note(transaction: Transaction, side: Side) -> bool:
+    """Whether a decrease of what is owed is a credit note: a `credit-note:` tag, or an income
+    account on the other side (an expense account, for payables); else it is a payment."""
+    roots = _CREDIT_ROOTS[side.name]
+    return transaction.tag("credit-note") is not None or any(
+        posting.account.split(":", 1)[0].lower() in roots for posting in transaction.postings)
+
+
 # ---------------------------------------------------------------- terms and due dates
 
 _NET = re.compile(r"net\s*(\d{1,4})", re.IGNORECASE)
