@@ -166,6 +166,11 @@ def _run(journal: Journal, args: argparse.Namespace, out: TextIO, today: dt.date
     chosen = _employee_filter(args, rules)
     due = chosen or list(rules.due_on(day))
     if not due:
+        moved = rules.moved_from(day)
+        if moved:
+            fridays = ", ".join(f"{friday} ({ident})" for ident, friday in moved.items())
+            raise UsageError(f"{day} is a {day.strftime('%A')}: the pay date moves to the Friday before, {fridays};"
+                             " `weekend-shift none` on an employee keeps it on the weekend")
         raise UsageError(f"nobody is paid on {day}; the next pay dates: {_next_pay_dates(rules, day)}")
     for ident in hours:
         if ident not in due:
