@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.metadata
 import sys
 
 from textledger.cli import ALL
@@ -18,9 +19,26 @@ from textledger.core.records import JournalError
 from textledger.pipeline import exact, load
 
 FORMATS = ("text", "csv", "json", "html", "markdown")
+DOCUMENTATION = "https://github.com/textledger/textledger/tree/main/docs"  # pyproject's [project.urls]
 
 
-def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+class _Version(argparse.Action):
+    """`--version`: the installed package's version, looked up only when asked (it costs a
+    few milliseconds that every other command would pay)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        try:
+            version = importlib.metadata.version("textledger")
+        except importlib.metadata.PackageNotFoundError:  # a source checkout that was never installed
+            version = "(not installed)"
+        sys.stdout.write(f"textledger {version}\n")
+        parser.exit()
+
+
+def _common_options(parser: argparse.ArgumentParser, suppress: bool, formats: tuple[str, ...] = FORMATS) -> None:
     """Options every command takes. On sub-commands their defaults are suppressed so that a
     value given before the command is not overwritten by the sub-command's default."""
     default = (lambda value: argparse.SUPPRESS) if suppress else (lambda value: value)
@@ -31,22 +49,24 @@ def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("-p", "--period", default=default(None), metavar="PERIOD",
                         help="2026, 2026q1, 2026-03, 2026-03-05, A..B or 'from A to B'")
     parser.add_argument("--depth", type=int, default=default(None), metavar="N", help="show accounts to N levels")
-    parser.add_argument("--format", "-O", choices=FORMATS, default=default("text"),
-                        help="output format (each command says which it supports)")
+    parser.add_argument("--format", "-O", choices=formats, default=default("text"),
+                        help="output format" if suppress else "output format (each command's --help says which it writes)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="textledger",
         description="Plain-text double-entry bookkeeping: reports from ledger/hledger-style journals.",
-        epilog="Exit status: 0 ok, 1 journal errors, 2 usage errors. See docs/cli.md.",
+        epilog=f"Exit status: 0 ok, 1 journal errors, 2 usage errors. Documentation: {DOCUMENTATION}"
+               " (cli.md: every command and option).",
     )
+    parser.add_argument("--version", action=_Version, help="print textledger's version and exit")
     _common_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in ALL:
         sub = commands.add_parser(command.name, aliases=list(command.aliases), help=command.help,
                                   description=command.help)
-        _common_options(sub, suppress=True)
+        _common_options(sub, suppress=True, formats=command.formats)
         command.configure(sub)
         sub.set_defaults(command_spec=command)
     return parser
