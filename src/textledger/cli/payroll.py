@@ -18,6 +18,7 @@ from textledger.cli.appending import append_checked
 from textledger.cli.base import Command, UsageError, loaded, query_from_args
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.expand import STDIN
+from textledger.core.fmt import format_entries
 from textledger.core.lines import LineError, parse_date
 from textledger.core.printer import format_entry
 from textledger.core.records import FIRST_DATE, LAST_DATE, Amount, Journal, Style
@@ -187,7 +188,8 @@ def _run(journal: Journal, args: argparse.Namespace, out: TextIO, today: dt.date
     elif args.format == "csv":
         out.write(_slips_csv(slips))
     else:
-        out.write("\n".join(format_entry(slip_transaction(slip), styles) for slip in slips))
+        # as `fmt` would write them in this journal: the same text --append adds
+        out.write(format_entries("\n".join(format_entry(slip_transaction(slip), styles) for slip in slips), journal))
     return 0
 
 

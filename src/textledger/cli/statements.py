@@ -24,6 +24,7 @@ from textledger.cli.base import (
 )
 from textledger.core.accounts import AccountType, AccountTypes
 from textledger.core.amounts import decimal_string
+from textledger.core.fmt import format_entries
 from textledger.core.periods import Interval, Period, report_range, split
 from textledger.core.printer import format_entry
 from textledger.core.query import QueryError, parse_period, period_span
@@ -326,7 +327,7 @@ def cmd_close(journal: Journal | None, args: argparse.Namespace, out: TextIO) ->
         text = [f"; ---- append to the old file: closes {closing.label}"] + text
         text += ["; ---- put at the top of the new file: reopens the balance-sheet accounts",
                  format_entry(closing.reopening, styles)]
-    out.write("\n".join(text))
+    out.write(format_entries("\n".join(text), journal))  # to append: as `fmt` would write it there
     return 0
 
 
