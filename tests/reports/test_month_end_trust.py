@@ -3,6 +3,7 @@ month's pack can be produced again, and the cash flow lists only cash."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from decimal import Decimal
@@ -12,11 +13,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import textledger
 from tests.cli_run import run
 from tests.reports.test_statements import START, _add, _months, _sums, journals
 from textledger.core.periods import Period
 from textledger.core.query import Query
-from textledger.reports.statements import Options, balance_sheet
+from textledger.core.records import Amount
+from textledger.reports.statements import Options, balance_sheet, cash_flow
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -78,3 +81,50 @@ def test_report_takes_a_query(capsys, books):
     rows = _income_rows(capsys, books, "not:Rent")
     assert "Rent" in {cells[0] for cells in _income_rows(capsys, books)}
     assert "Rent" not in {cells[0] for cells in rows}
+
+
+NON_CASH = """\
+account Assets:Bank:Checking   ; type: cash
+commodity $1,000.00
+
+2026-11-01 * Owner | capital: cash and equipment
+    Assets:Bank:Checking            $30,110.00
+    Assets:Fixed:Equipment           $6,500.00
+    Equity:Owner Contributions     $-36,610.00
+
+2026-11-10 * Card sale, settled the same day
+    Assets:Bank:Checking               $880.00
+    Income:Product Sales              $-880.00
+    Assets:Inventory                  $-300.00
+    Expenses:Cost of Goods Sold        $300.00
+
+2026-11-30 * Pay run
+    Expenses:Payroll:Wages           $2,000.00
+    Liabilities:Payroll:Income Tax    $-200.00
+    Expenses:Payroll:Employer Taxes    $124.00
+    Liabilities:Payroll:Social Security  $-124.00
+    Assets:Bank:Checking            $-1,800.00
+"""
+
+
+def test_cash_flow_lists_only_cash():
+    """Issue 17, defect 5: equipment contributed by the owner and the cost of goods of a sale
+    moved no cash; the owner's cash, the sale's cash and the net pay did."""
+    journal = textledger.loads(NON_CASH)
+    sources, accounts = cash_flow(journal, (Period(dt.date(2026, 11, 1), dt.date(2026, 12, 1), "2026-11"),),
+                                  Options(flat=True)).sections
+    flows = {line.account: line.cells[0] for line in sources.lines}
+    dollars = lambda text: (Amount(Decimal(text), "$"),)  # noqa: E731
+    assert flows == {"Equity:Owner Contributions": dollars("30110.00"), "Income:Product Sales": dollars("880.00"),
+                     "Expenses:Payroll:Wages": dollars("-1800.00")}
+    assert sources.total.cells == accounts.total.cells == (dollars("29190.00"),)
+
+
+@given(journals(costs=False))
+def test_cash_flows_add_up_to_the_change_in_cash_without_a_balancing_line(journal):
+    """Leaving out what is not cash never loses a cent: with no exchange of commodities the
+    flows add up to the cash accounts' change with no conversion line."""
+    for period in _months(journal):
+        sources, accounts = cash_flow(journal, (period,)).sections
+        assert not any(line.kind == "computed" for line in sources.lines)
+        assert _sums(sources.total.cells[0]) == _sums(accounts.total.cells[0])
