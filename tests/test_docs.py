@@ -203,3 +203,30 @@ def test_journal_format_error_table_is_real():
         assert key is not None, f"no snippet exercises the documented message {message!r}"
         loaded, output = _check_output(snippets[key])
         assert not loaded and message in output, f"{message!r} not in:\n{output}"
+
+
+def test_every_query_prefix_is_in_the_help_and_the_guide(capsys):
+    """Issue 17, defect 11: `bal --help` and docs/cli.md name every query prefix the code reads."""
+    from tests.cli_run import run
+    from textledger.core.query import _PREFIXES
+
+    _, out, _ = run(capsys, "bal", "--help")
+    shown = " ".join(out.split())
+    guide = (DOCS / "cli.md").read_text(encoding="utf-8")
+    for prefix in (*_PREFIXES, "not"):
+        assert f"{prefix}:" in shown, prefix
+        assert f"| `{prefix}:" in guide or (prefix == "acct" and "| `REGEX`, `acct:REGEX`" in guide), prefix  # a row
+
+
+@pytest.mark.parametrize("name, stale", [
+    ("cli.md", "reserved for upcoming reports"),
+    ("cli.md", "are not recognised: such a term is read as an"),
+    ("journal-format.md", "kept as comment / tag, not applied"),
+    ("journal-format.md", "kept in `Journal.periodic`, no effect"),
+    ("journal-format.md", "nothing values at them yet"),
+    ("journal-format.md", "every level on its own row"),
+    ("journal-format.md", "| on the first line |"),
+])
+def test_stale_statements_are_gone(name, stale):
+    """Issue 17, defect 11: what the guides said before the features they deny were built."""
+    assert stale not in " ".join((DOCS / name).read_text(encoding="utf-8").split())

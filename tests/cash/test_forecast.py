@@ -406,8 +406,8 @@ def test_expected_items_are_the_open_items_due_in_the_horizon_plus_the_schedules
     journal = load(PERIODIC_RULES + text)
     report = forecast(journal, as_of, weeks=weeks)
     end = as_of + dt.timedelta(days=7 * weeks)
-    receivable = sum((i.open for i in open_items(journal, as_of, RECEIVABLES).outstanding() if i.due <= end),
-                     Decimal(0))
+    receivable = sum((i.open for i in open_items(journal, as_of, RECEIVABLES).outstanding()
+                      if i.due <= end and (as_of - i.due).days <= 90), Decimal(0))  # longer overdue: doubtful
     payable = sum((i.open for i in open_items(journal, as_of, PAYABLES).outstanding() if i.due <= end), Decimal(0))
     months = sum(1 for month in range(1, 13) for year in (2026, 2027)
                  if as_of < dt.date(year, month, 1) <= end)
@@ -514,3 +514,40 @@ def test_a_bad_periodic_period_is_an_error_at_its_line(capsys, tmp_path):
                                            "    Assets:Bank:Checking\n")
     line = (HEAD + "\n\n").count("\n") + 1
     assert code == 1 and f"t.journal:{line}:3: 'monthly from 2026-01-15': 2026-01-15 is not the first day" in err
+
+
+LONG_OVERDUE = HEAD + """
+2025-10-01 * Acme | long overdue: due 2025-10-28, 154 days before the as-of date
+    Assets:Receivable:Acme   $5,000.00  ; invoice: OLD
+        ; due: 2025-10-28
+    Income:Sales
+2026-03-01 * Acme | overdue by 30 days
+    Assets:Receivable:Acme   $300.00  ; invoice: RECENT
+        ; due: 2026-03-01
+    Income:Sales
+"""
+
+
+def test_long_overdue_invoices_are_not_cash_in_week_one():
+    """Issue 17, defect 9: an invoice 154 days overdue is doubtful, not a receipt in week 1;
+    it is named as not counted. One overdue by 30 days is still expected in week 1."""
+    journal = textledger.loads(LONG_OVERDUE)
+    report = forecast(journal, AS_OF, periodic=False)
+    assert [(i.reference, i.amount) for i in report.weeks[0].items if i.source == INVOICES] == [
+        ("RECENT", Decimal("300.00"))]
+    assert ("invoice OLD of Acme, 154 days overdue (after 90: doubtful)", textledger.Amount(Decimal("5000.00"), "$")) \
+        in report.left_out
+    counted = forecast(journal, AS_OF, periodic=False, doubtful_after=None)
+    assert counted.weeks[0].received(INVOICES) == Decimal("5300.00")
+    assert forecast(journal, AS_OF, periodic=False, doubtful_after=200).weeks[0].received(INVOICES) == Decimal("5300.00")
+
+
+def test_forecast_doubtful_after_option(capsys, tmp_path):
+    path = tmp_path / "f.journal"
+    path.write_text(LONG_OVERDUE)
+    assert main(["-f", str(path), "forecast", "--as-of", "2026-03-31", "--no-periodic"]) == 0
+    out = capsys.readouterr().out
+    assert "Not counted: invoice OLD of Acme, 154 days overdue (after 90: doubtful) ($5,000.00)" in out
+    assert main(["-f", str(path), "forecast", "--as-of", "2026-03-31", "--no-periodic", "--doubtful-after", "200",
+                 "-O", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["weeks"][0]["receipts"]["invoices"] == "5300.00"

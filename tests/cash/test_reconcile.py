@@ -198,7 +198,7 @@ def test_apply_changes_only_status_marks_and_adds_the_assertion(books, capsys):
     assert after["2026/bank/imported.journal"].startswith(before["2026/bank/imported.journal"])
     assert added == ("\n2026-10-31 * Bank reconciliation | statement balance $166,929.33"
                      "  ; statement: checking-2026-10.csv\n"
-                     "    Assets:Bank:Checking                   $0.00 = $164,479.33\n")
+                     "    Assets:Bank:Checking                               $0.00 = $164,479.33\n")
     journal = load("journals/studio.journal")  # still loads: the assertion holds
     report = reconcile(journal, BANK, dt.date(2026, 10, 31), Amount(Decimal("166929.33"), "$"))
     assert report.reconciled and [item.transaction.code for item in report.uncleared] == ["1069"]

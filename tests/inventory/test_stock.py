@@ -173,3 +173,26 @@ def test_studio_trial_balance_has_stock_at_cost_and_no_item_units(capsys):
     held = {amount["commodity"] for row in rows for side in ("debit", "credit")
             for cell in row[side] for amount in cell}
     assert held <= {"$", "EUR"}  # prints and frames appear at cost, never as units
+
+
+MIXED_INVOICE = """\
+commodity $1,000.00
+commodity 1. SOAP
+2026-11-01 buy
+    Assets:Inventory:Studio     10 SOAP @ $2.00
+    Liabilities:Payable:Lumina
+2026-11-10 invoice with a workshop and soap
+    Assets:Receivable:Acme      $1,980.00
+    Income:Workshops           $-1,800.00
+    Income:Product Sales         $-180.00  ; item: SOAP
+    Assets:Inventory:Studio      -2 SOAP
+    Expenses:Cost of Goods Sold
+"""
+
+
+def test_margin_leaves_the_untagged_service_lines_of_a_tagged_sale_out():
+    """Issue 17, defect 1: once a sale tags the revenue of its items, its untagged lines
+    (a workshop) are services, not the items' revenue."""
+    [soap] = gross_margin(textledger.loads(MIXED_INVOICE))
+    assert (soap.revenue, soap.cost, soap.percent) == (Amount(Decimal("180.00"), "$"), Amount(Decimal("4.00"), "$"),
+                                                      Decimal("97.8"))

@@ -6,12 +6,14 @@ import errno
 import os
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.cli_run import run
 from textledger.io import atomic
 from textledger.io.atomic import write_atomic
 
@@ -143,3 +145,25 @@ def test_an_interrupt_during_the_write_cleans_up_and_propagates(journal: Path, m
 def test_a_missing_folder_is_an_os_error(tmp_path: Path):
     with pytest.raises(FileNotFoundError):
         write_atomic(tmp_path / "no" / "such" / "folder.journal", NEW)
+
+
+def test_two_new_files_in_one_folder_are_locked_at_once(tmp_path: Path):
+    """Found by bench/fuzz.py (seed 7): `fmt --in-place` of two files that do not exist
+    waited on its own lock of their folder for the whole timeout."""
+    started = time.monotonic()
+    with atomic.locked([tmp_path / "a.journal", tmp_path / "b.journal"], timeout=5):
+        pass
+    assert time.monotonic() - started < 1
+
+
+def test_a_file_name_with_a_nul_byte_is_refused(tmp_path: Path):
+    """Found by bench/fuzz.py (seed 7): `import --append` to a name with a NUL byte raised ValueError."""
+    with pytest.raises(atomic.WriteError, match="NUL byte"), atomic.locked([tmp_path / "a\0b.journal"]):
+        pass
+
+
+def test_the_command_refuses_a_nul_byte_in_the_append_target(tmp_path: Path, capsys):
+    journal = tmp_path / "j.journal"
+    journal.write_text("2026-01-01 x\n    a  1 USD\n    b\n")
+    code, _, err = run(capsys, "-f", journal, "fmt", "--in-place", str(tmp_path / "x\0y.journal"))
+    assert code in (1, 2) and "Traceback" not in err

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_run import run
+from textledger.core.fmt import format_text
 from textledger.io import atomic
 from textledger.io.appending import AppendRefused, append_checked
 from textledger.io.atomic import TEMPORARY, WriteError, locked, write_atomic
@@ -258,7 +259,7 @@ def test_crlf_is_kept_on_append_and_fmt(journal: Path, capsys):
     journal.write_bytes(JOURNAL.replace("\n", "\r\n").encode())
     append_checked(str(journal), entry("windows"), [str(journal)], landed("windows"))
     data = journal.read_bytes()
-    assert data == (JOURNAL + "\n" + entry("windows")).replace("\n", "\r\n").encode()
+    assert data == (JOURNAL + "\n" + format_text(entry("windows"))).replace("\n", "\r\n").encode()  # as fmt lays it out
     journal.write_bytes(data + UNFORMATTED.replace("\n", "\r\n").encode())
     assert run(capsys, "fmt", "--in-place", journal)[0] == 0
     data = journal.read_bytes()
@@ -269,7 +270,7 @@ def test_crlf_is_kept_on_append_and_fmt(journal: Path, capsys):
 def test_the_final_newline_is_kept(journal: Path, capsys):
     journal.write_text(JOURNAL.rstrip("\n"), encoding="utf-8")  # none at the end: the entries start on a line of their own
     append_checked(str(journal), entry("one").rstrip("\n"), [str(journal)], landed("one"))
-    assert journal.read_text(encoding="utf-8") == JOURNAL + "\n" + entry("one")
+    assert journal.read_text(encoding="utf-8") == JOURNAL + "\n" + format_text(entry("one"))
     journal.write_text(UNFORMATTED, encoding="utf-8")
     assert run(capsys, "fmt", "--in-place", journal)[0] == 0
     assert journal.read_text(encoding="utf-8").endswith("Assets:Cash\n")

@@ -340,3 +340,33 @@ def test_a_pay_date_out_of_range_is_a_usage_error(capsys, date):
     assert code == 2 and "out of range" in err and "0100-01-01 to 9899-12-31" in err
     code, _, err = run(capsys, "-f", STUDIO, "payroll", "run", "--date", date)
     assert code == 2 and "out of range" in err
+
+
+def test_a_weekend_pay_date_names_the_friday_it_moved_to(capsys, tmp_path):
+    """Issue 17, defect 10: 2026-02-28 is a Saturday; pat's pay date is the Friday before."""
+    path = tmp_path / "books.journal"
+    path.write_text(RULES)
+    code, out, err = run(capsys, "-f", path, "payroll", "run", "--date", "2026-02-28")
+    assert (code, out) == (2, "")
+    assert ("2026-02-28 is a Saturday: the pay date moves to the Friday before, 2026-02-27 (pat);"
+            " `weekend-shift none` on an employee keeps it on the weekend") in err
+
+
+def test_weekend_shift_none_keeps_the_pay_date_on_the_weekend(capsys, tmp_path):
+    path = tmp_path / "books.journal"
+    path.write_text(RULES.replace("    schedule monthly\n", "    schedule monthly\n    weekend-shift none\n"))
+    code, out, err = run(capsys, "-f", path, "payroll", "run", "--date", "2026-02-28", "--append", path)
+    assert code == 0, err
+    assert out.startswith("2026-02-28 ")
+    assert run(capsys, "-f", path, "check")[0] == 0
+    code, _, err = run(capsys, "-f", path, "payroll", "run", "--date", "2026-02-27", "--employee", "pat")
+    assert code == 2 and "2026-02-27 is not a pay date of pat (monthly)" in err
+
+
+def test_weekend_shift_takes_friday_or_none(capsys, tmp_path):
+    path = tmp_path / "books.journal"
+    path.write_text(RULES.replace("    schedule monthly\n", "    schedule monthly\n    weekend-shift monday\n"))
+    code, _, err = run(capsys, "-f", path, "check")
+    assert code == 1
+    assert ("books.journal:8:19: 'monday' is not a weekend shift: write `weekend-shift friday` (the default)"
+            " or `weekend-shift none`") in err

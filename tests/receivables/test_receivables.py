@@ -635,8 +635,8 @@ def test_payables_errors_are_about_bills():
     (["statement", "zzz"], "no customer matches 'zzz'; the customers are: Atlas Freight Logistics"),
     (["statement", "e"], "'e' matches several customers: Atlas Freight Logistics"),
     (["statement", "Kestrel", "-b", "2026-06-01", "-e", "2026-05-01"], "the statement period is empty"),
-    (["aging", "-O", "markdown"], "aging writes text, csv, json, html, not markdown"),
-    (["statement", "Kestrel", "-O", "html"], "statement writes text, csv, json, not html"),
+    (["-O", "markdown", "aging"], "aging writes text, csv, json, html, not markdown"),
+    (["statement", "Kestrel", "-O", "html"], "argument --format/-O: invalid choice: 'html' (choose from 'text', 'csv', 'json')"),
 ])
 def test_usage_errors_exit_2(capsys, argv, message):
     code, out, err = run(capsys, "-f", STUDIO, *argv)
@@ -836,10 +836,10 @@ def test_days_sales_outstanding_by_hand():
             Assets:Receivable:Acme
         """)
     items = open_items(journal, dt.date(2026, 3, 31))
-    (figure,) = days_outstanding(items, dt.date(2026, 3, 1))
+    (figure,) = days_outstanding(journal, items, dt.date(2026, 3, 1))
     # $400 owed at the end, $600 invoiced in the 31 days of March: 400 / 600 x 31 = 20.67
     assert (figure.days, figure.outstanding, figure.credit_sales, figure.value) == (31, D("400.00"), D("600.00"), D("20.7"))
-    (empty,) = days_outstanding(items, dt.date(2026, 3, 20))
+    (empty,) = days_outstanding(journal, items, dt.date(2026, 3, 20))
     assert empty.value is None
 
 
@@ -931,3 +931,84 @@ def test_an_item_knows_the_day_it_was_paid_in_full():
     later = {item.reference: item.settled for item in open_items(journal, dt.date(2026, 2, 28)).items}
     # the unnamed $70 settles the oldest due first: INV-1's last $40, then $30 of INV-2
     assert later == {"INV-1": dt.date(2026, 2, 3), "INV-2": None}
+
+
+def test_a_payment_exceeding_the_invoice_it_names_leaves_the_excess_unapplied():
+    """Issue 17, defect 8 (docs/receivables.md): the excess of money named to an invoice is an
+    unapplied credit, not a payment of the customer's other open invoices; the next invoice
+    uses it; the statement's aging says the same as the aging."""
+    journal = load("""\
+        2026-01-05 * Acme | an older invoice, still open
+            Assets:Receivable:Acme   $100.00  ; invoice: OLD
+            Income
+        2026-01-10 * Acme
+            Assets:Receivable:Acme   $500.00  ; invoice: INV-2
+            Income
+        2026-01-20 * Acme | paid more than INV-2
+            Assets:Bank   $600.00
+            Assets:Receivable:Acme  ; invoice: INV-2
+        2026-01-21 * Acme | credit note naming OLD, larger than it
+            ; credit-note: CN-1
+            Income   $130.00
+            Assets:Receivable:Acme  ; invoice: OLD
+        2026-02-01 * Acme | the next invoice
+            Assets:Receivable:Acme   $250.00  ; invoice: INV-3
+            Income
+        """)
+    january = open_items(journal, dt.date(2026, 1, 20))
+    assert {i.reference: i.open for i in january.items} == {"OLD": D("100.00"), "INV-2": 0}
+    assert [(c.party, c.amount) for c in january.credits] == [("Acme", D("-100.00"))]
+    row = customer_rows(journal, dt.date(2026, 1, 20))["Acme"]
+    assert (row["unapplied"], row["total"]) == (D("-100.00"), 0)
+    items = open_items(journal, dt.date(2026, 2, 1))
+    assert {i.reference: i.open for i in items.items} == {"OLD": 0, "INV-2": 0, "INV-3": D("120.00")}
+    assert items.credits == ()
+    for as_of in (dt.date(2026, 1, 20), dt.date(2026, 1, 31), dt.date(2026, 2, 1)):
+        shown = statement(journal, "Acme", as_of)
+        assert shown.aging.rows == aging(open_items(journal, as_of)).rows
+        assert sum(a.quantity for a in shown.closing) == shown.aging.rows[0].total
+
+
+NEW_COMPANY = """\
+    account Liabilities:Sales Tax   ; type: liability
+    2026-11-01 * Owner | the company opens
+        Assets:Bank   $10,000.00
+        Equity:Owner
+    2026-11-05 * Acme
+        Assets:Receivable:Acme   $1,100.00  ; invoice: INV-1
+        Income:Design           $-1,000.00
+        Liabilities:Sales Tax     $-100.00
+    2026-11-10 * Birch
+        Assets:Receivable:Birch  $2,200.00  ; invoice: INV-2
+        Income:Design           $-2,000.00
+        Liabilities:Sales Tax     $-200.00
+    2026-11-20 * Birch | credit note for half the job
+        ; credit-note: CN-1
+        Income:Design            $1,000.00
+        Liabilities:Sales Tax      $100.00
+        Assets:Receivable:Birch  ; invoice: INV-2
+    2026-11-25 * Acme | paid
+        Assets:Bank   $1,100.00
+        Assets:Receivable:Acme  ; invoice: INV-1
+    """
+
+
+def test_dso_starts_with_the_books_and_divides_by_net_sales_less_credit_notes():
+    """Issue 17, defect 2: a company that opened on 11-01 has 30 days of history, not 90; its
+    credit sales are $3,000 of invoices less the $1,000 credit note, without the sales tax."""
+    journal = load(NEW_COMPANY)
+    items = open_items(journal, dt.date(2026, 11, 30))
+    (figure,) = days_outstanding(journal, items, dt.date(2026, 9, 2))
+    # $1,100 open (Birch, with its tax) / $2,000 of net credit sales x 30 days = 16.5
+    assert (figure.begin, figure.days, figure.outstanding, figure.credit_sales, figure.value) == (
+        dt.date(2026, 11, 1), 30, D("1100.00"), D("2000.00"), D("16.5"))
+
+
+def test_the_month_end_pack_shows_the_dso_of_the_books_history(capsys, tmp_path):
+    path = tmp_path / "new.journal"
+    path.write_text(textwrap.dedent(NEW_COMPANY))
+    code, out, _ = run(capsys, "-f", path, "report", "--month", "2026-11")
+    assert code == 0
+    assert "Days sales outstanding over the last 30 days: 16.5" in out
+    code, out, _ = run(capsys, "-f", path, "aging", "--as-of", "2026-11-30")
+    assert "DSO 2026-11-01 to 2026-11-30 (30 days): 16.5 days" in out

@@ -494,6 +494,8 @@ def test_one_interval_at_a_time(capsys, small_file):
 
 def test_report_formats_other_than_theirs_are_refused(capsys, small_file):
     code, _, err = run(capsys, "-f", small_file, "bs", "-O", "markdown")
+    assert code == 2 and "argument --format/-O: invalid choice: 'markdown' (choose from 'text', 'csv', 'json', 'html')" in err
+    code, _, err = run(capsys, "-f", small_file, "-O", "markdown", "bs")  # given before the command
     assert code == 2 and "balancesheet writes text, csv, json, html, not markdown" in err
 
 

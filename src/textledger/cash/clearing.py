@@ -24,6 +24,7 @@ from textledger.cash.matching import account_postings
 from textledger.cash.reconcile import Reconciliation
 from textledger.core import records
 from textledger.core.amounts import format_amount
+from textledger.core.fmt import format_entries
 from textledger.core.printer import format_entry
 
 # the account name (single spaces inside it), then the gap before the amount or comment
@@ -74,10 +75,11 @@ def assertion_file(journal: records.Journal, reconciliation: Reconciliation) -> 
     return max(sources, key=lambda source: (order.get(source.file, -1), source.line)).file
 
 
-def assertion_entry(reconciliation: Reconciliation, statement_name: str,
-                    styles: Mapping[str, records.Style]) -> str:
+def assertion_entry(reconciliation: Reconciliation, statement_name: str, journal: records.Journal) -> str:
     """The transaction recording the reconciliation: a zero posting asserting the book
-    balance on the statement date, with the statement's own balance in the description."""
+    balance on the statement date, with the statement's own balance in the description;
+    laid out as `fmt` lays it out in the journal."""
+    styles = journal.style_map()
     shown = format_amount(reconciliation.statement_balance, dict(styles))
     commodity = reconciliation.statement_balance.commodity
     posting = records.Posting(account=reconciliation.account, amount=records.Amount(Decimal(0), commodity),
@@ -85,7 +87,7 @@ def assertion_entry(reconciliation: Reconciliation, statement_name: str,
     entry = records.Transaction(date=reconciliation.date, status="*",
                                 description=f"Bank reconciliation | statement balance {shown}",
                                 comment=f"statement: {statement_name}", postings=(posting,))
-    return format_entry(entry, dict(styles))
+    return format_entries(format_entry(entry, styles), journal)
 
 
 def appended(text: str, entry: str) -> str:
@@ -113,6 +115,6 @@ def changes(journal: records.Journal, reconciliation: Reconciliation, texts: Map
         by_file.setdefault(source.file, []).append(match.posting)
     new = {file: mark_cleared(texts[file], postings) for file, postings in by_file.items()}
     target = target or assertion_file(journal, reconciliation)
-    entry = assertion_entry(reconciliation, statement_name, journal.style_map())
+    entry = assertion_entry(reconciliation, statement_name, journal)
     new[target] = appended(new.get(target, texts[target]), entry)
     return new

@@ -7,8 +7,10 @@ A pure function of the journal and an as-of date, in one commodity (docs/cash.md
   starts the day after it and every week is seven days, so no day is left out and the
   closing cash of a week is the opening cash of the next.
 - Receipts are the open invoices (`openitems`), each on its due date, or in week 1 when
-  already overdue. With `shift_late`, a customer's due dates move by the customer's
-  average days late on paid invoices (see `days_late`).
+  already overdue — unless overdue by more than `doubtful_after` days (90 by default):
+  such an invoice is doubtful, listed as not counted rather than expected. With
+  `shift_late`, a customer's due dates move by the customer's average days late on paid
+  invoices (see `days_late`).
 - Payments are the open bills by due date (overdue in week 1); the scheduled payroll
   (`payroll`): each run's net pay on its pay date, and what a month's runs withhold plus
   the employer's share on the 15th of the next month (the payroll liabilities already
@@ -52,6 +54,7 @@ from textledger.reports.budget import period_problem
 
 ZERO = Decimal(0)
 WEEK = dt.timedelta(days=7)
+DOUBTFUL_AFTER = 90  # days overdue after which an invoice is not expected to be paid (the aging's last bucket)
 REMITTANCE_DAY = 15  # payroll taxes and deductions are paid over on this day of the next month
 
 # where expected cash comes from (receipts) and goes to (payments)
@@ -160,7 +163,7 @@ class Forecast:
 
 def forecast(journal: Journal, as_of: dt.date, *, weeks: int = 13, cash: re.Pattern | None = None,
              floor: Decimal | None = None, shift_late: bool = False, periodic: bool = True,
-             commodity: str | None = None) -> Forecast:
+             commodity: str | None = None, doubtful_after: int | None = DOUBTFUL_AFTER) -> Forecast:
     """The cash forecast for `weeks` weeks after `as_of` (see the module's doc).
 
     `cash`: the cash accounts are those it matches, instead of the accounts of type cash.
@@ -176,7 +179,7 @@ def forecast(journal: Journal, as_of: dt.date, *, weeks: int = 13, cash: re.Patt
     left_out: list[tuple[str, Amount | None]] = [
         (f"cash in {c or 'no commodity'}", Amount(q, c)) for c, q in sorted(balances.items()) if c != commodity and q]
     lateness = days_late(journal, as_of) if shift_late else {}
-    items = _open_item_expectations(journal, as_of, start, end, commodity, lateness, left_out)
+    items = _open_item_expectations(journal, as_of, start, end, commodity, lateness, left_out, doubtful_after)
     items += _payroll_expectations(journal, as_of, start, end, accounts, commodity, left_out)
     cards = card_accounts(journal)
     items += _card_expectations(journal, as_of, start, end, accounts, cards, commodity, left_out)
@@ -282,14 +285,20 @@ def days_late(journal: Journal, as_of: dt.date) -> dict[str, int]:
 
 
 def _open_item_expectations(journal: Journal, as_of: dt.date, start: dt.date, end: dt.date, commodity: str,
-                            lateness: dict[str, int], left_out: list) -> list[ExpectedItem]:
+                            lateness: dict[str, int], left_out: list, doubtful_after: int | None) -> list[ExpectedItem]:
     """Open invoices as receipts and open bills as payments, on their (shifted) due dates;
-    overdue ones on the first day; those expected after the horizon not at all."""
+    overdue ones on the first day, but invoices overdue by more than `doubtful_after` days
+    not at all (named in `left_out`); those expected after the horizon not at all."""
     found = []
     for side, source, sign in ((RECEIVABLES, INVOICES, 1), (PAYABLES, BILLS, -1)):
         for item in open_items(journal, as_of, side).outstanding():
             if item.commodity != commodity:
                 left_out.append((f"{side.item} {item.reference} of {item.party}", Amount(item.open, item.commodity)))
+                continue
+            overdue = (as_of - item.due).days
+            if side is RECEIVABLES and doubtful_after is not None and overdue > doubtful_after:
+                left_out.append((f"invoice {item.reference} of {item.party}, {overdue} days overdue"
+                                 f" (after {doubtful_after}: doubtful)", Amount(item.open, item.commodity)))
                 continue
             expected = item.due + dt.timedelta(days=lateness.get(item.party, 0) if side is RECEIVABLES else 0)
             date = max(expected, start)

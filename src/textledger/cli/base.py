@@ -80,7 +80,8 @@ def wants_balance_report(args: argparse.Namespace) -> bool:
 
 
 def add_query_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("query", nargs="*", help="account regexes; not:, desc:, payee:, tag:NAME[=RE], real:")
+    parser.add_argument("query", nargs="*", help="account regexes; not:, acct:, desc:, payee:, note:, code:, tag:NAME[=RE],"
+                        " status:, date:, real:, cur:RE, amt:[<|<=|>|>=|=]N")
 
 
 def query_from_args(args: argparse.Namespace) -> Query:
@@ -117,6 +118,21 @@ def alias_options(args: argparse.Namespace) -> tuple[Alias, ...]:
 def this_year() -> int:
     """The year of journal dates written without one and no `Y` directive (as in hledger)."""
     return dt.date.today().year
+
+
+def refuse_unknown_prefixes(args: argparse.Namespace, journal: Journal) -> None:
+    """A term like `foo:bar` that is no query prefix and matches no account is a typo or a
+    prefix textledger lacks: a usage error, not a silently empty report."""
+    query = query_from_args(args)
+    if not any(term.prefix_like for term in query.groups_and_exclusions()):
+        return
+    accounts = {posting.account for transaction in journal.transactions for posting in transaction.postings}
+    accounts.update(declaration.name for declaration in journal.accounts)
+    unknown = query.unknown_prefixes(accounts)
+    if unknown:
+        raise UsageError(f"{unknown[0]}: {unknown[0].split(':', 1)[0]}: is not a query prefix textledger knows"
+                         " (acct:, desc:, payee:, note:, code:, tag:, status:, date:, real:, cur:, amt:, not:),"
+                         " and as an account pattern it matches no account")
 
 
 def journal_files(args: argparse.Namespace, hint: str = "") -> list[str]:

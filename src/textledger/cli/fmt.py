@@ -14,7 +14,7 @@ import attrs
 
 from textledger.cli.base import Command, UsageError, journal_files, this_year
 from textledger.core.expand import STDIN
-from textledger.core.fmt import AMOUNT_COLUMN, declared_styles, format_text, same_meaning
+from textledger.core.fmt import AMOUNT_COLUMN, declared_in, declared_styles, format_text, same_meaning
 from textledger.core.records import Journal, JournalError, Problem, Style
 from textledger.io.atomic import WriteError, describe, locked, refuse_read_only, write_atomic
 from textledger.pipeline import load, loads
@@ -86,15 +86,11 @@ def _targets(args: argparse.Namespace) -> tuple[list[str], Mapping[str, Style] |
     if args.files:
         if not args.file:
             return list(args.files), None, False
-        return list(args.files), _declared(load(*args.file, year=this_year())), False
+        return list(args.files), declared_in(load(*args.file, year=this_year())), False
     journal = load(*journal_files(args, ", or name the FILEs to format"), year=this_year())
     if STDIN in journal.files:
         raise UsageError("to format standard input, name it as the file: `textledger fmt -`")
-    return list(dict.fromkeys(journal.files)), _declared(journal), True
-
-
-def _declared(journal: Journal) -> dict[str, Style]:
-    return {c.symbol: c.style for c in journal.commodities if c.style is not None}
+    return list(dict.fromkeys(journal.files)), declared_in(journal), True
 
 
 def _read(paths: list[str]) -> list[str]:

@@ -16,6 +16,7 @@ from typing import TextIO
 
 from textledger.cash.forecast import (
     BILLS,
+    DOUBTFUL_AFTER,
     INVOICES,
     NOT_PAID_IN_CASH,
     OTHER,
@@ -57,6 +58,15 @@ def _weeks(text: str) -> int:
     return int(text)
 
 
+def _days(text: str) -> int | None:
+    """`--doubtful-after`: a whole number of days, or `none`."""
+    if text.strip().lower() == "none":
+        return None
+    if not re.fullmatch(r"\s*\d{1,5}\s*", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days: write a whole number (at most 99999) or none")
+    return int(text)
+
+
 def _floor(text: str) -> Amount:
     try:
         return parse_amount(text)[0]
@@ -84,6 +94,9 @@ def _configure(parser: argparse.ArgumentParser) -> None:
                         help="forecast in SYMBOL (default: the commodity of most cash postings)")
     parser.add_argument("--shift-late", action="store_true",
                         help="expect each customer's invoices their average days late after the due date")
+    parser.add_argument("--doubtful-after", type=_days, default=DOUBTFUL_AFTER, metavar="DAYS",
+                        help="invoices overdue by more than DAYS are doubtful, not expected (default %(default)s;"
+                             " `none` expects them all in week 1)")
     parser.add_argument("--no-periodic", dest="periodic", action="store_false",
                         help="leave the periodic (~) rules out")
     parser.add_argument("--detail", action="store_true", help="list every expected item")
@@ -105,6 +118,7 @@ def cmd_forecast(journal: Journal | None, args: argparse.Namespace, out: TextIO)
         raise UsageError(f"bad regular expression {args.cash!r}: {error}") from None
     try:
         report = forecast(journal, as_of, weeks=args.weeks, cash=pattern, shift_late=args.shift_late,
+                          doubtful_after=args.doubtful_after,
                           periodic=args.periodic, commodity=args.commodity,
                           floor=args.floor.quantity if args.floor else None)
     except ForecastError as error:

@@ -13,16 +13,43 @@ import sys
 from typing import Any
 
 from textledger.cli import LISTING, command
-from textledger.cli.base import Command, UsageError, alias_options, journal_files, query_from_args, this_year
+from textledger.cli.base import (
+    Command,
+    UsageError,
+    alias_options,
+    journal_files,
+    query_from_args,
+    refuse_unknown_prefixes,
+    this_year,
+)
 from textledger.core.amounts import exact
 from textledger.core.query import QueryError
 from textledger.core.records import JournalError
 from textledger.io import cache
 
 FORMATS = ("text", "csv", "json", "html", "markdown")
+DOCUMENTATION = "https://github.com/textledger/textledger/tree/main/docs"  # pyproject's [project.urls]
 
 
-def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+class _Version(argparse.Action):
+    """`--version`: the installed package's version, looked up only when asked (it costs a
+    few milliseconds that every other command would pay)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        import importlib.metadata
+
+        try:
+            version = importlib.metadata.version("textledger")
+        except importlib.metadata.PackageNotFoundError:  # a source checkout that was never installed
+            version = "(not installed)"
+        sys.stdout.write(f"textledger {version}\n")
+        parser.exit()
+
+
+def _common_options(parser: argparse.ArgumentParser, suppress: bool, formats: tuple[str, ...] = FORMATS) -> None:
     """Options every command takes. On sub-commands their defaults are suppressed so that a
     value given before the command is not overwritten by the sub-command's default."""
     default = (lambda value: argparse.SUPPRESS) if suppress else (lambda value: value)
@@ -35,8 +62,8 @@ def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("--alias", action="append", default=default(None), metavar="OLD=NEW",
                         help="rename accounts as an `alias` directive does, after the journal's own aliases (repeatable)")
     parser.add_argument("--depth", type=int, default=default(None), metavar="N", help="show accounts to N levels")
-    parser.add_argument("--format", "-O", choices=FORMATS, default=default("text"),
-                        help="output format (each command says which it supports)")
+    parser.add_argument("--format", "-O", choices=formats, default=default("text"),
+                        help="output format" if suppress else "output format (each command's --help says which it writes)")
     parser.add_argument("--no-cache", action="store_true", default=default(False),
                         help=f"load the journal afresh, not from the journal cache (also: {cache.ENVIRONMENT}=1)")
     parser.add_argument("--auto", dest="auto", action="store_true", default=default(True),
@@ -62,7 +89,7 @@ class _CommandParser(argparse.ArgumentParser):
         self.configured = True
         spec = command(self.command_module, self.command_name)
         self.description = spec.help
-        _common_options(self, suppress=True)
+        _common_options(self, suppress=True, formats=spec.formats)
         spec.configure(self)
         self.set_defaults(command_spec=spec)
 
@@ -77,8 +104,10 @@ def build_parser(lazy: bool = False) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="textledger",
         description="Plain-text double-entry bookkeeping: reports from ledger/hledger-style journals.",
-        epilog="Exit status: 0 ok, 1 journal errors, 2 usage errors. See docs/cli.md.",
+        epilog=f"Exit status: 0 ok, 1 journal errors, 2 usage errors. Documentation: {DOCUMENTATION}"
+               " (cli.md: every command and option).",
     )
+    parser.add_argument("--version", action=_Version, help="print textledger's version and exit")
     _common_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_CommandParser)
     for module, entries in LISTING.items():
@@ -99,6 +128,8 @@ def _run(command: Command, args: argparse.Namespace) -> int:
     aliases = alias_options(args)
     journal = cache.load(journal_files(args), year=this_year(), aliases=aliases, auto=args.auto,
                          use_cache=cache.enabled(args.no_cache)) if command.needs_journal else None
+    if journal is not None:
+        refuse_unknown_prefixes(args, journal)
     for warning in journal.warnings if journal is not None else ():
         print(warning.render(), file=sys.stderr)
     if journal is None:

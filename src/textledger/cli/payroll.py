@@ -18,6 +18,7 @@ from textledger.cli.appending import append_checked
 from textledger.cli.base import Command, UsageError, loaded, query_from_args
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.expand import STDIN
+from textledger.core.fmt import format_entries
 from textledger.core.lines import LineError, parse_date
 from textledger.core.printer import format_entry
 from textledger.core.records import FIRST_DATE, LAST_DATE, Amount, Journal, Style
@@ -166,6 +167,11 @@ def _run(journal: Journal, args: argparse.Namespace, out: TextIO, today: dt.date
     chosen = _employee_filter(args, rules)
     due = chosen or list(rules.due_on(day))
     if not due:
+        moved = rules.moved_from(day)
+        if moved:
+            fridays = ", ".join(f"{friday} ({ident})" for ident, friday in moved.items())
+            raise UsageError(f"{day} is a {day.strftime('%A')}: the pay date moves to the Friday before, {fridays};"
+                             " `weekend-shift none` on an employee keeps it on the weekend")
         raise UsageError(f"nobody is paid on {day}; the next pay dates: {_next_pay_dates(rules, day)}")
     for ident in hours:
         if ident not in due:
@@ -182,7 +188,8 @@ def _run(journal: Journal, args: argparse.Namespace, out: TextIO, today: dt.date
     elif args.format == "csv":
         out.write(_slips_csv(slips))
     else:
-        out.write("\n".join(format_entry(slip_transaction(slip), styles) for slip in slips))
+        # as `fmt` would write them in this journal: the same text --append adds
+        out.write(format_entries("\n".join(format_entry(slip_transaction(slip), styles) for slip in slips), journal))
     return 0
 
 

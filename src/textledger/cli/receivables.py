@@ -92,7 +92,7 @@ def cmd_aging(journal: Journal | None, args: argparse.Namespace, out: TextIO) ->
     report = collections(items, buckets, party) if args.overdue else aging(items, buckets, detail=args.detail, party=party)
     detail = args.detail or args.overdue
     begin = query.begin if query.begin and query.begin <= as_of else as_of - dt.timedelta(days=DSO_DAYS - 1)
-    dso = days_outstanding(items, begin, party)
+    dso = days_outstanding(journal, items, begin, party)
     styles = journal.style_map()
     if args.format == "json":
         out.write(render.json_text(_aging_json(report, detail, dso)))

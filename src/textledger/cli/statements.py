@@ -25,6 +25,7 @@ from textledger.cli.base import (
 )
 from textledger.core.accounts import AccountType, AccountTypes
 from textledger.core.amounts import decimal_string
+from textledger.core.fmt import format_entries
 from textledger.core.periods import Interval, Period, report_range, split
 from textledger.core.printer import format_entry
 from textledger.core.query import QueryError, parse_period, period_span
@@ -315,7 +316,7 @@ def cmd_close(journal: Journal | None, args: argparse.Namespace, out: TextIO) ->
         text = [f"; ---- append to the old file: closes {closing.label}"] + text
         text += ["; ---- put at the top of the new file: reopens the balance-sheet accounts",
                  format_entry(closing.reopening, styles)]
-    out.write("\n".join(text))
+    out.write(format_entries("\n".join(text), journal))  # to append: as `fmt` would write it there
     return 0
 
 
@@ -328,6 +329,7 @@ def _configure_report(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-X", "--exchange", "--value", dest="value_in", metavar="COMMODITY",
                         help="convert to COMMODITY at each period's end")
     parser.add_argument("--title", default=PackOptions().title, help="the pack's title (default: %(default)s)")
+    add_query_argument(parser)
 
 
 def cmd_report(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
@@ -345,7 +347,8 @@ def cmd_report(journal: Journal | None, args: argparse.Namespace, out: TextIO) -
     from textledger.pipeline import MONTH_END_SECTIONS  # here: the pipeline brings the parser, which a cached journal need not
 
     try:
-        pack = monthend.build_pack(journal, month, PackOptions(args.depth, options.value_in, args.title),
+        pack = monthend.build_pack(journal, month, PackOptions(args.depth, options.value_in, args.title,
+                                                                attrs.evolve(options.query, begin=None, end=None)),
                                   MONTH_END_SECTIONS)
     except JournalError as error:
         raise _journal_errors_with_context(journal, error) from None

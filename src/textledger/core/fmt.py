@@ -46,9 +46,9 @@ from textledger.core.lines import (
     posting_fields,
 )
 from textledger.core.parser import Include, ParseState, parse_text
-from textledger.core.records import CommodityDeclaration, PostingKind, Style
+from textledger.core.records import CommodityDeclaration, Journal, PostingKind, Style
 
-__all__ = ["AMOUNT_COLUMN", "declared_styles", "format_text", "same_meaning"]
+__all__ = ["AMOUNT_COLUMN", "declared_in", "declared_styles", "format_entries", "format_text", "same_meaning"]
 
 AMOUNT_COLUMN = 60
 """The column where amounts end: room for a 40-character account and `$-999,999.99` (Emacs
@@ -113,6 +113,17 @@ def declared_styles(text: str, file: str = "<string>") -> dict[str, Style]:
     items, _ = parse_text("".join(chunks), file)
     return {item.symbol: item.style for item in items
             if isinstance(item, CommodityDeclaration) and item.style is not None}
+
+
+def declared_in(journal: Journal) -> dict[str, Style]:
+    """The display styles the whole journal declares: those `fmt` writes its amounts in."""
+    return {c.symbol: c.style for c in journal.commodities if c.style is not None}
+
+
+def format_entries(text: str, journal: Journal) -> str:
+    """New entries for `journal` as `fmt` would write them there, so that a journal kept
+    formatted (the pre-commit hook runs `fmt --check`) stays formatted once they are added."""
+    return format_text(text, declared_in(journal))
 
 
 # ---------------------------------------------------------------- entries

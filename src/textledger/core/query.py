@@ -2,7 +2,11 @@
 
 Query terms follow hledger: a bare word is a case-insensitive account regex; prefixed
 terms match other fields — `acct:`, `desc:`, `payee:`, `note:`, `code:`, `tag:NAME` or
-`tag:NAME=REGEX`, `status:*` / `status:!` / `status:` (unmarked), `date:PERIOD`, `real:`.
+`tag:NAME=REGEX`, `status:*` / `status:!` / `status:` (unmarked), `date:PERIOD`, `real:`,
+`cur:REGEX` (the commodity, whole and case-insensitive: `cur:\\$`), `amt:N`, `amt:<N`,
+`amt:<=N`, `amt:>N`, `amt:>=N` (a signed N compares signed quantities, an unsigned one
+their absolute values, as in hledger). The prefixes hledger has and textledger does not
+(`depth:`, `inacct:` ...) are errors, not account patterns that match nothing.
 Terms of one kind are alternatives (any may match); different kinds must all match;
 `not:` before any term excludes what it matches. Dates also come from `-b`, `-e` and
 `-p`; every `end` is exclusive, as in hledger.
@@ -13,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 
 import attrs
 
@@ -31,6 +36,22 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 
 _TEXT_FIELDS = ("acct", "desc", "payee", "note", "code")
+_PREFIXES = _TEXT_FIELDS + ("tag", "status", "date", "real", "cur", "amt")
+# hledger 1.25's other prefixes: refused rather than read as an account pattern
+_UNSUPPORTED = ("date2", "depth", "empty", "expr", "inacct", "inacctonly", "type")
+_COMPARISONS = {"<": Decimal.__lt__, "<=": Decimal.__le__, ">": Decimal.__gt__, ">=": Decimal.__ge__,
+                "=": Decimal.__eq__, "": Decimal.__eq__}
+_AMOUNT_TERM = re.compile(r"(<=|>=|<|>|=)?([+-]?)(\d+(?:\.\d*)?|\.\d+)")
+_PREFIX_LIKE = re.compile(r"[a-z][a-z0-9]*:")
+
+
+def _amount_term(value: str) -> tuple[str, Decimal, bool]:
+    """`>=-20` → (">=", -20, signed)."""
+    match = _AMOUNT_TERM.fullmatch(value.strip())
+    if match is None or len(value) > 40:
+        raise QueryError(f"amt:{value} — write amt: then <, <=, >, >= or = and a number, e.g. amt:>1000 or amt:<-50")
+    number = Decimal(match[2] + match[3])  # the pattern admits only plain numbers
+    return match[1] or "", number, bool(match[2]) or not number  # 0 compares signed, as in hledger
 
 
 @attrs.frozen
@@ -44,6 +65,10 @@ class Term:
     begin: dt.date | None = None
     end: dt.date | None = None
     negated: bool = False
+    comparison: str = ""
+    number: Decimal = Decimal(0)
+    signed: bool = False
+    text: str = ""
 
     @classmethod
     def parse(cls, text: str) -> Term:
@@ -51,10 +76,18 @@ class Term:
         while text.startswith("not:"):
             negated, text = not negated, text[4:]
         prefix, colon, value = text.partition(":")
-        if not colon or prefix not in _TEXT_FIELDS + ("tag", "status", "date", "real"):
-            return cls("acct", _compile(text), negated=negated)
+        if colon and prefix in _UNSUPPORTED:
+            raise QueryError(f"{prefix}: is an hledger query prefix textledger does not support; it knows "
+                             + ", ".join(f"{known}:" for known in _PREFIXES))
+        if not colon or prefix not in _PREFIXES:
+            return cls("acct", _compile(text), negated=negated, text=text)
         if prefix in _TEXT_FIELDS:
             return cls(prefix, _compile(value), negated=negated)
+        if prefix == "cur":
+            return cls("cur", _compile(f"(?:{value})\\Z"), negated=negated)
+        if prefix == "amt":
+            comparison, number, signed = _amount_term(value)
+            return cls("amt", comparison=comparison, number=number, signed=signed, negated=negated)
         if prefix == "tag":
             name, _, pattern = value.partition("=")
             if not name:
@@ -101,7 +134,24 @@ class Term:
         if kind == "date":
             date = posting.date or (transaction.date if transaction else None)
             return date is None or _within(date, self.begin, self.end)
+        if kind == "cur":
+            return posting.amount is not None and self._matched(posting.amount.commodity)
+        if kind == "amt":
+            if posting.amount is None:
+                return False
+            quantity = posting.amount.quantity
+            return _COMPARISONS[self.comparison](quantity if self.signed else abs(quantity), self.number)
         return posting.kind is PostingKind.REAL
+
+    def _matched(self, text: str) -> bool:
+        """Whether the pattern matches all of `text`."""
+        return self.pattern is not None and self.pattern.match(text) is not None
+
+    @property
+    def prefix_like(self) -> str | None:
+        """`foo:` when this account pattern looks like a query prefix (`foo:bar`), else None."""
+        match = _PREFIX_LIKE.match(self.text) if self.kind == "acct" else None
+        return match[0] if match else None
 
     def _found(self, text: str) -> bool:
         """Whether the pattern is found in `text` (a term without a pattern matches any text)."""
@@ -157,6 +207,21 @@ class Query:
                 return False
         return not any(term.matches(transaction, posting) for term in self.exclusions
                        if transaction is not None or not term.on_transaction)
+
+    def unknown_prefixes(self, accounts: Iterable[str]) -> list[str]:
+        """The account patterns written like a query prefix (`foo:bar`) that match none of
+        `accounts`: an unknown prefix, which hledger would silently read as an account."""
+        suspects = [term for term in self.groups_and_exclusions() if term.prefix_like]
+        if not suspects:
+            return []
+        names = set(accounts)
+        return [term.text for term in suspects
+                if term.pattern is None or not any(term.pattern.search(name) for name in names)]
+
+    def groups_and_exclusions(self) -> Iterator[Term]:
+        for group in self.groups:
+            yield from group
+        yield from self.exclusions
 
     def postings(self, transactions: Iterable[Transaction]) -> Iterator[tuple[Transaction, Posting]]:
         """(transaction, posting) pairs that match, in journal order."""

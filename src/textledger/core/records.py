@@ -440,6 +440,7 @@ class Employee:
     overtime_after: Decimal = Decimal(40)
     schedule: str = "monthly"  # weekly, biweekly, semimonthly or monthly
     anchor: dt.date | None = None  # one pay date of a weekly or biweekly schedule
+    weekend_shift: bool = True  # a monthly or semimonthly pay date on a weekend is paid the Friday before
     start: dt.date | None = None
     end: dt.date | None = None
     deductions: tuple[EmployeeDeduction, ...] = ()

@@ -169,7 +169,9 @@ def gross_margin(journal: Journal, begin: dt.date | None = None, end: dt.date | 
     in or out of inventory and post to revenue accounts (returns count negatively).
 
     Revenue is attributed to items: a revenue posting tagged `item: SYMBOL` goes to that
-    item; the rest of the sale's revenue is shared by its items pro rata to their cost
+    item. In a sale that tags any of its revenue, the untagged lines are services (a
+    workshop billed with the goods) and belong to no item. In a sale that tags none, its
+    revenue is shared by its items pro rata to their cost
     (to their units when they cost nothing), each share rounded half-up to the currency's
     display precision and the last item taking the remainder. Write-offs and transfers
     post to no revenue account, so they are not sales.
@@ -219,6 +221,8 @@ def _attributed(transaction: Transaction, income: list[Posting], sold: dict[str,
             shares[(tagged.strip(), written.commodity)] -= written.quantity
         else:
             untagged[written.commodity] -= written.quantity
+    if shares:  # the sale says which revenue is its items': the rest is services
+        return shares
     basis = sold if any(sold.values()) else sold_units
     total = sum(basis.values(), ZERO)
     symbols = sorted(basis)

@@ -7,8 +7,9 @@ computed from (another command wrote to it meanwhile), nothing is appended — t
 might now be there twice, or be wrong (a pay run's year-to-date figures). Then the journal
 is loaded as it would be with the entries appended, from a copy (`rewrite.trial_load`), and
 the file is written only when that journal loads and holds the new entries: the real file
-never holds text that breaks the books, not even for a moment. The entries take the file's
-line endings, and the file keeps its final newline, owner, group and permissions.
+never holds text that breaks the books, not even for a moment. The entries are written as
+`fmt` writes them (a formatted journal stays formatted) and take the file's line endings;
+the file keeps its final newline, owner, group and permissions.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable
 
 import attrs
 
+from textledger.core.fmt import format_entries
 from textledger.core.records import Journal, JournalError, Problem
 from textledger.io.atomic import (
     WriteError,
@@ -69,10 +71,10 @@ def _append_locked(path: str, text: str, files: list[str], landed: Callable[[Jou
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or ("not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error)
         raise AppendRefused(f"nothing appended: cannot read {path}: {reason}") from None
-    before, added = _parts(original or "", text)
-    appended = before + added
     roots = files or [path]
     current = load(*roots) if files or original is not None else Journal()  # its files are the ones to copy
+    before, added = _parts(original or "", format_entries(text, current))
+    appended = before + added
     if basis is not None and (current != basis or current.sources != basis.sources):
         raise AppendRefused(f"nothing appended: the journal changed while this command ran (another command wrote"
                             f" to {path}?); run it again")

@@ -169,22 +169,29 @@ def locked(paths: Iterable[str | os.PathLike[str]], timeout: float | None = None
     would block on itself). Raises WriteError when a lock is not had within `timeout`
     seconds (default: LOCK_TIMEOUT)."""
     timeout = LOCK_TIMEOUT if timeout is None else timeout
-    targets = sorted({os.path.realpath(os.fspath(path)) for path in paths})
+    names = [os.fspath(path) for path in paths]
+    for name in names:
+        if "\0" in name:
+            raise WriteError(errno.EINVAL, f"{name!r}: a file name cannot contain a NUL byte; nothing written")
+    targets = sorted({os.path.realpath(name) for name in names})
     deadline = time.monotonic() + timeout
     taken: list[str] = []
     try:
         for target in targets:
-            descriptor, count = _held.get(target, (-1, 0))
+            # a file that does not exist yet is locked through its folder: two new files in one
+            # folder share that lock (a second flock of the folder would wait for the first)
+            key = target if os.path.lexists(target) else os.path.join(os.path.dirname(target), "")
+            descriptor, count = _held.get(key, (-1, 0))
             if not count:
                 descriptor = _lock(target, deadline, timeout)
-            _held[target] = (descriptor, count + 1)
-            taken.append(target)
+            _held[key] = (descriptor, count + 1)
+            taken.append(key)
         yield
     finally:
-        for target in taken:
-            descriptor, count = _held.pop(target)
+        for key in taken:
+            descriptor, count = _held.pop(key)
             if count > 1:
-                _held[target] = (descriptor, count - 1)
+                _held[key] = (descriptor, count - 1)
             else:
                 os.close(descriptor)  # releases the lock
 

@@ -48,7 +48,7 @@ MAX_OVERTIME = 100  # an overtime multiplier
 LINE_RULES = ("deduction_head", "employee_head", "deduction_line", "employee_line")
 VALUE_RULES = ("effective", "rate", "amount", "brackets", "employer_rate", "employer_amount", "employer_match",
                "wage_base", "annual_limit", "base", "liability", "expense",
-               "salary", "hourly", "overtime", "schedule", "start", "end", "deductions", "pay_from")
+               "salary", "hourly", "overtime", "schedule", "weekend_shift", "start", "end", "deductions", "pay_from")
 ITEM_RULES = ("bracket", "deduction_item", "percent")
 
 Sub = tuple[int, str, str, int, int]
@@ -114,6 +114,8 @@ _EXPECTED: dict[str, Callable[[str, int, int], LineError]] = {
                                                  " hours a week after which it applies)"),
     "schedule": lambda v, c, at: LineError(c, f"{v!r} is not a schedule: write `weekly on DATE`, `biweekly on"
                                                  " DATE` (DATE: one pay date), `semimonthly` or `monthly`"),
+    "weekend-shift": lambda v, c, at: LineError(c, f"{v!r} is not a weekend shift: write `weekend-shift friday`"
+                                                      " (the default) or `weekend-shift none`"),
     "liability": _account_expected,
     "expense": _account_expected,
     "pay-from": _account_expected,
@@ -237,6 +239,11 @@ def _base(value: str, column: int) -> tuple[str, ...]:
     """`gross`, `gross - pretax` or `gross - retirement - health`: what pre-tax deductions
     come off gross before this rule applies."""
     return tuple(str(name) for name in tokens_of(_value_tree("base", value, column), "NAME"))
+
+
+def _weekend_shift(value: str, column: int) -> bool:
+    """`friday`: a weekend pay date moves to the Friday before; `none`: it stays."""
+    return str(token_of(_value_tree("weekend-shift", value, column), "WEEKEND_SHIFT")) == "friday"
 
 
 def _schedule(value: str, column: int) -> tuple[str, Any]:
@@ -581,6 +588,9 @@ def _employee(state: _Reporter, directive: Directive) -> Employee | None:
     }
     if schedule is not None:
         record["schedule"], record["anchor"] = schedule
+    shift = reader.read("weekend-shift", _weekend_shift)
+    if shift is not None:
+        record["weekend_shift"] = shift
     if overtime is not None:
         record["overtime"], record["overtime_after"] = overtime
     deductions: list[EmployeeDeduction] = []

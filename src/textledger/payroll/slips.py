@@ -88,18 +88,19 @@ def _period_containing(person: Employee, day: dt.date) -> Period:
 
     monthly: the calendar month, paid on its last day; semimonthly: the 1st-15th and the
     16th-last day, paid on the 15th and the last day (both moved back to Friday when they
-    fall on a weekend); weekly and biweekly: the 7 or 14 days ending on a pay date, the
-    pay dates being the `on DATE` of the schedule and every 7 or 14 days before and after.
+    fall on a weekend, unless the employee has `weekend-shift none`); weekly and biweekly:
+    the 7 or 14 days ending on a pay date, the pay dates being the `on DATE` of the schedule
+    and every 7 or 14 days before and after.
     """
     if person.schedule == "monthly":
         start, end = day.replace(day=1), _month_end(day)
-        return Period(start, end, _weekday_on_or_before(end))
+        return Period(start, end, _weekday_on_or_before(end) if person.weekend_shift else end)
     if person.schedule == "semimonthly":
         if day.day <= 15:
             start, end = day.replace(day=1), day.replace(day=15)
         else:
             start, end = day.replace(day=16), _month_end(day)
-        return Period(start, end, _weekday_on_or_before(end))
+        return Period(start, end, _weekday_on_or_before(end) if person.weekend_shift else end)
     length = _PERIOD_DAYS[person.schedule]
     anchor = person.anchor
     if anchor is None:  # the `employee` directive requires it (payroll.rules)
@@ -186,6 +187,18 @@ class PayrollRules:
     def is_pretax(self, name: str, day: dt.date) -> bool:
         rule = self.rule(name, day)
         return rule is not None and rule.pretax
+
+    def moved_from(self, day: dt.date) -> dict[str, dt.date]:
+        """The employees whose period ends on `day`, a weekend day, and who are paid on the
+        Friday before instead: {id: that Friday}."""
+        moved = {}
+        for ident in self.employee_ids():
+            person = self.employee(ident, day)
+            if person is not None and person.schedule in ("monthly", "semimonthly"):
+                period = period_containing(person, day)
+                if period.end == day and period.pay_date != day and _employed(person, period):
+                    moved[ident] = period.pay_date
+        return moved
 
     def due_on(self, day: dt.date) -> tuple[str, ...]:
         """The employees with a pay date on `day` who are employed in its period."""

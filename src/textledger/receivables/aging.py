@@ -16,7 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
-from textledger.receivables.openitems import ZERO, OpenItem, OpenItems, Side
+from textledger.core.accounts import AccountType, AccountTypes
+from textledger.core.records import Journal, Transaction
+from textledger.receivables.openitems import RECEIVABLES, ZERO, OpenItem, OpenItems, Side, is_credit_note, side_postings
 
 DEFAULT_EDGES = (30, 60, 90)
 
@@ -194,26 +196,67 @@ class DaysOutstanding:
     value: Decimal | None
 
 
-def days_outstanding(items: OpenItems, begin: dt.date, party: re.Pattern | None = None) -> tuple[DaysOutstanding, ...]:
+def days_outstanding(journal: Journal, items: OpenItems, begin: dt.date,
+                     party: re.Pattern | None = None) -> tuple[DaysOutstanding, ...]:
     """For the period from `begin` to the as-of date (both included), per commodity, of the
-    customers whose name matches `party` (all by default)."""
+    customers whose name matches `party` (all by default).
+
+    The period starts no earlier than the books (their first transaction): days before the
+    company existed would make the figure look better than it is. Credit sales are the
+    invoices less the credit notes issued in the period, without the sales tax they carry
+    (see `net_credit_sales`)."""
+    if journal.transactions:
+        begin = max(begin, min(journal.transactions[0].date, items.as_of))
     outstanding: dict[str, Decimal] = defaultdict(Decimal)
-    sales: dict[str, Decimal] = defaultdict(Decimal)
     for item in items.items:
         if party is None or party.search(item.party):
             outstanding[item.commodity] += item.open
-            if begin <= item.date <= items.as_of:
-                sales[item.commodity] += item.amount
     for credit in items.credits:
         if party is None or party.search(credit.party):
             outstanding[credit.commodity] += credit.amount
+    sales = net_credit_sales(journal, items.side, begin, items.as_of, party)
     days = (items.as_of - begin).days + 1
     result = []
     for commodity in sorted(set(outstanding) | set(sales)):
-        credit_sales = sales[commodity]
+        credit_sales = sales.get(commodity, ZERO)
         value = None
-        if credit_sales:
+        if credit_sales > 0:
             value = (outstanding[commodity] / credit_sales * days).quantize(Decimal("0.1"), ROUND_HALF_UP)
         result.append(DaysOutstanding(commodity=commodity, begin=begin, end=items.as_of, days=days,
                                       outstanding=outstanding[commodity], credit_sales=credit_sales, value=value))
     return tuple(result)
+
+
+def net_credit_sales(journal: Journal, side: Side, begin: dt.date, end: dt.date,
+                     party: re.Pattern | None = None) -> dict[str, Decimal]:
+    """Invoices (bills) less credit notes dated from `begin` to `end`, per commodity. For
+    receivables, the sales tax an invoice or credit note carries — its transaction's postings
+    to liability accounts, shared among its receivable postings — is left out: it is owed to
+    the state, not a sale."""
+    types = AccountTypes.of(journal) if side is RECEIVABLES else None
+    sales: dict[str, Decimal] = defaultdict(Decimal)
+    taxes: dict[tuple[int, str], tuple[Decimal, Decimal]] = {}  # (transaction, commodity) -> (tax, total owed)
+    entries = [entry for entry in side_postings(journal, side, until=end) if entry.transaction.date >= begin]
+    if types is not None:
+        for entry in entries:
+            key = (id(entry.transaction), entry.commodity)
+            tax, owed = taxes.get(key) or (_tax(entry.transaction, entry.commodity, types), ZERO)
+            taxes[key] = (tax, owed + entry.owed)
+    for entry in entries:
+        if party is not None and not party.search(entry.party):
+            continue
+        if entry.owed < 0 and not is_credit_note(entry.transaction, side):
+            continue
+        amount = entry.owed
+        if types is not None:
+            tax, owed = taxes[(id(entry.transaction), entry.commodity)]
+            amount -= amount * tax / owed if owed else ZERO
+        sales[entry.commodity] += amount
+    return dict(sales)
+
+
+def _tax(transaction: Transaction, commodity: str, types: AccountTypes) -> Decimal:
+    """What the transaction owes (or gives back) in tax: minus its liability postings."""
+    return -sum((posting.amount.quantity for posting in transaction.postings
+                 if posting.amount is not None and posting.amount.commodity == commodity
+                 and types.type_of(posting.account) is AccountType.LIABILITY), ZERO)

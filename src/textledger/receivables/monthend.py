@@ -32,7 +32,7 @@ def aging_section(journal: Journal, month: Period) -> PackSection | None:
         report = aging(items, Buckets())
         tables.append(_aging_table(report, f"{title} aging at {as_of.isoformat()}", party, styles))
         if side is RECEIVABLES:
-            notes.extend(_dso_notes(items, as_of, styles))
+            notes.extend(_dso_notes(journal, items, as_of, styles))
     if not tables:
         return None
     return PackSection("aging", "Receivables and payables", tables=tuple(tables), notes=tuple(notes))
@@ -64,10 +64,10 @@ def _money(quantity: Decimal, commodity: str, styles: dict[str, Style]) -> str:
     return format_amount(Amount(quantity, commodity), styles) if quantity else ZERO
 
 
-def _dso_notes(items, as_of: dt.date, styles) -> list[str]:
+def _dso_notes(journal: Journal, items, as_of: dt.date, styles) -> list[str]:
     begin = as_of - dt.timedelta(days=_DSO_DAYS - 1)
     notes = []
-    for dso in days_outstanding(items, begin):
+    for dso in days_outstanding(journal, items, begin):
         if dso.value is not None:
             notes.append(f"Days sales outstanding over the last {dso.days} days: {dso.value}"
                          f" ({_money(dso.outstanding, dso.commodity, styles)} open against"

@@ -12,7 +12,8 @@ journal stays valid for ledger and hledger:
   FILE:LINE when untagged); one that decreases it is a payment or credit note, applied to
   the invoice it names, else to the customer's open invoice with the oldest due date
   (then invoice date, then file order). Money with nothing left to settle is an unapplied
-  credit, used by the customer's next invoices. Commodities are never mixed.
+  credit, used by the customer's next invoices; what exceeds the invoice it names is
+  never moved to the customer's other open invoices. Commodities are never mixed.
 
 Application is independent of the order of transactions within a date: each day, the
 day's invoices are issued first, then the named payments are applied, then the unnamed
@@ -230,6 +231,19 @@ def parties(journal: Journal, side: Side) -> tuple[str, ...]:
     return tuple(sorted({entry.party for entry in side_postings(journal, side)}))
 
 
+# Accounts whose postings, next to a decrease of what is owed, make it a credit note rather
+# than a payment: sales given back (receivables) or costs taken back (payables).
+_CREDIT_ROOTS = {RECEIVABLES.name: ("income", "revenue", "revenues"), PAYABLES.name: ("expenses", "expense")}
+
+
+def is_credit_note(transaction: Transaction, side: Side) -> bool:
+    """Whether a decrease of what is owed is a credit note: a `credit-note:` tag, or an income
+    account on the other side (an expense account, for payables); else it is a payment."""
+    roots = _CREDIT_ROOTS[side.name]
+    return transaction.tag("credit-note") is not None or any(
+        posting.account.split(":", 1)[0].lower() in roots for posting in transaction.postings)
+
+
 # ---------------------------------------------------------------- terms and due dates
 
 _NET = re.compile(r"net\s*(\d{1,4})", re.IGNORECASE)
@@ -319,6 +333,7 @@ class _Account:
     queue: list = attrs.Factory(list)        # heap of (due, date, sequence, item): oldest due first
     by_invoice: dict = attrs.Factory(dict)   # invoice ID -> latest item issued with it
     credit: Decimal = ZERO                   # unapplied money, positive here
+    held: Decimal = ZERO                     # the excess of money named to an invoice: for later invoices only
     waiting: dict = attrs.Factory(dict)      # invoice ID -> money named to it before it was issued
 
     def settle(self, day: dt.date) -> None:
@@ -333,7 +348,7 @@ class _Account:
             heapq.heappop(queue)
 
     def unapplied(self) -> Decimal:
-        return self.credit + sum(self.waiting.values(), ZERO)
+        return self.credit + self.held + sum(self.waiting.values(), ZERO)
 
 
 def open_items(journal: Journal, as_of: dt.date, side: Side = RECEIVABLES) -> OpenItems:
@@ -363,11 +378,20 @@ def _apply_day(day: list[SidePosting], accounts: dict[tuple[str, str], _Account]
     """One date's postings: issue the invoices, apply named money, then unnamed money."""
     touched: dict[tuple[str, str], _Account] = {}
     issued: dict[tuple[int, str, str, str], _Item] = {}   # (transaction, party, commodity, ID) -> item
+    held = {key: account.held for key, account in accounts.items() if account.held}  # before today
+    first_new = len(items)
     for entry in day:
         if entry.owed > 0:
             key = (entry.party, entry.commodity)
             account = touched[key] = accounts[key]
             _issue(entry, account, items, issued, conventions)
+    if held:  # an earlier excess is a credit that the customer's next invoices use, oldest due first
+        for item in sorted(items[first_new:], key=lambda item: (item.due, item.sequence)):
+            key = (item.party, item.commodity)
+            if held.get(key):
+                used = item.take(held[key], item.date)
+                held[key] -= used
+                accounts[key].held -= used
     for named in (True, False):
         for entry in day:
             if entry.owed < 0 and (entry.reference is not None) is named:
@@ -399,10 +423,11 @@ def _issue(entry: SidePosting, account: _Account, items: list[_Item],
 
 
 def _use_waiting(account: _Account, item: _Item) -> None:
-    """Money named to this invoice before it was issued is applied now; any excess is credit."""
+    """Money named to this invoice before it was issued is applied now; any excess is held
+    as credit for later invoices."""
     waiting = account.waiting.pop(item.invoice, None)
     if waiting is not None:
-        account.credit += waiting - item.take(waiting, item.date)
+        account.held += waiting - item.take(waiting, item.date)
 
 
 def _pay(entry: SidePosting, account: _Account) -> None:
@@ -414,7 +439,7 @@ def _pay(entry: SidePosting, account: _Account) -> None:
     if item is None:
         account.waiting[entry.reference] = account.waiting.get(entry.reference, ZERO) + paid
         return
-    account.credit += paid - item.take(paid, entry.transaction.date)
+    account.held += paid - item.take(paid, entry.transaction.date)
 
 
 # ---------------------------------------------------------------- errors a user can make

@@ -15,16 +15,12 @@ import attrs
 from textledger.core.records import Amount, Journal, Source
 from textledger.receivables.aging import AgingReport, Buckets, aging
 from textledger.receivables.openitems import (
-    PAYABLES,
     RECEIVABLES,
     Side,
+    is_credit_note,
     open_items,
     side_postings,
 )
-
-# Accounts whose postings, next to a decrease of what is owed, make it a credit note rather
-# than a payment: sales given back (receivables) or costs taken back (payables).
-_CREDIT_ROOTS = {RECEIVABLES.name: ("income", "revenue", "revenues"), PAYABLES.name: ("expenses", "expense")}
 
 
 @attrs.frozen(kw_only=True)
@@ -88,11 +84,7 @@ def _description(transaction, party: str) -> str:
 def _kind(transaction, owed: Decimal, side: Side) -> str:
     if owed > 0:
         return side.item
-    roots = _CREDIT_ROOTS[side.name]
-    if transaction.tag("credit-note") is not None or any(
-            posting.account.split(":", 1)[0].lower() in roots for posting in transaction.postings):
-        return "credit note"
-    return "payment"
+    return "credit note" if is_credit_note(transaction, side) else "payment"
 
 
 def _amounts(sums: dict[str, Decimal]) -> tuple[Amount, ...]:

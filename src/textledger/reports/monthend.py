@@ -24,8 +24,10 @@ import attrs
 from textledger.core.accounts import AccountType, AccountTypes
 from textledger.core.amounts import format_amount
 from textledger.core.periods import Interval, Period, advance, label, split, start_of
+from textledger.core.query import Query, Term
 from textledger.core.records import Journal, Style
 from textledger.reports.budget import budget_goals
+from textledger.reports.closing import CLOSING_TAG
 from textledger.reports.statements import (
     Balance,
     Line,
@@ -143,9 +145,12 @@ SectionBuilder = Callable[[Journal, Period], "PackSection | None"]
 
 @attrs.frozen
 class PackOptions:
+    """`query` narrows the statements (not the other areas' sections); its dates are the month's."""
+
     depth: int | None = None
     value_in: str | None = None
     title: str = "Month-end report"
+    query: Query = Query()
 
 
 def month_period(text: str) -> Period:
@@ -196,7 +201,17 @@ class _Context:
         return bool(transactions) and transactions[0].date < self.last_year.end
 
     def statement_options(self) -> Options:
-        return Options(depth=self.options.depth, value_in=self.options.value_in)
+        return Options(query=self.options.query, depth=self.options.depth, value_in=self.options.value_in)
+
+    @property
+    def income_query(self) -> Query:
+        """The query without closing entries: they zero revenue and expenses, which would empty
+        the pack of the very month they close."""
+        query = self.options.query
+        return attrs.evolve(query, exclusions=query.exclusions + (Term.parse(f"not:tag:{CLOSING_TAG}"),))
+
+    def income_options(self) -> Options:
+        return attrs.evolve(self.statement_options(), query=self.income_query)
 
     def text(self, balance: Balance) -> str:
         return cell_text(balance, self.styles)
@@ -210,8 +225,8 @@ def _income_sums(context: _Context, periods: tuple[Period, ...]) -> tuple[dict[s
     """Actual and budget per revenue or expense account for the periods, valued when asked."""
     journal, options = context.journal, context.options
     prices = PriceTable.of(journal) if options.value_in else None
-    actual = valued(column_sums(journal, periods), periods, prices, options.value_in)
-    goals = valued(budget_goals(journal, periods), periods, prices, options.value_in)
+    actual = valued(column_sums(journal, periods, context.income_query), periods, prices, options.value_in)
+    goals = valued(budget_goals(journal, periods, context.income_query), periods, prices, options.value_in)
     keep = (AccountType.REVENUE, AccountType.EXPENSE)
     return ({a: c for a, c in actual.items() if context.types.type_of(a) in keep},
             {a: c for a, c in goals.items() if context.types.type_of(a) in keep})
@@ -296,7 +311,7 @@ def _summary(context: _Context) -> PackSection:
     first = start_of(journal.transactions[0].date, "month") if journal.transactions else month.start
     start = max(first, advance(month.start, Interval("month"), -11))
     months = split(start, month.end, Interval("month"))
-    statement = income_statement(journal, months, context.statement_options(), context.types)
+    statement = income_statement(journal, months, context.income_options(), context.types)
     revenue, expenses = (section.total for section in statement.sections)
     commodity = _main_commodity(journal, context.options)
 
@@ -308,7 +323,7 @@ def _summary(context: _Context) -> PackSection:
                            for p in months),
                      (Series("Revenue", tuple(value(c) for c in revenue.cells)),
                       Series("Expenses", tuple(value(c) for c in expenses.cells))), commodity)
-    figures = income_statement(journal, (month, context.year_to_date), context.statement_options(), context.types)
+    figures = income_statement(journal, (month, context.year_to_date), context.income_options(), context.types)
     cash = cash_flow(journal, (month,), context.statement_options(), context.types)
     start_cash, _change, end_cash = cash.summary
     goals = _budget_totals(context)

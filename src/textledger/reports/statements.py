@@ -15,6 +15,11 @@ two lines that are usually absent:
 - accounts with no type: balances of accounts that are neither declared with a `type:`
   nor named under Assets, Liabilities, Equity, Income/Revenue or Expenses.
 The trial balance lists the conversion line too, so its debits equal its credits.
+
+Under a query the balance sheet still balances: its computed lines are summed from the
+postings the query keeps, and the conversion line, then named "conversion differences and
+postings outside the query", also holds the other side of postings whose counterparts the
+query left out (`bs Assets` shows the assets against that one line).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import attrs
 from textledger.core.accounts import AccountType, AccountTypes, InventoryAccounts
 from textledger.core.periods import Period
 from textledger.core.query import Query
-from textledger.core.records import Amount, Journal, PostingKind
+from textledger.core.records import Amount, Journal, PostingKind, Transaction
 from textledger.reports.balances import clip
 from textledger.reports.valuation import PriceTable
 
@@ -243,6 +248,9 @@ def _untyped_note(grouped) -> tuple[str, ...]:
 # ---------------------------------------------------------------- the statements
 
 
+_REMAINDER = "Conversion differences and postings outside the query"
+
+
 def balance_sheet(journal: Journal, periods: tuple[Period, ...], options: Options = Options(),
                   types: AccountTypes | None = None) -> Statement:
     """Assets, liabilities and equity at the end of each period (all history up to it).
@@ -254,17 +262,17 @@ def balance_sheet(journal: Journal, periods: tuple[Period, ...], options: Option
         sums = valued(column_sums(journal, periods, options.query, historical=True, at_cost=stock.__contains__), periods,
                       PriceTable.of(journal) if options.value_in else None, options.value_in)
         grouped = _by_type(sums, types)
-        extra: list[Line] = []
-        if not options.filtered:
-            earnings = _total(list(grouped.get(AccountType.REVENUE, {}).values())
-                              + list(grouped.get(AccountType.EXPENSE, {}).values()), width, -1)
-            extra.append(Line("Current-period earnings", "", 1, _cells(earnings), "computed"))
-            conversion = _total(list(sums.values()), width)
-            if any(map(any, _cells(conversion))):
-                extra.append(Line("Conversion differences", "", 1, _cells(conversion), "computed"))
-            untyped = _total(list(grouped.get(None, {}).values()), width, -1)
-            if any(map(any, _cells(untyped))):
-                extra.append(Line("Accounts with no type", "", 1, _cells(untyped), "computed"))
+        # Computed under any query, from the postings it keeps, so the sheet always balances
+        earnings = _total(list(grouped.get(AccountType.REVENUE, {}).values())
+                          + list(grouped.get(AccountType.EXPENSE, {}).values()), width, -1)
+        extra = [Line("Current-period earnings", "", 1, _cells(earnings), "computed")]
+        conversion = _total(list(sums.values()), width)
+        if any(map(any, _cells(conversion))):
+            extra.append(Line(_REMAINDER if options.filtered else "Conversion differences", "", 1,
+                              _cells(conversion), "computed"))
+        untyped = _total(list(grouped.get(None, {}).values()), width, -1)
+        if any(map(any, _cells(untyped))):
+            extra.append(Line("Accounts with no type", "", 1, _cells(untyped), "computed"))
         assets = _section("Assets", "Total assets", grouped.get(AccountType.ASSET, {}), width, 1, options)
         liabilities = _section("Liabilities", "Total liabilities", grouped.get(AccountType.LIABILITY, {}),
                                width, -1, options)
@@ -351,15 +359,71 @@ def _counterparts(journal: Journal, periods: tuple[Period, ...], query: Query,
         for index, period in enumerate(periods):  # columns may overlap (a month and its year to date)
             if not period.start <= date < period.end:
                 continue
-            for other in transaction.postings:
-                if other.kind is PostingKind.VIRTUAL or types.is_cash(other.account):
-                    continue
-                weight = other.weight()
-                if weight is None:  # never in a loaded journal: loading fills in every amount
-                    continue
-                bucket = flows[other.account][index]
-                bucket[weight.commodity] = bucket.get(weight.commodity, Decimal(0)) - weight.quantity
+            for (account, commodity), quantity in _cash_shares(transaction, types).items():
+                bucket = flows[account][index]
+                bucket[commodity] = bucket.get(commodity, Decimal(0)) + quantity
     return dict(flows)
+
+
+def _cash_shares(transaction: Transaction, types: AccountTypes) -> dict[tuple[str, str], Decimal]:
+    """What each counterpart of a transaction that moves cash brought into cash (negative:
+    took out), per commodity of the postings' cost; non-cash parts left out.
+
+    A debit and a credit of the same amount, neither of them cash (stock relieved against
+    its cost of goods, an employer's tax against its liability), exchanged no cash: they
+    are paired off first. Of the rest, revenue and expenses are cash flows of their own (a
+    bank fee kept from a customer's payment); the other postings on the side opposite the
+    cash were exchanged in kind, and only what is left of the postings on the cash's side
+    is cash, shared in proportion to their amounts: an owner contributing $30,110 in cash
+    and $6,500 of equipment brought $30,110 of cash; a gross wage of $2,000 with $200
+    withheld took out its $1,800 of net pay. The shares add up to the cash moved.
+    """
+    brought: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)  # commodity -> (account, +in / -out)
+    for other in transaction.postings:
+        if other.kind is PostingKind.VIRTUAL or types.is_cash(other.account):
+            continue
+        weight = other.weight()
+        if weight is None or not weight.quantity:  # never None in a loaded journal: loading fills in every amount
+            continue
+        brought[weight.commodity].append((other.account, -weight.quantity))
+    shares: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for commodity, parts in brought.items():
+        cash = sum((quantity for _, quantity in parts), Decimal(0))
+        if not cash:
+            continue
+        parts = _unpaired(parts)
+        side = [(account, quantity) for account, quantity in parts if quantity * cash > 0]
+        own = [(account, quantity) for account, quantity in parts
+               if quantity * cash < 0 and types.type_of(account) in (AccountType.REVENUE, AccountType.EXPENSE)]
+        for account, quantity in own:
+            shares[(account, commodity)] += quantity
+        whole = sum((quantity for _, quantity in side), Decimal(0))
+        places = max((_places(quantity) for _, quantity in side), default=0)  # shares written as the amounts are
+        left = cash - sum((quantity for _, quantity in own), Decimal(0))
+        target = left
+        for position, (account, quantity) in enumerate(side):
+            share = left if position == len(side) - 1 else (quantity * target / whole).quantize(Decimal(1).scaleb(-places))
+            shares[(account, commodity)] += share
+            left -= share
+    return {key: value for key, value in shares.items() if value}
+
+
+def _places(quantity: Decimal) -> int:
+    exponent = quantity.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _unpaired(parts: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal]]:
+    """`parts` without the pairs of equal and opposite amounts (each amount paired once)."""
+    waiting: dict[Decimal, list[int]] = defaultdict(list)
+    paired: set[int] = set()
+    for position, (_, quantity) in enumerate(parts):
+        partners = waiting[-quantity]
+        if partners:
+            paired.update((partners.pop(), position))
+        else:
+            waiting[quantity].append(position)
+    return [part for position, part in enumerate(parts) if position not in paired]
 
 
 # ---------------------------------------------------------------- trial balance
