@@ -5,8 +5,10 @@ order `textledger --help` lists them.
 """
 
 from textledger.cli import books, cash, fmt, forecast, importing, inventory, payroll, purchasing, receivables, statements
+from textledger.cli import billing
 from textledger.cli import diff as gitdiff
 
 ALL = (books.COMMANDS + statements.COMMANDS + fmt.COMMANDS + gitdiff.COMMANDS + receivables.COMMANDS
        + payroll.COMMANDS + cash.COMMANDS + importing.COMMANDS + forecast.COMMANDS + inventory.COMMANDS
-       + purchasing.COMMANDS)
+       + purchasing.COMMANDS
+       + billing.COMMANDS)
