@@ -11,6 +11,7 @@ none and a price is written without thousands separators.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -98,7 +99,7 @@ def price_text(quantity: Decimal, commodity: str, style: Style) -> str:
 
 def read_price(text: str, commodities: Sequence[str]) -> Amount:
     """A price as `price_text` writes it (or as a user types it): `$250.00`, `250.00 EUR`."""
-    marks = {commodity: "." for commodity in (*commodities, "")}
+    marks = dict.fromkeys((*commodities, ""), ".")
     return parse_amount(text, 0, marks)[0]
 
 
@@ -278,7 +279,7 @@ def _tag_amount(text: str | None, commodities: Sequence[str]) -> Decimal | None:
         return None
 
 
-def _numbered(journal: Journal, prefix: str, first: int) -> list[tuple[int, str, SidePostingSource]]:
+def _numbered(journal: Journal, prefix: str, first: int) -> list[tuple[int, str, Source | None]]:
     """(number, customer, where) of each invoice of the sequence, once per transaction."""
     found = []
     seen: set[tuple[int, str]] = set()
@@ -295,8 +296,6 @@ def _numbered(journal: Journal, prefix: str, first: int) -> list[tuple[int, str,
         found.append((int(digits), entry.party, entry.posting.source or entry.transaction.source))
     return found
 
-
-SidePostingSource = Source | None
 
 
 # ---------------------------------------------------------------- check
@@ -389,7 +388,7 @@ def _sequence_problems(journal: Journal, details: BillingDetails) -> list[Proble
                                        f" {earlier[0]}{where}; the next free number is"
                                        f" {prefix}{max(by_number) + 1:0{width}d}"))
     numbers = sorted(by_number)
-    for before, after in zip(numbers, numbers[1:], strict=False):
+    for before, after in itertools.pairwise(numbers):
         source = by_number[after][1]
         if after > before + 1 and source is not None:
             missing = f"{prefix}{before + 1:0{width}d}" + (f" to {prefix}{after - 1:0{width}d}" if after > before + 2 else "")

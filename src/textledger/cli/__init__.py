@@ -4,8 +4,7 @@ options, call the library, render). Each module exposes `Command` values; `ALL` 
 order `textledger --help` lists them.
 """
 
-from textledger.cli import books, cash, fmt, forecast, importing, inventory, payroll, purchasing, receivables, statements
-from textledger.cli import billing
+from textledger.cli import billing, books, cash, fmt, forecast, importing, inventory, payroll, purchasing, receivables, statements
 from textledger.cli import diff as gitdiff
 
 ALL = (books.COMMANDS + statements.COMMANDS + fmt.COMMANDS + gitdiff.COMMANDS + receivables.COMMANDS

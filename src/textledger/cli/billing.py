@@ -9,8 +9,16 @@ import os
 from typing import TextIO
 
 from textledger.billing.details import BillingDetails, Customer, read_details
-from textledger.billing.invoices import BillingError, Invoice, InvoiceLine, due_date, invoice_transaction, invoices
-from textledger.billing.invoices import next_number, parse_line, taxes_for
+from textledger.billing.invoices import (
+    BillingError,
+    Invoice,
+    due_date,
+    invoice_transaction,
+    invoices,
+    next_number,
+    parse_line,
+    taxes_for,
+)
 from textledger.cli.appending import append_checked
 from textledger.cli.base import Command, UsageError, loaded
 from textledger.core.expand import STDIN
