@@ -153,14 +153,16 @@ def read_details(journal: Journal) -> tuple[BillingDetails, list[Problem]]:
         if code is not None:
             code = code.strip()
             rates = []
+            unread = False
             for text in comment_lines(declaration, "rate"):
                 rate = parse_rate(text)
                 if rate is None:
+                    unread = True
                     problems.append(_problem(journal, declaration, "rate", f"rate {text!r}: write a percentage,"
                                              " e.g. `rate: 10.25%`, or a later one `rate: 10.35% from 2026-04-01`"))
                 else:
                     rates.append(rate)
-            if not rates and not any(p.line == _line(declaration) for p in problems):
+            if not rates and not unread:
                 problems.append(_problem(journal, declaration, "taxcode", f"tax code {code!r} has no rate:"
                                          " add a comment line `; rate: 10.25%` under the account"))
             if code in taxcodes:
@@ -168,7 +170,7 @@ def read_details(journal: Journal) -> tuple[BillingDetails, list[Problem]]:
             else:
                 taxcodes[code] = TaxCode(code=code, account=declaration.name, rates=tuple(rates),
                                          source=declaration.source)
-        party = conventions.party_of_account(declaration.name)
+        party = None if name is not None else conventions.party_of_account(declaration.name)
         if party is not None and party not in customers:
             exempt = (declaration.tag("salestax") or "").strip().lower()
             if exempt not in ("", "exempt"):
@@ -203,10 +205,6 @@ def _merged(declarations: Iterable[AccountDeclaration]) -> list[AccountDeclarati
             merged[declaration.name] = attrs.evolve(earlier, comment=earlier.comment + "\n" + declaration.comment,
                                                     tags=earlier.tags + declaration.tags)
     return list(merged.values())
-
-
-def _line(declaration: AccountDeclaration) -> int:
-    return declaration.source.line if declaration.source else 0
 
 
 def _problem(journal: Journal, declaration: AccountDeclaration, tag: str, message: str) -> Problem:

@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import attrs
 
 from textledger.billing.details import BillingDetails, Customer, TaxCode, problem_at, read_details, sequence_parts
-from textledger.core.amounts import format_number, quote_symbol
+from textledger.core.amounts import decimal_string, format_number, quote_symbol
 from textledger.core.lines import LineError, parse_amount
 from textledger.core.records import Amount, Journal, Posting, Problem, Source, Style, Transaction
 from textledger.receivables.openitems import RECEIVABLES, Conventions, side_postings, terms_days
@@ -293,7 +293,7 @@ def _numbered(journal: Journal, prefix: str, first: int) -> list[tuple[int, str,
         if (id(entry.transaction), reference) in seen:
             continue
         seen.add((id(entry.transaction), reference))
-        found.append((int(digits), entry.party, entry.posting.source or entry.transaction.source))
+        found.append((int(digits), entry.party, entry.transaction.source or entry.posting.source))
     return found
 
 
@@ -313,7 +313,8 @@ def check(journal: Journal) -> list[Problem]:
         problems.extend(_invoice_problems(journal, details, invoice, styles))
     if details.company is not None:
         problems.extend(_sequence_problems(journal, details))
-    return problems
+    order = {file: index for index, file in enumerate(journal.files)}
+    return sorted(problems, key=lambda p: (order.get(p.file, len(order)), p.line, p.column))
 
 
 def _has_lines(journal: Journal) -> bool:
@@ -360,7 +361,7 @@ def _invoice_problems(journal: Journal, details: BillingDetails, invoice: Invoic
         elif want.amount != tax.amount:
             rate = details.taxcode(tax.code).rate_on(invoice.date) * 100  # type: ignore[union-attr]
             problems.append(problem_at(journal, source, tax.account, f"{tax.code} tax is {tax.amount}, but"
-                                       f" {rate.normalize()}% of the taxable {want.taxable} is {want.amount}"))
+                                       f" {decimal_string(rate.normalize())}% of the taxable {want.taxable} is {want.amount}"))
     for code, want in expected.items():
         if want.amount and invoice.transaction.source is not None:
             problems.append(problem_at(journal, invoice.transaction.source, "invoice:", f"no {code} tax posting:"

@@ -1,0 +1,309 @@
+"""Billing: details as account tags, `invoice new` and `invoice show`, the billing check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import textledger
+from textledger.billing.details import read_details
+from textledger.billing.invoices import InvoiceLine, invoice_transaction, invoices, parse_line, taxes_for
+from textledger.core.printer import format_entry
+from tests.cli_run import run
+from tests.conftest import tool
+
+ROOT = Path(__file__).resolve().parents[2]
+STUDIO = ROOT / "journals" / "studio.journal"
+
+DETAILS = """\
+commodity $1,000.00
+
+account Assets:Receivable                        ; company: Acme Design & Co
+    ; address: 1 Main St, Suite 2
+    ; address: Springfield, OR 97477
+    ; email: billing@acme.test
+    ; taxid: 12-3456789
+    ; sequence: INV-0100
+    ; pay: ACH to Example Bank, routing 000000000, account 123
+
+account Assets:Receivable:Beta Books             ; terms: net15, email: ap@beta.test
+    ; address: 9 Elm Rd, Unit 4
+account Assets:Receivable:School District        ; salestax: exempt
+account Liabilities:Sales Tax:State              ; taxcode: st, type: liability
+    ; rate: 10%
+    ; rate: 8.5% from 2026-04-01
+account Income:Print
+account Income:Design
+account Assets:Bank
+"""
+
+
+def _journal_file(tmp_path: Path, body: str = "") -> Path:
+    path = tmp_path / "books.journal"
+    path.write_text(DETAILS + body, encoding="utf-8")
+    return path
+
+
+def _errors(text: str) -> list[str]:
+    return [f"{p.line}:{p.column}: {p.message}" for p in textledger.check(textledger.loads(text, "books.journal"))]
+
+
+# ---------------------------------------------------------------- details
+
+
+def test_details_are_read_from_account_tags():
+    details, problems = read_details(textledger.loads(DETAILS))
+    assert problems == []
+    assert details.company is not None
+    assert details.company.name == "Acme Design & Co"
+    assert details.company.address == ("1 Main St, Suite 2", "Springfield, OR 97477")  # whole lines, commas kept
+    assert details.company.pay == ("ACH to Example Bank, routing 000000000, account 123",)
+    beta = details.customer("Beta Books")
+    assert beta is not None and beta.email == "ap@beta.test" and beta.address == ("9 Elm Rd, Unit 4",) and not beta.exempt
+    assert details.customer("School District").exempt  # type: ignore[union-attr]
+    code = details.taxcode("st")
+    assert code is not None and code.account == "Liabilities:Sales Tax:State"
+    assert code.rate_on(dt.date(2026, 3, 31)) == Decimal("0.10")
+    assert code.rate_on(dt.date(2026, 4, 1)) == Decimal("0.085")
+
+
+@pytest.mark.parametrize(("declaration", "expected"), [
+    ("account Liabilities:Tax:X  ; taxcode: x\n    ; rate: ten percent\n",
+     "3:7: rate 'ten percent': write a percentage, e.g. `rate: 10.25%`, or a later one `rate: 10.35% from 2026-04-01`"),
+    ("account Liabilities:Tax:X  ; taxcode: x\n", "2:30: tax code 'x' has no rate: add a comment line `; rate: 10.25%` under the account"),
+    ("account Assets:Receivable:Y  ; salestax: sometimes\n", "2:32: salestax 'sometimes': the only value is `salestax: exempt`"),
+])
+def test_details_that_do_not_read_are_errors_at_their_line(declaration, expected):
+    assert _errors("; books\n" + declaration) == [expected]
+
+
+# ---------------------------------------------------------------- invoice new
+
+
+def test_invoice_new_prints_a_balanced_entry_with_tax_and_line_detail(tmp_path, capsys):
+    path = _journal_file(tmp_path)
+    code, out, err = run(capsys, "-f", path, "invoice", "new", "beta", "--date", "2026-03-02",
+                         "--line", "Poster print run 20 $12.50 tax st Income:Print",
+                         "--line", "Poster design 1 $600 Income:Design")
+    assert (code, err) == (0, "")
+    assert out == (
+        "2026-03-02 * (INV-0100) Beta Books | Invoice INV-0100  ; invoice: INV-0100, due: 2026-03-17\n"
+        "    Assets:Receivable:Beta Books                     $875.00\n"
+        "    Income:Print                                    $-250.00  ; line: Poster print run, qty: 20, price: $12.50, tax: st\n"
+        "    Income:Design                                   $-600.00  ; line: Poster design, qty: 1, price: $600.00\n"
+        "    Liabilities:Sales Tax:State                      $-25.00  ; tax: st, taxable: $250.00\n")
+    books = textledger.loads(DETAILS + "\n" + out)
+    assert textledger.check(books) == []
+
+
+def test_invoice_new_uses_the_rate_in_force_and_no_tax_for_an_exempt_customer(tmp_path, capsys):
+    path = _journal_file(tmp_path)
+    _, out, _ = run(capsys, "-f", path, "invoice", "new", "Beta Books", "--date", "2026-04-01",
+                    "--line", "Flyers 1 $100 tax st Income:Print")
+    assert "Liabilities:Sales Tax:State                       $-8.50" in out
+    _, out, _ = run(capsys, "-f", path, "invoice", "new", "school", "--date", "2026-04-01",
+                    "--line", "Flyers 1 $100 tax st Income:Print")
+    assert "Sales Tax" not in out and "tax: st" in out and "due: 2026-05-01" in out  # net 30 by default
+
+
+def test_invoice_new_append_is_checked_formatted_and_takes_the_next_number(tmp_path, capsys):
+    path = _journal_file(tmp_path)
+    for _ in range(2):
+        code, _, err = run(capsys, "-f", path, "invoice", "new", "beta", "--date", "2026-03-02",
+                           "--line", "Poster print run 20 $12.50 tax st Income:Print", "--append", path)
+        assert (code, err) == (0, "")
+    assert [invoice.number for invoice in invoices(textledger.load(path))] == ["INV-0100", "INV-0101"]
+    assert run(capsys, "-f", path, "fmt", "--check")[0] == 0
+    assert run(capsys, "-f", path, "check")[0] == 0
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("Open house banners 6", "is the price missing?"),
+    ("Banners 6 $85 tax zz", "unknown tax code 'zz' (codes: st)"),
+    ("Banners, large 6 $85", "the description must be non-empty and have no comma"),
+])
+def test_invoice_new_refuses_a_line_it_cannot_bill(tmp_path, capsys, line, message):
+    code, out, err = run(capsys, "-f", _journal_file(tmp_path), "invoice", "new", "beta", "--line", line)
+    assert code == 2 and out == "" and message in err
+
+
+def test_invoice_new_refuses_an_unknown_customer(tmp_path, capsys):
+    code, _, err = run(capsys, "-f", _journal_file(tmp_path), "invoice", "new", "Gamma", "--line", "x 1 $1")
+    assert code == 2 and "no customer 'Gamma' (customers: Beta Books, School District)" in err
+
+
+def test_parse_line_reads_from_the_right():
+    line = parse_line("Box of 12 mugs 3 $40.00 tax st Income:Print Production", ["$"], "$")
+    assert (line.description, line.quantity, line.price, line.taxcode, line.account) == (
+        "Box of 12 mugs", Decimal(3), Decimal("40.00"), "st", "Income:Print Production")
+
+
+# ---------------------------------------------------------------- the check
+
+INVOICE = """
+2026-03-02 * (INV-0100) Beta Books | Invoice INV-0100  ; invoice: INV-0100
+    Assets:Receivable:Beta Books                     $110.00
+    Income:Print                                    $-100.00  ; line: Flyers, qty: 2, price: $50.00, tax: st
+    Liabilities:Sales Tax:State                      $-10.00  ; tax: st, taxable: $100.00
+"""
+
+
+def test_a_recorded_invoice_checks_clean():
+    assert _errors(DETAILS + INVOICE) == []
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("tax: st\n", "tax: zz\n", "23:102: unknown tax code 'zz': declare it on its liability account"
+                              " (`account ...  ; taxcode: CODE` with a `rate:`)"),
+    ("qty: 2, price: $50.00, ", "qty: 2, ", "23:65: this invoice line has no price: add `price: AMOUNT`"
+                                            " (the unit price, e.g. `price: $250.00`) to its tags"),
+    ("price: $50.00", "price: $40.00", "23:87: this line's amount is not qty × price (2 × $40.00 = 80.00):"
+                                       " fix the amount or the tags"),
+    ("$-10.00  ; tax: st, taxable: $100.00", "$-11.00  ; tax: st, taxable: $100.00", "24:5: st tax is 11.00, but 10% of the taxable 100.00 is 10.00"),
+])
+def test_check_reports_a_wrong_invoice_at_its_line(old, new, expected):
+    errors = _errors(DETAILS + INVOICE.replace(old, new).replace("$110.00", "$111.00" if "$-11.00" in new else "$110.00"))
+    assert any(error.startswith(expected) for error in errors), errors
+
+
+def test_check_reports_tax_charged_to_an_exempt_customer():
+    text = INVOICE.replace("Beta Books", "School District")
+    assert _errors(DETAILS + text) == ["24:5: School District is tax-exempt (`salestax: exempt`), but this invoice"
+                                       " charges st tax"]
+
+
+def test_check_reports_gaps_and_duplicates_in_the_sequence():
+    second = INVOICE.replace("INV-0100", "INV-0102")
+    duplicate = """
+2026-03-03 * (INV-0100) School District | Invoice INV-0100  ; invoice: INV-0100
+    Assets:Receivable:School District                $100.00
+    Income:Print                                    $-100.00  ; line: Flyers, qty: 2, price: $50.00, tax: st
+"""
+    errors = _errors(DETAILS + INVOICE + second + duplicate)
+    assert errors == [
+        "26:15: gap in the invoice sequence: INV-0101 missing before INV-0102 (void an invoice with a zero entry"
+        " rather than leave its number out)",
+        "31:15: duplicate invoice number INV-0100: already issued to Beta Books at books.journal:21;"
+        " the next free number is INV-0103",
+    ]
+
+
+# ---------------------------------------------------------------- properties
+
+_money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2)
+_lines = st.lists(st.tuples(st.integers(1, 500), _money, st.booleans()), min_size=1, max_size=6)
+
+
+@given(_lines, st.dates(dt.date(2026, 1, 1), dt.date(2026, 12, 31)), st.booleans())
+def test_an_invoice_total_is_its_lines_plus_tax_and_reads_back_and_checks_clean(lines, day, exempt):
+    journal = textledger.loads(DETAILS)
+    details, _ = read_details(journal)
+    customer = details.customer("School District" if exempt else "Beta Books")
+    assert customer is not None
+    invoice_lines = [InvoiceLine(description=f"item {index}", quantity=Decimal(quantity), price=price, commodity="$",
+                                 taxcode="st" if taxed else "", account="Income:Print")
+                     for index, (quantity, price, taxed) in enumerate(lines)]
+    styles = journal.style_map()
+    taxes = taxes_for(invoice_lines, details, customer, day, styles)
+    entry = format_entry(invoice_transaction("INV-0100", customer, day, day, invoice_lines, taxes, styles), styles)
+    books = textledger.loads(DETAILS + "\n" + entry)
+    (invoice,) = invoices(books)
+    assert invoice.total == sum(line.quantity * line.price for line in invoice_lines) + sum(t.amount for t in taxes)
+    assert invoice.total == invoice.subtotal + invoice.tax
+    assert [(line.quantity, line.price, line.taxcode) for line in invoice.lines] == [
+        (line.quantity, line.price, line.taxcode) for line in invoice_lines]
+    assert textledger.check(books) == []
+
+
+# ---------------------------------------------------------------- invoice show
+
+
+def test_invoice_show_text_has_every_part(tmp_path, capsys):
+    path = _journal_file(tmp_path, INVOICE + """
+2026-03-10 * Beta Books | part payment
+    Assets:Bank                                       $60.00
+    Assets:Receivable:Beta Books                     $-60.00  ; invoice: INV-0100
+""")
+    code, out, _ = run(capsys, "-f", path, "invoice", "show", "INV-0100", "--as-of", "2026-03-31")
+    assert code == 0
+    assert out == """\
+Acme Design & Co
+1 Main St, Suite 2
+Springfield, OR 97477
+billing@acme.test
+Tax ID 12-3456789
+
+INVOICE INV-0100
+Date: 2026-03-02   Due: 2026-03-17
+
+Bill to:
+Beta Books
+9 Elm Rd, Unit 4
+ap@beta.test
+
+description      qty    unit price  tax      amount
+-------------  -----  ------------  -----  --------
+Flyers             2        $50.00  st      $100.00
+
+Subtotal                 $100.00
+Sales tax st on $100.00   $10.00
+Total                    $110.00
+Paid by 2026-03-31        $60.00
+Amount due                $50.00
+
+Payment:
+ACH to Example Bank, routing 000000000, account 123
+"""
+
+
+def test_invoice_show_html_escapes_every_field(tmp_path, capsys):
+    hostile = DETAILS.replace("9 Elm Rd, Unit 4", "<script>alert(1)</script> & co").replace(
+        "Acme Design & Co", "Acme <b>Design</b>")
+    path = tmp_path / "books.journal"
+    path.write_text(hostile + INVOICE.replace("Flyers", "<img src=x onerror=alert(2)>"), encoding="utf-8")
+    code, out, _ = run(capsys, "-f", path, "invoice", "show", "INV-0100", "--format", "html", "--as-of", "2026-03-31")
+    assert code == 0
+    assert "<script>" not in out and "<img" not in out and "<b>" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in out and "Acme &lt;b&gt;Design&lt;/b&gt;" in out
+
+
+def test_invoice_show_refuses_an_unknown_invoice(tmp_path, capsys):
+    code, _, err = run(capsys, "-f", _journal_file(tmp_path), "invoice", "show", "INV-9999")
+    assert code == 2 and "no invoice 'INV-9999' in the journal" in err
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+@pytest.mark.parametrize("paper", ["A4", "letter"])
+def test_the_invoice_prints_on_one_page_in_headless_chromium(tmp_path, capsys, paper):
+    chromium = tool("chromium", "chromium-browser")
+    code, out, _ = run(capsys, "-f", STUDIO, "invoice", "show", "INV-1078", "--format", "html", "--as-of", "2026-11-30")
+    assert code == 0
+    page = tmp_path / "invoice.html"
+    page.write_text(out.replace("@page { margin: 14mm; }", f"@page {{ size: {paper}; margin: 14mm; }}"), encoding="utf-8")
+    pdf, shot = tmp_path / "invoice.pdf", tmp_path / "invoice.png"
+    with tempfile.TemporaryDirectory() as profile:
+        result = subprocess.run([
+            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={profile}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+            capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": profile})
+        assert pdf.exists(), result.stderr
+        assert _pdf_pages(pdf.read_bytes()) == 1
+        result = subprocess.run([
+            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={profile}", f"--screenshot={shot}", "--window-size=820,1000", page.as_uri()],
+            capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": profile})
+    assert shot.exists() and shot.stat().st_size > 10_000, result.stderr
