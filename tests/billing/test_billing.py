@@ -15,11 +15,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textledger
+from tests.cli_run import run
+from tests.conftest import tool
 from textledger.billing.details import read_details
 from textledger.billing.invoices import InvoiceLine, invoice_transaction, invoices, parse_line, taxes_for
 from textledger.core.printer import format_entry
-from tests.cli_run import run
-from tests.conftest import tool
 
 ROOT = Path(__file__).resolve().parents[2]
 STUDIO = ROOT / "journals" / "studio.journal"
@@ -79,7 +79,8 @@ def test_details_are_read_from_account_tags():
 @pytest.mark.parametrize(("declaration", "expected"), [
     ("account Liabilities:Tax:X  ; taxcode: x\n    ; rate: ten percent\n",
      "3:7: rate 'ten percent': write a percentage, e.g. `rate: 10.25%`, or a later one `rate: 10.35% from 2026-04-01`"),
-    ("account Liabilities:Tax:X  ; taxcode: x\n", "2:30: tax code 'x' has no rate: add a comment line `; rate: 10.25%` under the account"),
+    ("account Liabilities:Tax:X  ; taxcode: x\n",
+     "2:30: tax code 'x' has no rate: add a comment line `; rate: 10.25%` under the account"),
     ("account Assets:Receivable:Y  ; salestax: sometimes\n", "2:32: salestax 'sometimes': the only value is `salestax: exempt`"),
 ])
 def test_details_that_do_not_read_are_errors_at_their_line(declaration, expected):
@@ -98,7 +99,8 @@ def test_invoice_new_prints_a_balanced_entry_with_tax_and_line_detail(tmp_path, 
     assert out == (
         "2026-03-02 * (INV-0100) Beta Books | Invoice INV-0100  ; invoice: INV-0100, due: 2026-03-17\n"
         "    Assets:Receivable:Beta Books                     $875.00\n"
-        "    Income:Print                                    $-250.00  ; line: Poster print run, qty: 20, price: $12.50, tax: st\n"
+        "    Income:Print                                    $-250.00"
+        "  ; line: Poster print run, qty: 20, price: $12.50, tax: st\n"
         "    Income:Design                                   $-600.00  ; line: Poster design, qty: 1, price: $600.00\n"
         "    Liabilities:Sales Tax:State                      $-25.00  ; tax: st, taxable: $250.00\n")
     books = textledger.loads(DETAILS + "\n" + out)
@@ -168,7 +170,8 @@ def test_a_recorded_invoice_checks_clean():
                                             " (the unit price, e.g. `price: $250.00`) to its tags"),
     ("price: $50.00", "price: $40.00", "23:87: this line's amount is not qty × price (2 × $40.00 = 80.00):"
                                        " fix the amount or the tags"),
-    ("$-10.00  ; tax: st, taxable: $100.00", "$-11.00  ; tax: st, taxable: $100.00", "24:5: st tax is 11.00, but 10% of the taxable 100.00 is 10.00"),
+    ("$-10.00  ; tax: st, taxable: $100.00", "$-11.00  ; tax: st, taxable: $100.00",
+     "24:5: st tax is 11.00, but 10% of the taxable 100.00 is 10.00"),
 ])
 def test_check_reports_a_wrong_invoice_at_its_line(old, new, expected):
     errors = _errors(DETAILS + INVOICE.replace(old, new).replace("$110.00", "$111.00" if "$-11.00" in new else "$110.00"))
