@@ -22,7 +22,7 @@ from textledger.billing.invoices import InvoiceLine, invoice_transaction, invoic
 from textledger.core.printer import format_entry
 
 ROOT = Path(__file__).resolve().parents[2]
-STUDIO = ROOT / "journals" / "studio.journal"
+DEMO = ROOT / "journals" / "billing-demo.journal"
 
 DETAILS = """\
 commodity $1,000.00
@@ -291,7 +291,7 @@ def _pdf_pages(pdf: bytes) -> int:
 @pytest.mark.parametrize("paper", ["A4", "letter"])
 def test_the_invoice_prints_on_one_page_in_headless_chromium(tmp_path, capsys, paper):
     chromium = tool("chromium", "chromium-browser")
-    code, out, _ = run(capsys, "-f", STUDIO, "invoice", "show", "INV-1078", "--format", "html", "--as-of", "2026-11-30")
+    code, out, _ = run(capsys, "-f", DEMO, "invoice", "show", "INV-1078", "--format", "html", "--as-of", "2026-11-30")
     assert code == 0
     page = tmp_path / "invoice.html"
     page.write_text(out.replace("@page { margin: 14mm; }", f"@page {{ size: {paper}; margin: 14mm; }}"), encoding="utf-8")

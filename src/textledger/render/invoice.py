@@ -96,7 +96,6 @@ tr.total td { font-weight: 700; border-top: 1px solid #1d232a; }
 tr.due td { font-weight: 700; font-size: 14px; }
 .pay { margin-top: 24px; padding-top: 8px; border-top: 1px solid #d5dae0; }
 @page { margin: 14mm; }
-@page a4 { size: A4; }
 @media print { main { padding: 0; max-width: none; } body { font-size: 11px; } }
 """
 
