@@ -171,7 +171,7 @@ def test_a_recorded_invoice_checks_clean():
     ("price: $50.00", "price: $40.00", "23:87: this line's amount is not qty × price (2 × $40.00 = 80.00):"
                                        " fix the amount or the tags"),
     ("$-10.00  ; tax: st, taxable: $100.00", "$-11.00  ; tax: st, taxable: $100.00",
-     "24:5: st tax is 11.00, but 10% of the taxable 100.00 is 10.00"),
+     "24:5: st tax is $11.00, but 10% of the taxable $100.00 is $10.00"),
 ])
 def test_check_reports_a_wrong_invoice_at_its_line(old, new, expected):
     errors = _errors(DETAILS + INVOICE.replace(old, new).replace("$110.00", "$111.00" if "$-11.00" in new else "$110.00"))

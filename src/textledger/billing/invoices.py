@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import attrs
 
 from textledger.billing.details import BillingDetails, Customer, TaxCode, problem_at, read_details, sequence_parts
-from textledger.core.amounts import decimal_string, format_number, quote_symbol
+from textledger.core.amounts import decimal_string, format_amount, format_number, quote_symbol
 from textledger.core.lines import LineError, parse_amount
 from textledger.core.records import Amount, Journal, Posting, Problem, Source, Style, Transaction
 from textledger.receivables.openitems import RECEIVABLES, Conventions, side_postings, terms_days
@@ -329,21 +329,23 @@ def _invoice_problems(journal: Journal, details: BillingDetails, invoice: Invoic
         if posting.tag("line") is None or posting.source is None or posting.amount is None:
             continue
         price = posting.tag("price")
-        if price is None or _tag_amount(price, commodities) is None:
+        unit = _tag_amount(price, commodities)
+        quantity = _decimal((posting.tag("qty") or "1").strip())
+        if price is None or unit is None:
             problems.append(problem_at(journal, posting.source, "line:", "this invoice line has no price: add"
                                        " `price: AMOUNT` (the unit price, e.g. `price: $250.00`) to its tags"))
-            continue
-        quantity = _decimal((posting.tag("qty") or "1").strip())
-        unit = _tag_amount(price, commodities)
-        if quantity is None:
+        elif quantity is None:
             problems.append(problem_at(journal, posting.source, "qty:", "qty: write a number, e.g. `qty: 2`"))
-        elif unit is not None and quantity * unit != -posting.amount.quantity:
+        elif quantity * unit != -posting.amount.quantity:
             problems.append(problem_at(journal, posting.source, "price:", f"this line's amount is not qty × price"
                                        f" ({quantity} × {price.strip()} = {quantity * unit}): fix the amount or the tags"))
         code = (posting.tag("tax") or "").strip()
         if code and details.taxcode(code) is None:
             problems.append(problem_at(journal, posting.source, "tax:", f"unknown tax code {code!r}: declare it on its"
                                        " liability account (`account ...  ; taxcode: CODE` with a `rate:`)"))
+    def money(quantity: Decimal) -> str:
+        return format_amount(Amount(quantity, invoice.commodity), styles)
+
     customer = details.customer(invoice.customer)
     known = [line for line in invoice.lines if not line.taxcode or details.taxcode(line.taxcode) is not None]
     expected = {tax.code: tax for tax in taxes_for(known, details, customer, invoice.date, styles)}
@@ -360,12 +362,14 @@ def _invoice_problems(journal: Journal, details: BillingDetails, invoice: Invoic
                                        f" invoice has `tax: {tax.code}`"))
         elif want.amount != tax.amount:
             rate = details.taxcode(tax.code).rate_on(invoice.date) * 100  # type: ignore[union-attr]
-            problems.append(problem_at(journal, source, tax.account, f"{tax.code} tax is {tax.amount}, but"
-                                       f" {decimal_string(rate.normalize())}% of the taxable {want.taxable} is {want.amount}"))
+            problems.append(problem_at(journal, source, tax.account, f"{tax.code} tax is {money(tax.amount)}, but"
+                                       f" {decimal_string(rate.normalize())}% of the taxable {money(want.taxable)}"
+                                       f" is {money(want.amount)}"))
     for code, want in expected.items():
         if want.amount and invoice.transaction.source is not None:
             problems.append(problem_at(journal, invoice.transaction.source, "invoice:", f"no {code} tax posting:"
-                                       f" {want.amount} of tax on {want.taxable} is missing (to {want.account})"))
+                                       f" {money(want.amount)} of tax on {money(want.taxable)} is missing"
+                                       f" (to {want.account})"))
     return problems
 
 
@@ -387,7 +391,7 @@ def _sequence_problems(journal: Journal, details: BillingDetails) -> list[Proble
             problems.append(problem_at(journal, source, f"{prefix}{number:0{width}d}",
                                        f"duplicate invoice number {prefix}{number:0{width}d}: already issued to"
                                        f" {earlier[0]}{where}; the next free number is"
-                                       f" {prefix}{max(by_number) + 1:0{width}d}"))
+                                       f" {prefix}{max(n for n, _, _ in numbered) + 1:0{width}d}"))
     numbers = sorted(by_number)
     for before, after in itertools.pairwise(numbers):
         source = by_number[after][1]
