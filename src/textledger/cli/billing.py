@@ -4,9 +4,11 @@ invoice as a document). docs/billing.md shows each with real output."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
-from typing import TextIO
+from collections.abc import Callable, Mapping
+from typing import Any, TextIO
 
 from textledger.billing.details import BillingDetails, Customer, read_details
 from textledger.billing.invoices import (
@@ -19,15 +21,20 @@ from textledger.billing.invoices import (
     parse_line,
     taxes_for,
 )
+from textledger.billing.statements import statements_for_all
 from textledger.cli.appending import append_checked
-from textledger.cli.base import Command, UsageError, loaded
+from textledger.cli.base import Command, UsageError, loaded, query_from_args
 from textledger.core.expand import STDIN
 from textledger.core.fmt import format_text
 from textledger.core.lines import LineError, parse_date
 from textledger.core.printer import format_entry
 from textledger.core.records import FIRST_DATE, LAST_DATE, Journal
-from textledger.receivables.openitems import open_items
-from textledger.render.invoice import InvoiceDocument, invoice_html, invoice_text
+from textledger.io.atomic import describe, write_atomic
+from textledger.receivables.aging import Buckets
+from textledger.receivables.openitems import PAYABLES, RECEIVABLES, open_items
+from textledger.receivables.statement import Statement
+from textledger.render import tables as render
+from textledger.render.documents import InvoiceDocument, invoice_html, invoice_text, statement_html, statements_html
 
 
 def _date(option: str, text: str | None, today: dt.date) -> dt.date:
@@ -154,3 +161,95 @@ COMMANDS = (
     Command("invoice", "invoices: a new invoice entry, or an invoice as a document", _configure, cmd_invoice,
             formats=("text", "html")),
 )
+
+
+# ---------------------------------------------------------------- the cycle-end statement run
+
+
+def configure_statement_run(parser: argparse.ArgumentParser) -> None:
+    """`statement`'s options for the run over every customer."""
+    parser.add_argument("--all", action="store_true", help="a statement for every customer with activity or a balance")
+    parser.add_argument("--as-of", metavar="DATE", help="--all: the cycle's last day (default -e, else today)")
+    parser.add_argument("--output-dir", metavar="DIR", help="--all: one file per customer in DIR (never overwritten)")
+
+
+def statement_run_asked(args: argparse.Namespace) -> bool:
+    if not args.all and (args.as_of or args.output_dir):
+        raise UsageError("--as-of and --output-dir are for `statement --all`")
+    if args.all and args.customer:
+        raise UsageError("give a CUSTOMER or --all, not both")
+    return bool(args.all)
+
+
+def statement_run(journal: Journal, args: argparse.Namespace, out: TextIO, buckets: Buckets,
+                  renderers: Mapping[str, Callable[..., Any]]) -> int:
+    """Every customer's statement for the cycle (from -b, else the first of the month of the
+    as-of date): to standard output, or one file each in --output-dir, written all or none."""
+    query = query_from_args(args)
+    as_of = _date("--as-of", args.as_of, query.end - dt.timedelta(days=1) if query.end else dt.date.today())
+    begin = query.begin or as_of.replace(day=1)
+    if begin > as_of:
+        raise UsageError(f"the statement period is empty: it begins {begin} and ends {as_of}")
+    side = PAYABLES if args.payables else RECEIVABLES
+    reports = statements_for_all(journal, as_of, begin, side, buckets)
+    if not reports:
+        out.write(f"no {side.party} has activity or a balance from {begin} to {as_of}\n")
+        return 0
+    details, _ = read_details(journal)
+    styles = journal.style_map()
+
+    def one(report: Statement) -> str:
+        if args.format == "html":
+            return statement_html(report, details.company, details.customer(report.party), styles)
+        if args.format == "json":
+            return render.json_text(renderers["json"](report))
+        if args.format == "csv":
+            return render.csv_table(["date", "type", "reference", "description", "commodity", "amount", "balance"],
+                                    renderers["csv"](report))
+        return str(renderers["text"](report, styles))
+
+    if args.output_dir:
+        written = _write_documents(args.output_dir, {_file_name(report.party, args.format): one(report) for report in reports})
+        out.write("".join(f"{path}\n" for path in written))
+    elif args.format == "json":
+        out.write(render.json_text([renderers["json"](report) for report in reports]))
+    elif args.format == "csv":
+        out.write(render.csv_table(
+            [side.party, "date", "type", "reference", "description", "commodity", "amount", "balance"],
+            [[report.party, *row] for report in reports for row in renderers["csv"](report)]))
+    elif args.format == "html":
+        out.write(statements_html(reports, details.company, details, styles))
+    else:
+        out.write("\f\n".join(one(report) for report in reports))  # a form feed: one page per customer
+    return 0
+
+
+def _file_name(party: str, format: str) -> str:
+    """A customer's file: its name in lower case, letters and digits kept, the rest as `-`."""
+    slug = "".join(ch if ch.isalnum() and ch.isascii() else "-" for ch in party.lower())
+    slug = "-".join(part for part in slug.split("-") if part) or "customer"
+    return f"statement-{slug}.{'txt' if format == 'text' else format}"
+
+
+def _write_documents(folder: str, texts: Mapping[str, str]) -> list[str]:
+    """Write every file, all or none, refusing to overwrite any file already there."""
+    if not os.path.isdir(folder):
+        raise UsageError(f"--output-dir {folder}: no such folder (create it first)")
+    paths = {os.path.join(folder, name): text for name, text in texts.items()}
+    if len(paths) < len(texts):
+        raise UsageError("two customers' names give the same file name")
+    there = [path for path in paths if os.path.lexists(path)]
+    if there:
+        raise UsageError(f"--output-dir {folder}: {len(there)} file(s) already there, e.g. {there[0]}: nothing written"
+                         " (use an empty folder; statements are never overwritten)")
+    written: list[str] = []
+    try:
+        for path, text in paths.items():  # each new file atomically (io/rewrite locks the folder once per file: not
+            write_atomic(path, text)     # for several new files in one folder); on failure the new ones are removed
+            written.append(path)
+    except OSError as error:
+        for path in written:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        raise UsageError(f"--output-dir {folder}: {describe(error)}") from None
+    return sorted(paths)

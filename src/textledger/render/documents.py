@@ -1,19 +1,20 @@
-"""The invoice as a document: plain text, and one self-contained HTML page that prints on
-one A4 or Letter page. Every text from the journal is HTML-escaped."""
+"""Billing documents: the invoice and the customer statement, as plain text and as one
+self-contained HTML page that prints on A4 or Letter. Every text from the journal is HTML-escaped."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
 
-from textledger.billing.details import Company, Customer
+from textledger.billing.details import BillingDetails, Company, Customer
 from textledger.billing.invoices import Invoice
 from textledger.core.amounts import format_amount, format_number
 from textledger.core.records import Amount, Style
+from textledger.receivables.statement import Statement
 from textledger.render.tables import text_table
 
 
@@ -96,6 +97,10 @@ tr.total td { font-weight: 700; border-top: 1px solid #1d232a; }
 tr.due td { font-weight: 700; font-size: 14px; }
 .pay { margin-top: 24px; padding-top: 8px; border-top: 1px solid #d5dae0; }
 @page { margin: 14mm; }
+p.aging { margin-top: 16px; }
+table.entries td:nth-child(-n+4), table.entries th:nth-child(-n+4) { text-align: left; }
+table.aging td, table.aging th { text-align: right; }
+main.statement + main.statement { break-before: page; page-break-before: always; }
 @media print { main { padding: 0; max-width: none; } body { font-size: 11px; } }
 """
 
@@ -104,17 +109,34 @@ def _lines(texts: Iterable[str]) -> str:
     return "".join(f"<p>{html.escape(text)}</p>" for text in texts if text)
 
 
+def _company_block(company: Company | None) -> str:
+    if company is None:
+        return ""
+    return (f'<div class="company"><h1>{html.escape(company.name)}</h1>{_lines(company.address)}'
+            f'{_lines([company.email, f"Tax ID {company.taxid}" if company.taxid else ""])}</div>')
+
+
+def _customer_block(name: str, customer: Customer | None) -> str:
+    customer_lines = [*(customer.address if customer else ()), customer.email if customer else ""]
+    if customer is not None and customer.exempt:
+        customer_lines.append("Sales-tax exempt")
+    return (f'<div class="parties"><div><p class="label">Bill to</p><p><strong>{html.escape(name)}</strong></p>'
+            f"{_lines(customer_lines)}</div></div>\n")
+
+
+def _pay_block(company: Company | None) -> str:
+    return f'<div class="pay"><p class="label">Payment</p>{_lines(company.pay)}</div>' if company and company.pay else ""
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n")
+
+
 def invoice_html(document: InvoiceDocument, styles: Mapping[str, Style]) -> str:
     """The invoice as an HTML page; `@page` margins only, so it fits A4 and Letter alike."""
     invoice, company, customer = document.invoice, document.company, document.customer
     esc = html.escape
-    company_block = ""
-    if company is not None:
-        company_block = (f'<div class="company"><h1>{esc(company.name)}</h1>{_lines(company.address)}'
-                         f'{_lines([company.email, f"Tax ID {company.taxid}" if company.taxid else ""])}</div>')
-    customer_lines = [*(customer.address if customer else ()), customer.email if customer else ""]
-    if customer is not None and customer.exempt:
-        customer_lines.append("Sales-tax exempt")
     rows = "".join(
         f"<tr><td>{esc(line.description)}</td><td>{esc(_quantity(line.quantity))}</td>"
         f"<td>{esc(_money(document, line.price, styles))}</td><td>{esc(line.taxcode)}</td>"
@@ -123,13 +145,55 @@ def invoice_html(document: InvoiceDocument, styles: Mapping[str, Style]) -> str:
     classes = [""] * (len(summary) - 3) + ["total", "", "due"]
     summary_rows = "".join(f'<tr class="{css}"><td>{esc(label)}</td><td>{esc(value)}</td></tr>'
                            for (label, value), css in zip(summary, classes, strict=True))
-    pay = f'<div class="pay"><p class="label">Payment</p>{_lines(company.pay)}</div>' if company and company.pay else ""
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>Invoice {esc(invoice.number)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
-            f'<div class="top">{company_block}<div class="title"><h2>INVOICE</h2><p>{esc(invoice.number)}</p>'
-            f"<p>Date {esc(str(invoice.date))}</p><p>Due {esc(str(document.due))}</p></div></div>\n"
-            f'<div class="parties"><div><p class="label">Bill to</p><p><strong>{esc(invoice.customer)}</strong></p>'
-            f"{_lines(customer_lines)}</div></div>\n"
-            f"<table><thead><tr><th>Description</th><th>Qty</th><th>Unit price</th><th>Tax</th><th>Amount</th></tr>"
-            f"</thead><tbody>{rows}</tbody></table>\n"
-            f'<table class="summary">{summary_rows}</table>\n{pay}\n</main>\n</body>\n</html>\n')
+    return _page(f"Invoice {invoice.number}", (
+        f'<main>\n<div class="top">{_company_block(company)}<div class="title"><h2>INVOICE</h2><p>{esc(invoice.number)}</p>'
+        f"<p>Date {esc(str(invoice.date))}</p><p>Due {esc(str(document.due))}</p></div></div>\n"
+        f"{_customer_block(invoice.customer, customer)}"
+        f"<table><thead><tr><th>Description</th><th>Qty</th><th>Unit price</th><th>Tax</th><th>Amount</th></tr>"
+        f"</thead><tbody>{rows}</tbody></table>\n"
+        f'<table class="summary">{summary_rows}</table>\n{_pay_block(company)}\n</main>\n'))
+
+
+def statement_html(report: Statement, company: Company | None, customer: Customer | None,
+                   styles: Mapping[str, Style]) -> str:
+    """One customer's statement as an HTML page."""
+    return _page(f"Statement for {report.party}", _statement_main(report, company, customer, styles))
+
+
+def statements_html(reports: Sequence[Statement], company: Company | None, details: BillingDetails,
+                    styles: Mapping[str, Style]) -> str:
+    """Every customer's statement in one HTML page, one printed page (or more) each."""
+    return _page("Statements", "".join(_statement_main(report, company, details.customer(report.party), styles)
+                                       for report in reports))
+
+
+def _statement_main(report: Statement, company: Company | None, customer: Customer | None,
+                    styles: Mapping[str, Style]) -> str:
+    esc = html.escape
+
+    def money(amount: Amount) -> str:
+        return esc(format_amount(amount, styles))
+
+    period = f"{report.begin} to {report.end}" if report.begin else f"through {report.end}"
+    rows = [(str(report.begin), "", "", "Opening balance", "", money(amount)) for amount in report.opening] \
+        if report.begin else []
+    rows += [(str(line.date), line.kind, line.reference, line.description, money(line.amount), money(line.balance))
+             for line in report.lines]
+    body = "".join(f"<tr><td>{esc(date)}</td><td>{esc(kind)}</td><td>{esc(reference)}</td><td>{esc(text)}</td>"
+                   f"<td>{amount}</td><td>{balance}</td></tr>" for date, kind, reference, text, amount, balance in rows)
+    closing = "".join(f'<tr class="due"><td>Closing balance {esc(str(report.end))}</td><td>{money(amount)}</td></tr>'
+                      for amount in report.closing) or '<tr class="due"><td>Closing balance</td><td>0</td></tr>'
+    aged = report.aging
+    aging = ""
+    if aged.rows:
+        head = "".join(f"<th>{esc(label)}</th>" for label in (*aged.labels, "Unapplied", "Total"))
+        cells = "".join("<tr>" + "".join(f"<td>{money(Amount(value, row.commodity))}</td>"
+                                         for value in (*row.amounts, row.unapplied, row.total)) + "</tr>"
+                        for row in aged.rows)
+        aging = (f'<p class="label aging">Aging as of {esc(str(aged.as_of))}</p>'
+                 f'<table class="aging"><tr>{head}</tr>{cells}</table>')
+    return (f'<main class="statement">\n<div class="top">{_company_block(company)}<div class="title"><h2>STATEMENT</h2>'
+            f"<p>{esc(period)}</p></div></div>\n{_customer_block(report.party, customer)}"
+            f'<table class="entries"><thead><tr><th>Date</th><th>Type</th><th>Reference</th><th>Description</th><th>Amount</th>'
+            f"<th>Balance</th></tr></thead><tbody>{body}</tbody></table>\n"
+            f'<table class="summary">{closing}</table>\n{aging}{_pay_block(company)}\n</main>\n')
