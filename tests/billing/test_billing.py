@@ -19,6 +19,7 @@ from tests.cli_run import run
 from tests.conftest import tool
 from textledger.billing.details import read_details
 from textledger.billing.invoices import InvoiceLine, invoice_transaction, invoices, parse_line, taxes_for
+from textledger.billing.statements import statements_for_all
 from textledger.core.printer import format_entry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -310,3 +311,63 @@ def test_the_invoice_prints_on_one_page_in_headless_chromium(tmp_path, capsys, p
             f"--user-data-dir={profile}", f"--screenshot={shot}", "--window-size=820,1000", page.as_uri()],
             capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": profile})
     assert shot.exists() and shot.stat().st_size > 10_000, result.stderr
+
+
+# ---------------------------------------------------------------- statement --all
+
+_entries = st.lists(st.tuples(st.sampled_from(["Beta Books", "School District", "Gamma"]),
+                              st.integers(0, 90), st.decimals(min_value=Decimal("-500"), max_value=Decimal("900"), places=2)
+                              .filter(bool)), max_size=12)
+
+
+@given(_entries, st.integers(0, 100), st.integers(0, 40))
+def test_a_statement_closes_at_the_customer_receivable_balance(entries, as_of_day, length):
+    start = dt.date(2026, 1, 1)
+    text = "".join(
+        f"\n{start + dt.timedelta(days=day)} {party}\n    Assets:Receivable:{party}  ${amount}\n    Income:Print\n"
+        for party, day, amount in entries)
+    journal = textledger.loads(DETAILS + text)
+    as_of = start + dt.timedelta(days=as_of_day)
+    begin = as_of - dt.timedelta(days=length)
+    reports = {report.party: report for report in statements_for_all(journal, as_of, begin)}
+    for party in ("Beta Books", "School District", "Gamma"):
+        balance = sum((amount for who, day, amount in entries if who == party and start + dt.timedelta(days=day) <= as_of),
+                      Decimal(0))
+        active = any(who == party and begin <= start + dt.timedelta(days=day) <= as_of for who, day, _ in entries)
+        if balance or active:
+            assert sum(amount.quantity for amount in reports[party].closing) == balance
+        else:
+            assert party not in reports
+
+
+def test_statement_all_writes_one_new_file_per_customer_and_never_overwrites(tmp_path, capsys):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    arguments = ("-f", DEMO, "statement", "--all", "--as-of", "2026-11-30", "--format", "html", "--output-dir", folder)
+    code, out, err = run(capsys, *arguments)
+    assert (code, err) == (0, "")
+    files = sorted(folder.iterdir())
+    assert [path.name for path in files][:2] == ["statement-atlas-freight-logistics.html",
+                                                  "statement-bluefin-coffee-roasters.html"]
+    assert out.splitlines() == [str(path) for path in files]
+    bluefin = files[1].read_text(encoding="utf-8")
+    assert "88 Alaskan Way S" in bluefin and "$3,451.75" in bluefin and "INV-1078" in bluefin
+    before = {path: path.stat().st_mtime_ns for path in files}
+    code, _, err = run(capsys, *arguments)
+    assert code == 2 and "already there" in err and "nothing written" in err
+    assert {path: path.stat().st_mtime_ns for path in files} == before
+
+
+def test_statement_all_prints_every_customer(capsys):
+    code, out, _ = run(capsys, "-f", DEMO, "statement", "--all", "--as-of", "2026-11-30")
+    assert code == 0
+    assert out.count("Statement for ") == 14 and out.count("\f") == 13
+    assert "2026-11-02  invoice  INV-1078     Invoice INV-1078               $1,151.75  $4,051.75" in out
+
+
+@pytest.mark.parametrize("arguments", [
+    ("statement",), ("statement", "Beta", "--all"), ("statement", "Beta", "--as-of", "2026-01-01"),
+])
+def test_statement_all_usage_errors(tmp_path, capsys, arguments):
+    code, _, err = run(capsys, "-f", _journal_file(tmp_path, INVOICE), *arguments)
+    assert code == 2 and err
