@@ -289,27 +289,31 @@ def _pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
-@pytest.mark.parametrize("paper", ["A4", "letter"])
-def test_the_invoice_prints_on_one_page_in_headless_chromium(tmp_path, capsys, paper):
+def _chromium(chromium: str, profile: str, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([
+        chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--user-data-dir={profile}", *options], capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": profile})
+
+
+@pytest.mark.parametrize(("paper", "command", "pages"), [
+    ("A4", ("invoice", "show", "INV-1078"), 1),
+    ("letter", ("invoice", "show", "INV-1078"), 1),
+    ("A4", ("statement", "--all"), 14),  # one page per customer
+    ("letter", ("statement", "--all"), 14),
+])
+def test_the_documents_print_in_headless_chromium(tmp_path, capsys, paper, command, pages):
     chromium = tool("chromium", "chromium-browser")
-    code, out, _ = run(capsys, "-f", DEMO, "invoice", "show", "INV-1078", "--format", "html", "--as-of", "2026-11-30")
+    code, out, _ = run(capsys, "-f", DEMO, *command, "--format", "html", "--as-of", "2026-11-30")
     assert code == 0
-    page = tmp_path / "invoice.html"
+    page = tmp_path / "document.html"
     page.write_text(out.replace("@page { margin: 14mm; }", f"@page {{ size: {paper}; margin: 14mm; }}"), encoding="utf-8")
-    pdf, shot = tmp_path / "invoice.pdf", tmp_path / "invoice.png"
+    pdf, shot = tmp_path / "document.pdf", tmp_path / "document.png"
     with tempfile.TemporaryDirectory() as profile:
-        result = subprocess.run([
-            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            f"--user-data-dir={profile}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
-            capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": profile})
+        result = _chromium(chromium, profile, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
         assert pdf.exists(), result.stderr
-        assert _pdf_pages(pdf.read_bytes()) == 1
-        result = subprocess.run([
-            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            f"--user-data-dir={profile}", f"--screenshot={shot}", "--window-size=820,1000", page.as_uri()],
-            capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": profile})
+        assert _pdf_pages(pdf.read_bytes()) == pages
+        result = _chromium(chromium, profile, f"--screenshot={shot}", "--window-size=820,1000", page.as_uri())
     assert shot.exists() and shot.stat().st_size > 10_000, result.stderr
 
 
