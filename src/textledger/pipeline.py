@@ -20,7 +20,7 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from textledger.billing import invoices as billing_invoices
+from textledger.billing import checks as billing_checks
 from textledger.core import validate
 from textledger.core.expand import STDIN, TEXT, expand_files, expand_text
 from textledger.core.loading import DirectiveReader, Pipeline, build_journal
@@ -52,7 +52,7 @@ PIPELINE = Pipeline(
         Check("payroll-accounts", payroll_reports.check_accounts, strict=True),
         Check("receivables", openitems.check),  # unknown invoices, duplicate IDs, bad terms and due dates
         Check("purchasing", purchasing.check),  # unknown orders and items, more received or billed than ordered
-        Check("billing", billing_invoices.check),  # invoice lines, tax codes and rates, the invoice number sequence
+        Check("billing", billing_checks.check),  # invoice lines, tax codes and rates, the number sequence, recurring rules
     ),
 )
 

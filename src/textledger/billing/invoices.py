@@ -159,9 +159,11 @@ def invoice_transaction(number: str, customer: Customer, day: dt.date, due: dt.d
     for tax in taxes:
         postings.append(Posting(account=tax.account, amount=Amount(-tax.amount, commodity),
                                 comment=f"tax: {tax.code}, taxable: {price_text(tax.taxable, commodity, style)}"))
-    party = "" if customer.account.rsplit(":", 1)[-1] == customer.name else f", customer: {customer.name}"
+    tags = (("invoice", number), ("due", due.isoformat()))
+    if customer.account.rsplit(":", 1)[-1] != customer.name:
+        tags += (("customer", customer.name),)
     return Transaction(date=day, status="*", code=number, description=f"{customer.name} | Invoice {number}",
-                       comment=f"invoice: {number}, due: {due.isoformat()}{party}", postings=tuple(postings))
+                       comment=", ".join(f"{key}: {value}" for key, value in tags), tags=tags, postings=tuple(postings))
 
 
 def due_date(journal: Journal, customer: Customer, day: dt.date) -> dt.date:
@@ -255,19 +257,30 @@ def _invoice(transaction: Transaction, receivable: Posting, party: str, number: 
                    lines=tuple(lines), taxes=tuple(taxes), total=total, transaction=transaction)
 
 
-def _line(transaction: Transaction, posting: Posting, commodities: Sequence[str]) -> InvoiceLine:
-    assert posting.amount is not None
-    amount = -posting.amount.quantity
+def line_of(posting: Posting, commodities: Sequence[str]) -> InvoiceLine | None:
+    """The line a posting's `line:`, `qty:`, `price:` and `tax:` tags describe (None when
+    a price or the quantity is missing or unreadable)."""
     description = posting.tag("line")
     price = _tag_amount(posting.tag("price"), commodities)
     quantity = _decimal((posting.tag("qty") or "").strip())
     if description is None or price is None or quantity is None:
+        return None
+    commodity = posting.amount.commodity if posting.amount is not None else ""
+    return InvoiceLine(description=description.strip(), quantity=quantity, price=price, commodity=commodity,
+                       taxcode=(posting.tag("tax") or "").strip(), account=posting.account, source=posting.source)
+
+
+def _line(transaction: Transaction, posting: Posting, commodities: Sequence[str]) -> InvoiceLine:
+    assert posting.amount is not None
+    amount = -posting.amount.quantity
+    description = posting.tag("line")
+    line = line_of(posting, commodities)
+    if description is None or line is None:
         # no line detail (or incomplete: `check` says so): the posting is the line
         return InvoiceLine(description=(description or transaction.note or transaction.description).strip(),
                            quantity=Decimal(1), price=amount, commodity=posting.amount.commodity,
                            taxcode=(posting.tag("tax") or "").strip(), account=posting.account, source=posting.source)
-    return InvoiceLine(description=description.strip(), quantity=quantity, price=price, commodity=posting.amount.commodity,
-                       taxcode=(posting.tag("tax") or "").strip(), account=posting.account, source=posting.source)
+    return line
 
 
 def _tag_amount(text: str | None, commodities: Sequence[str]) -> Decimal | None:

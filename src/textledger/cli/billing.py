@@ -21,6 +21,8 @@ from textledger.billing.invoices import (
     parse_line,
     taxes_for,
 )
+from textledger.billing.recurring import made, read_rules
+from textledger.billing.recurring import run as recurring_run
 from textledger.billing.statements import statements_for_all
 from textledger.cli.appending import append_checked
 from textledger.cli.base import Command, UsageError, loaded, query_from_args
@@ -72,11 +74,53 @@ def find_customer(details: BillingDetails, name: str) -> Customer:
 def cmd_invoice(journal: Journal | None, args: argparse.Namespace, out: TextIO, today: dt.date | None = None) -> int:
     journal = loaded(journal)
     today = today or dt.date.today()
-    if args.append and args.action != "new":
-        raise UsageError("--append is for `invoice new`")
+    if args.append and args.action == "show":
+        raise UsageError("--append is for `invoice new` and `invoice run`")
     if args.action == "new":
         return _new(journal, args, out, today)
+    if args.action == "run":
+        return _run(journal, args, out, today)
     return _show(journal, args, out, today)
+
+
+def _run(journal: Journal, args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
+    """Every recurring invoice due up to --date that the journal does not have yet."""
+    if args.target or args.line:
+        raise UsageError("invoice run makes the invoices of the recurring rules: no customer or --line")
+    if args.format != "text":
+        raise UsageError("invoice run writes the entries as journal text: drop --format")
+    details = _details(journal)
+    rules, problems = read_rules(journal, details)
+    if problems:
+        raise UsageError(f"{problems[0].file}:{problems[0].line}:{problems[0].column}: {problems[0].message}"
+                         " (run `textledger check`)")
+    if not rules:
+        raise UsageError("the journal has no recurring invoice rules: add a periodic transaction tagged"
+                         " `recurring: ID` (see docs/billing.md)")
+    day = _date("--date", args.date, today)
+    styles = journal.style_map()
+    entries = recurring_run(journal, details, rules, day, styles)
+    if not entries:
+        out.write(f"no recurring invoice is due up to {day}: every one is in the journal\n")
+        return 0
+    text = "\n".join(format_text(format_entry(entry, styles), styles) for entry in entries)
+    if args.append:
+        files = _append_files(args)
+        wanted = made(journal) | {(entry.tag("recurring") or "", entry.tag("period") or "") for entry in entries}
+
+        def landed(books: Journal) -> bool:
+            return wanted <= made(books)
+
+        append_checked(args.append, text, files, landed, basis=journal)
+    out.write(text)
+    return 0
+
+
+def _append_files(args: argparse.Namespace) -> list[str]:
+    files = args.file or ([os.path.expanduser(os.environ["LEDGER_FILE"])] if os.environ.get("LEDGER_FILE") else [])
+    if not files or STDIN in files:
+        raise UsageError("--append needs the journal read from files (not standard input), to check the result")
+    return list(files)
 
 
 def _new(journal: Journal, args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
@@ -103,9 +147,7 @@ def _new(journal: Journal, args: argparse.Namespace, out: TextIO, today: dt.date
     entry = invoice_transaction(number, customer, day, due_date(journal, customer, day), lines, taxes, styles)
     text = format_text(format_entry(entry, styles), styles)  # as `textledger fmt` writes it
     if args.append:
-        files = args.file or ([os.path.expanduser(os.environ["LEDGER_FILE"])] if os.environ.get("LEDGER_FILE") else [])
-        if not files or STDIN in files:
-            raise UsageError("--append needs the journal read from files (not standard input), to check the result")
+        files = _append_files(args)
 
         def landed(books: Journal) -> bool:
             return any(invoice.number == number for invoice in invoices(books))
@@ -148,12 +190,13 @@ def _show(journal: Journal, args: argparse.Namespace, out: TextIO, today: dt.dat
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("new", "show"), help="new: an invoice entry; show: an invoice as a document")
+    parser.add_argument("action", choices=("new", "run", "show"),
+                        help="new: an invoice entry; run: the recurring invoices due; show: an invoice as a document")
     parser.add_argument("target", nargs="?", help="new: the customer; show: the invoice number")
-    parser.add_argument("--date", metavar="DATE", help="new: the invoice date (default today)")
+    parser.add_argument("--date", metavar="DATE", help="new: the invoice date; run: make those due up to DATE (default today)")
     parser.add_argument("--line", metavar="LINE", action="append",
                         help="new: \"DESCRIPTION QTY PRICE [tax CODE] [ACCOUNT]\" (repeatable)")
-    parser.add_argument("--append", metavar="FILE", help="new: append the entry to FILE (atomically, checked)")
+    parser.add_argument("--append", metavar="FILE", help="new, run: append the entries to FILE (atomically, checked)")
     parser.add_argument("--as-of", metavar="DATE", help="show: paid and open as of DATE (default today)")
 
 
