@@ -21,7 +21,7 @@ import attrs
 from textledger.billing.details import BillingDetails, Customer, TaxCode, problem_at, read_details, sequence_parts
 from textledger.core.amounts import decimal_string, format_amount, format_number, quote_symbol
 from textledger.core.lines import LineError, parse_amount
-from textledger.core.records import Amount, Journal, Posting, Problem, Source, Style, Transaction
+from textledger.core.records import Amount, Journal, Posting, Problem, Source, Style, Tags, Transaction
 from textledger.receivables.openitems import RECEIVABLES, Conventions, side_postings, terms_days
 
 ZERO = Decimal(0)
@@ -159,7 +159,7 @@ def invoice_transaction(number: str, customer: Customer, day: dt.date, due: dt.d
     for tax in taxes:
         postings.append(Posting(account=tax.account, amount=Amount(-tax.amount, commodity),
                                 comment=f"tax: {tax.code}, taxable: {price_text(tax.taxable, commodity, style)}"))
-    tags = (("invoice", number), ("due", due.isoformat()))
+    tags: Tags = (("invoice", number), ("due", due.isoformat()))
     if customer.account.rsplit(":", 1)[-1] != customer.name:
         tags += (("customer", customer.name),)
     return Transaction(date=day, status="*", code=number, description=f"{customer.name} | Invoice {number}",
