@@ -375,3 +375,71 @@ def test_statement_all_prints_every_customer(capsys):
 def test_statement_all_usage_errors(tmp_path, capsys, arguments):
     code, _, err = run(capsys, "-f", _journal_file(tmp_path, INVOICE), *arguments)
     assert code == 2 and err
+
+
+# ---------------------------------------------------------------- recurring invoices
+
+RULE = """
+~ monthly from 2026-01-01 to 2026-07-01
+    ; recurring: beta-care
+    Assets:Receivable:Beta Books
+    Income:Design                                   $-300.00  ; line: Care plan, qty: 1, price: $300.00, tax: st
+"""
+
+
+def test_invoice_run_makes_every_due_invoice_once(tmp_path, capsys):
+    path = _journal_file(tmp_path, RULE)
+    code, out, _ = run(capsys, "-f", path, "invoice", "run", "--date", "2026-03-15", "--append", path)
+    assert code == 0
+    assert [line for line in out.splitlines() if not line.startswith(" ")and line] == [
+        f"2026-0{month}-01 * (INV-010{month - 1}) Beta Books | Invoice INV-010{month - 1}  ; invoice: INV-010{month - 1},"
+        f" due: 2026-0{month}-16, recurring: beta-care, period: 2026-0{month}-01" for month in (1, 2, 3)]
+    assert "    Liabilities:Sales Tax:State                      $-30.00  ; tax: st, taxable: $300.00" in out
+    code, out, _ = run(capsys, "-f", path, "invoice", "run", "--date", "2026-03-15")
+    assert (code, out) == (0, "no recurring invoice is due up to 2026-03-15: every one is in the journal\n")
+    code, out, _ = run(capsys, "-f", path, "invoice", "run", "--date", "2026-12-31")
+    assert out.count("recurring: beta-care") == 3 and "INV-0103" in out and "period: 2026-06-01" in out
+    assert "Liabilities:Sales Tax:State                      $-25.50" in out  # 8.5% from April
+    assert run(capsys, "-f", path, "check")[0] == 0
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("Assets:Receivable:Beta Books", "Assets:Receivable:Nobody",
+     "23:5: recurring rule beta-care: unknown customer 'Nobody': declare its account (`account Assets:Receivable:Nobody`)"
+     " with its billing details"),
+    (", price: $300.00", "", "24:65: recurring rule beta-care: this line has no price or quantity"),
+    ("tax: st", "tax: zz", "24:106: recurring rule beta-care: unknown tax code 'zz'"),
+    ("monthly from 2026-01-01 to 2026-07-01", "monthly",
+     "21:3: recurring rule beta-care: give it a start, e.g. `~ monthly from 2026-11-01`"),
+])
+def test_check_reports_an_unusable_recurring_rule_at_its_line(old, new, expected):
+    errors = _errors(DETAILS + RULE.replace(old, new))
+    assert len(errors) == 1 and errors[0].startswith(expected), errors
+
+
+@given(st.sampled_from(["monthly", "weekly", "quarterly", "every 2 weeks"]), st.integers(0, 400), st.integers(0, 400))
+def test_invoice_run_is_idempotent_and_never_skips_a_due_invoice(interval, first, second):
+    from textledger.billing.recurring import read_rules
+    from textledger.billing.recurring import run as recurring_run
+    from textledger.core.periods import parse_schedule
+    start = "2026-01-05" if "week" in interval else "2026-01-01"  # a Monday; the first of a month and quarter
+    rule = RULE.replace("monthly from 2026-01-01 to 2026-07-01", f"{interval} from {start}")
+    text = DETAILS + rule
+    journal = textledger.loads(text)
+    styles = journal.style_map()
+    for days in sorted((first, second)):  # two runs, the second later: what the first made is not made again
+        until = dt.date(2026, 1, 1) + dt.timedelta(days=days)
+        details, _ = read_details(journal)
+        rules, problems = read_rules(journal, details)
+        assert problems == []
+        text += "".join("\n" + format_entry(entry, styles) for entry in recurring_run(journal, details, rules, until, styles))
+        journal = textledger.loads(text)
+        details, _ = read_details(journal)
+        assert recurring_run(journal, details, rules, until, styles) == []  # idempotent
+    schedule = parse_schedule(f"{interval} from {start}")
+    expected = schedule.occurrences(schedule.start, until + dt.timedelta(days=1))  # type: ignore[arg-type]
+    periods = [transaction.tag("period") for transaction in journal.transactions]
+    assert periods == [day.isoformat() for day in expected]  # every due one, once, in order
+    numbers = [invoice.number for invoice in invoices(journal)]
+    assert numbers == [f"INV-{100 + index:04d}" for index in range(len(numbers))]  # no gap, no duplicate
+    assert textledger.check(journal) == []
