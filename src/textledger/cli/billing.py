@@ -23,14 +23,16 @@ from textledger.billing.invoices import (
 )
 from textledger.billing.recurring import made, read_rules
 from textledger.billing.recurring import run as recurring_run
+from textledger.billing.salestax import sales_tax
 from textledger.billing.statements import statements_for_all
 from textledger.cli.appending import append_checked
 from textledger.cli.base import Command, UsageError, loaded, query_from_args
+from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.expand import STDIN
 from textledger.core.fmt import format_text
 from textledger.core.lines import LineError, parse_date
 from textledger.core.printer import format_entry
-from textledger.core.records import FIRST_DATE, LAST_DATE, Journal
+from textledger.core.records import FIRST_DATE, LAST_DATE, Amount, Journal
 from textledger.io.atomic import describe, write_atomic
 from textledger.receivables.aging import Buckets
 from textledger.receivables.openitems import PAYABLES, RECEIVABLES, open_items
@@ -200,7 +202,45 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", metavar="DATE", help="show: paid and open as of DATE (default today)")
 
 
+# ---------------------------------------------------------------- salestax
+
+
+def cmd_salestax(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+    """Per tax code: taxable and exempt sales, tax collected and remitted in the period, due at its end."""
+    journal = loaded(journal)
+    details = _details(journal)
+    if not details.taxcodes:
+        raise UsageError("the journal declares no tax codes: tag the liability account `taxcode: CODE` with a"
+                         " `rate:` line (see docs/billing.md)")
+    query = query_from_args(args)
+    end = query.end or dt.date.today() + dt.timedelta(days=1)
+    rows = sales_tax(journal, details, query.begin, end)
+    fields = ("taxable", "exempt", "collected", "remitted", "due")
+    if args.format == "json":
+        out.write(render.json_text([{"code": row.code, "account": row.account, "commodity": row.commodity}
+                                    | {field: decimal_string(getattr(row, field)) for field in fields} for row in rows]))
+        return 0
+    if args.format == "csv":
+        out.write(render.csv_table(["code", "account", "commodity", *fields], [
+            [row.code, row.account, row.commodity, *(decimal_string(getattr(row, field)) for field in fields)]
+            for row in rows]))
+        return 0
+    styles = journal.style_map()
+    begin = query.begin.isoformat() if query.begin else "the start"
+    out.write(f"Sales tax from {begin} to {end - dt.timedelta(days=1)}\n\n")
+    out.write(render.text_table(
+        [[row.code, row.account, *(format_amount(Amount(getattr(row, field), row.commodity), styles) for field in fields)]
+         for row in rows], ["code", "account", *fields], colalign=("left", "left") + ("right",) * len(fields)))
+    return 0
+
+
+def _configure_salestax(parser: argparse.ArgumentParser) -> None:
+    """Only the global period options (-p, -b, -e)."""
+
+
 COMMANDS = (
+    Command("salestax", "sales tax per code: taxable and exempt sales, collected, remitted, still due",
+            _configure_salestax, cmd_salestax),
     Command("invoice", "invoices: a new invoice entry, or an invoice as a document", _configure, cmd_invoice,
             formats=("text", "html")),
 )
