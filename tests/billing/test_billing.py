@@ -443,3 +443,65 @@ def test_invoice_run_is_idempotent_and_never_skips_a_due_invoice(interval, first
     numbers = [invoice.number for invoice in invoices(journal)]
     assert numbers == [f"INV-{100 + index:04d}" for index in range(len(numbers))]  # no gap, no duplicate
     assert textledger.check(journal) == []
+
+
+# ---------------------------------------------------------------- salestax
+
+_sales = st.lists(st.tuples(st.integers(0, 200), st.sampled_from(["Beta Books", "School District"]), _money,
+                            st.booleans()), min_size=1, max_size=8)
+
+
+@given(_sales, st.lists(st.tuples(st.integers(0, 200), _money), max_size=3), st.integers(0, 200), st.integers(1, 120))
+def test_salestax_collected_is_the_tax_of_the_period_and_due_what_is_not_remitted(sales, payments, first, length):
+    from textledger.billing.salestax import sales_tax
+    journal = textledger.loads(DETAILS)
+    details, _ = read_details(journal)
+    styles = journal.style_map()
+    start = dt.date(2026, 1, 1)
+    text, taxes_made = DETAILS, []
+    for number, (day, party, price, taxed) in enumerate(sales):
+        date = start + dt.timedelta(days=day)
+        customer = details.customer(party)
+        assert customer is not None
+        lines = [InvoiceLine(description="item", quantity=Decimal(1), price=price, commodity="$",
+                             taxcode="st" if taxed else "", account="Income:Print")]
+        taxes = taxes_for(lines, details, customer, date, styles)
+        taxes_made += [(date, tax.amount) for tax in taxes]
+        text += "\n" + format_entry(invoice_transaction(f"INV-{100 + number:04d}", customer, date, date, lines, taxes,
+                                                        styles), styles)
+    for day, amount in payments:
+        text += f"\n{start + dt.timedelta(days=day)} State | remittance\n"
+        text += f"    Liabilities:Sales Tax:State  ${amount}\n    Assets:Bank\n"
+    begin, end = start + dt.timedelta(days=first), start + dt.timedelta(days=first + length)
+    (row,) = sales_tax(textledger.loads(text), details, begin, end) or (None,)
+    if row is None:  # nothing taxed in the period and no tax posting before its end
+        assert not any(taxed and start + dt.timedelta(days=day) < end for day, party, _, taxed in sales)
+        assert not any(start + dt.timedelta(days=day) < end for day, _ in payments)
+        return
+    assert row.collected == sum((amount for date, amount in taxes_made if begin <= date < end), Decimal(0))
+    assert row.remitted == sum((amount for day, amount in payments if begin <= start + dt.timedelta(days=day) < end),
+                               Decimal(0))
+    assert row.due == sum((amount for date, amount in taxes_made if date < end), Decimal(0)) - sum(
+        (amount for day, amount in payments if start + dt.timedelta(days=day) < end), Decimal(0))
+    in_period = [(party, price) for day, party, price, taxed in sales if taxed and begin <= start + dt.timedelta(days=day) < end]
+    assert row.taxable == sum((price for party, price in in_period if party == "Beta Books"), Decimal(0))
+    assert row.exempt == sum((price for party, price in in_period if party == "School District"), Decimal(0))
+
+
+def test_salestax_report_on_the_example(capsys):
+    code, out, _ = run(capsys, "-f", DEMO, "salestax", "-p", "2026-11")
+    assert code == 0
+    assert out == """\
+Sales tax from 2026-11-01 to 2026-11-30
+
+code    account                          taxable    exempt    collected    remitted     due
+------  -----------------------------  ---------  --------  -----------  ----------  ------
+wa-sea  Liabilities:Sales Tax:Seattle    $500.00   $510.00       $51.75       $0.00  $51.75
+"""
+
+
+def test_salestax_needs_tax_codes(tmp_path, capsys):
+    path = tmp_path / "plain.journal"
+    path.write_text("2026-01-01 x\n    a  $1\n    b\n", encoding="utf-8")
+    code, _, err = run(capsys, "-f", path, "salestax")
+    assert code == 2 and "declares no tax codes" in err
