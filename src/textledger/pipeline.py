@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from textledger.billing import checks as billing_checks
+from textledger.billing import monthend as billing_monthend
 from textledger.core import validate
 from textledger.core.expand import STDIN, TEXT, expand_files, expand_text
 from textledger.core.loading import DirectiveReader, Pipeline, build_journal
@@ -95,7 +96,8 @@ class FileReader:
         return os.path.relpath(path)
 
 # The month-end pack's sections from the feature packages, after its built-in ones.
-MONTH_END_SECTIONS: tuple[SectionBuilder, ...] = (receivables_monthend.aging_section, payroll_monthend.payroll_section)
+MONTH_END_SECTIONS: tuple[SectionBuilder, ...] = (receivables_monthend.aging_section, payroll_monthend.payroll_section,
+                                                  billing_monthend.billing_section)
 
 
 @contextlib.contextmanager

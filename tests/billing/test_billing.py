@@ -505,3 +505,18 @@ def test_salestax_needs_tax_codes(tmp_path, capsys):
     path.write_text("2026-01-01 x\n    a  $1\n    b\n", encoding="utf-8")
     code, _, err = run(capsys, "-f", path, "salestax")
     assert code == 2 and "declares no tax codes" in err
+
+
+# ---------------------------------------------------------------- the month-end pack
+
+
+def test_the_month_end_pack_has_a_billing_section_when_the_month_bills(capsys):
+    code, out, _ = run(capsys, "-f", DEMO, "report", "--month", "2026-11")
+    assert code == 0
+    section = out[out.index("Billing\n=======\n"):]
+    for line in ("Invoiced (3 invoices)                  $10,521.75", "  of which sales tax                       $51.75",
+                 "Collected (payments and credit notes)     $600.00",
+                 "wa-sea       $51.75       $0.00              $51.75"):
+        assert line in section
+    code, out, _ = run(capsys, "-f", DEMO, "report", "--month", "2026-10")  # no invoice with line detail, no tax
+    assert code == 0 and "Billing\n" not in out
