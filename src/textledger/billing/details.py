@@ -2,7 +2,8 @@
 
 - The company: the declaration with a `company:` tag (its name); comment lines under it
   give `address:` (one line each), `email:`, `taxid:`, `pay:` (payment instructions, one
-  line each), `logo:` and `sequence:` (the first invoice number, e.g. `INV-1001`).
+  line each), `logo:`, `sequence:` (the first invoice number, e.g. `INV-1001`) and
+  `reminder: 31 firm` lines (the collections levels, by the first day past due).
 - A customer: a receivable account (receivables' conventions) — its `address:` and
   `pay:`-style full lines, `email:`, `terms:` and `salestax: exempt`.
 - A sales-tax code: the liability account declared with `taxcode: CODE` and one
@@ -26,6 +27,8 @@ from textledger.receivables.openitems import RECEIVABLES, Conventions, parse_dat
 
 FULL_LINE_TAGS = ("address", "pay")
 HUNDRED = Decimal(100)
+# Collections: (the first day past due of a reminder level, its name), as issue 16 suggests.
+DEFAULT_REMINDERS = ((1, "friendly"), (31, "firm"), (61, "final"))
 
 
 @attrs.frozen(kw_only=True)
@@ -39,6 +42,7 @@ class Company:
     pay: tuple[str, ...] = ()
     logo: str = ""
     sequence: str = "INV-1001"
+    reminders: tuple[tuple[int, str], ...] = DEFAULT_REMINDERS
     source: Source | None = None
 
 
@@ -146,6 +150,16 @@ def read_details(journal: Journal) -> tuple[BillingDetails, list[Problem]]:
                                   email=(declaration.tag("email") or "").strip(), taxid=(declaration.tag("taxid") or "").strip(),
                                   pay=comment_lines(declaration, "pay"), logo=(declaration.tag("logo") or "").strip(),
                                   sequence=(declaration.tag("sequence") or "INV-1001").strip(), source=declaration.source)
+                reminders = []
+                for text in comment_lines(declaration, "reminder"):
+                    days, _, level = text.partition(" ")
+                    if not days.isdigit() or not days.isascii() or int(days) < 1 or not level.strip():
+                        problems.append(_problem(journal, declaration, "reminder", f"reminder {text!r}: write the first"
+                                                 " day past due of a level and its name, e.g. `reminder: 31 firm`"))
+                    else:
+                        reminders.append((int(days), level.strip()))
+                if reminders:
+                    company = attrs.evolve(company, reminders=tuple(sorted(reminders)))
                 if sequence_parts(company.sequence) is None:
                     problems.append(_problem(journal, declaration, "sequence", f"sequence {company.sequence!r}: write"
                                              " the first invoice number, a prefix and digits, e.g. `sequence: INV-1001`"))

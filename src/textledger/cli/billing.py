@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
+from textledger.billing.collections import Letter, Overdue, letters, overdue, reminder_levels
 from textledger.billing.details import BillingDetails, Customer, read_details
 from textledger.billing.invoices import (
     BillingError,
@@ -38,7 +39,15 @@ from textledger.receivables.aging import Buckets
 from textledger.receivables.openitems import PAYABLES, RECEIVABLES, open_items
 from textledger.receivables.statement import Statement
 from textledger.render import tables as render
-from textledger.render.documents import InvoiceDocument, invoice_html, invoice_text, statement_html, statements_html
+from textledger.render.documents import (
+    InvoiceDocument,
+    invoice_html,
+    invoice_text,
+    letter_text,
+    letters_html,
+    statement_html,
+    statements_html,
+)
 
 
 def _date(option: str, text: str | None, today: dt.date) -> dt.date:
@@ -234,11 +243,66 @@ def cmd_salestax(journal: Journal | None, args: argparse.Namespace, out: TextIO)
     return 0
 
 
+# ---------------------------------------------------------------- collections
+
+
+def cmd_collections(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+    """Overdue invoices by reminder level; with --output-dir (or --format html) the letters."""
+    journal = loaded(journal)
+    details = _details(journal)
+    as_of = _date("--as-of", args.as_of, dt.date.today())
+    entries = overdue(journal, as_of, reminder_levels(details))
+    styles = journal.style_map()
+    fields = ("level", "customer", "invoice", "due", "days", "commodity", "open")
+
+    def cells(entry: Overdue) -> list[str]:
+        item = entry.item
+        return [entry.level, item.party, item.reference, str(item.due), str(entry.days), item.commodity,
+                decimal_string(item.open)]
+
+    made = letters(entries)
+    if args.output_dir:
+        def letter(one: Letter) -> str:
+            customer = details.customer(one.customer)
+            if args.format == "html":
+                return letters_html([one], as_of, details.company, details, styles)
+            return letter_text(one, as_of, details.company, customer, styles)
+        if args.format not in ("text", "html"):
+            raise UsageError("--output-dir writes the letters as text or html")
+        names = {_file_name(one.customer, args.format).replace("statement-", "reminder-", 1): letter(one) for one in made}
+        out.write("".join(f"{path}\n" for path in _write_documents(args.output_dir, names)))
+    elif args.format == "json":
+        out.write(render.json_text([dict(zip(fields, cells(entry), strict=True)) for entry in entries]))
+    elif args.format == "csv":
+        out.write(render.csv_table(list(fields), [cells(entry) for entry in entries]))
+    elif args.format == "html":
+        out.write(letters_html(made, as_of, details.company, details, styles))
+    else:
+        levels = ", ".join(f"{name} from {days} day{'' if days == 1 else 's'} late" for days, name in reminder_levels(details))
+        out.write(f"Overdue invoices at {as_of} (levels: {levels})\n\n")
+        if not entries:
+            out.write("nothing overdue\n")
+            return 0
+        out.write(render.text_table(
+            [[entry.level, entry.item.party, entry.item.reference, str(entry.item.due), str(entry.days),
+              format_amount(Amount(entry.item.open, entry.item.commodity), styles)] for entry in entries],
+            ["level", "customer", "invoice", "due", "days late", "open"],
+            colalign=("left", "left", "left", "left", "right", "right")))
+    return 0
+
+
+def _configure_collections(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", metavar="DATE", help="overdue on DATE (default today)")
+    parser.add_argument("--output-dir", metavar="DIR", help="one reminder letter per customer in DIR (never overwritten)")
+
+
 def _configure_salestax(parser: argparse.ArgumentParser) -> None:
     """Only the global period options (-p, -b, -e)."""
 
 
 COMMANDS = (
+    Command("collections", "overdue invoices by reminder level, and the reminder letters",
+            _configure_collections, cmd_collections, formats=("text", "csv", "json", "html")),
     Command("salestax", "sales tax per code: taxable and exempt sales, collected, remitted, still due",
             _configure_salestax, cmd_salestax),
     Command("invoice", "invoices: a new invoice entry, or an invoice as a document", _configure, cmd_invoice,

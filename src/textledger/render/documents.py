@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import attrs
 
+from textledger.billing.collections import Letter
 from textledger.billing.details import BillingDetails, Company, Customer
 from textledger.billing.invoices import Invoice
 from textledger.core.amounts import format_amount, format_number
@@ -197,3 +198,70 @@ def _statement_main(report: Statement, company: Company | None, customer: Custom
             f'<table class="entries"><thead><tr><th>Date</th><th>Type</th><th>Reference</th><th>Description</th><th>Amount</th>'
             f"<th>Balance</th></tr></thead><tbody>{body}</tbody></table>\n"
             f'<table class="summary">{closing}</table>\n{aging}{_pay_block(company)}\n</main>\n')
+
+
+# ---------------------------------------------------------------- reminder letters
+
+_OPENINGS = {
+    "friendly": "This is a friendly reminder that the invoices below are past due. If you have already paid,"
+                " thank you, and please disregard this letter.",
+    "firm": "The invoices below are now more than a month past due. Please pay them within seven days, or let us"
+            " know at once if there is a problem with them.",
+    "final": "Final notice: the invoices below are more than two months past due. Unless they are paid within seven"
+             " days we will have to stop work and pass the account on for collection.",
+}
+
+
+def letter_opening(letter: Letter) -> str:
+    """The letter's first paragraph: by its level's name (friendly, firm, final), else a plain one."""
+    return _OPENINGS.get(letter.level, f"Reminder ({letter.level}): the invoices below are past due; please pay them.")
+
+
+def _letter_rows(letter: Letter, styles: Mapping[str, Style]) -> list[list[str]]:
+    return [[entry.item.reference, str(entry.item.date), str(entry.item.due), str(entry.days),
+             format_amount(Amount(entry.item.open, entry.item.commodity), styles)] for entry in letter.items]
+
+
+def _letter_totals(letter: Letter) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = {}
+    for entry in letter.items:
+        totals[entry.item.commodity] = totals.get(entry.item.commodity, Decimal(0)) + entry.item.open
+    return totals
+
+
+def letter_text(letter: Letter, as_of: dt.date, company: Company | None, customer: Customer | None,
+                styles: Mapping[str, Style]) -> str:
+    out = []
+    if company is not None:
+        out += [company.name, *company.address, ""]
+    out += [str(as_of), "", letter.customer, *(customer.address if customer else ()), "",
+            f"Payment reminder ({letter.level})", "", letter_opening(letter), ""]
+    out.append(text_table(_letter_rows(letter, styles), ["invoice", "date", "due", "days late", "open"],
+                          colalign=("left", "left", "left", "right", "right")).rstrip("\n"))
+    out += ["", *(f"Total past due: {format_amount(Amount(total, commodity), styles)}"
+                  for commodity, total in sorted(_letter_totals(letter).items()))]
+    if company is not None and company.pay:
+        out += ["", "Payment:", *company.pay]
+    return "\n".join(out) + "\n"
+
+
+def letters_html(letters: Sequence[Letter], as_of: dt.date, company: Company | None, details: BillingDetails,
+                 styles: Mapping[str, Style]) -> str:
+    """The letters as one HTML page, each on its own printed page."""
+    return _page("Payment reminders", "".join(_letter_main(letter, as_of, company, details.customer(letter.customer), styles)
+                                              for letter in letters))
+
+
+def _letter_main(letter: Letter, as_of: dt.date, company: Company | None, customer: Customer | None,
+                 styles: Mapping[str, Style]) -> str:
+    esc = html.escape
+    rows = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>"
+                   for row in _letter_rows(letter, styles))
+    totals = "".join(f'<tr class="due"><td>Total past due</td><td>{esc(format_amount(Amount(total, commodity), styles))}'
+                     f"</td></tr>" for commodity, total in sorted(_letter_totals(letter).items()))
+    return (f'<main class="statement">\n<div class="top">{_company_block(company)}<div class="title">'
+            f"<h2>REMINDER</h2><p>{esc(str(as_of))}</p><p>{esc(letter.level)}</p></div></div>\n"
+            f"{_customer_block(letter.customer, customer)}<p>{esc(letter_opening(letter))}</p>\n"
+            f'<table class="entries"><thead><tr><th>Invoice</th><th>Date</th><th>Due</th><th>Days late</th>'
+            f"<th>Open</th></tr></thead><tbody>{rows}</tbody></table>\n"
+            f'<table class="summary">{totals}</table>\n{_pay_block(company)}\n</main>\n')
