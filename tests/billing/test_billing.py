@@ -520,3 +520,56 @@ def test_the_month_end_pack_has_a_billing_section_when_the_month_bills(capsys):
         assert line in section
     code, out, _ = run(capsys, "-f", DEMO, "report", "--month", "2026-10")  # no invoice with line detail, no tax
     assert code == 0 and "Billing\n" not in out
+
+
+# ---------------------------------------------------------------- collections
+
+LATE = """
+2026-01-05 * (INV-0100) Beta Books | Invoice INV-0100  ; invoice: INV-0100
+    Assets:Receivable:Beta Books                     $100.00
+    Income:Print
+2026-03-01 * (INV-0101) Beta Books | Invoice INV-0101  ; invoice: INV-0101
+    Assets:Receivable:Beta Books                      $50.00
+    Income:Print
+2026-03-01 * (INV-0102) School District | Invoice INV-0102  ; invoice: INV-0102
+    Assets:Receivable:School District                 $70.00
+    Income:Print
+"""
+
+
+def test_collections_lists_overdue_invoices_by_level(tmp_path, capsys):
+    code, out, _ = run(capsys, "-f", _journal_file(tmp_path, LATE), "collections", "--as-of", "2026-04-01")
+    assert code == 0
+    assert out == """\
+Overdue invoices at 2026-04-01 (levels: friendly from 1 day late, firm from 31 days late, final from 61 days late)
+
+level     customer         invoice    due           days late     open
+--------  ---------------  ---------  ----------  -----------  -------
+final     Beta Books       INV-0100   2026-01-20           71  $100.00
+friendly  Beta Books       INV-0101   2026-03-16           16   $50.00
+friendly  School District  INV-0102   2026-03-31            1   $70.00
+"""
+
+
+def test_collections_levels_are_configurable_and_letters_are_written(tmp_path, capsys):
+    text = DETAILS.replace("    ; sequence: INV-0100\n", "    ; sequence: INV-0100\n    ; reminder: 10 gentle\n"
+                                                         "    ; reminder: 60 <b>stern</b>\n")
+    path = tmp_path / "books.journal"
+    path.write_text(text + LATE, encoding="utf-8")
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    code, out, _ = run(capsys, "-f", path, "collections", "--as-of", "2026-04-01", "--format", "html",
+                       "--output-dir", folder)
+    assert code == 0
+    assert [Path(line).name for line in out.splitlines()] == ["reminder-beta-books.html"]  # the district: 1 day, no level
+    letter = (folder / "reminder-beta-books.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;stern&lt;/b&gt;" in letter and "<b>" not in letter
+    assert "INV-0100" in letter and "INV-0101" in letter and "$150.00" in letter
+    code, _, err = run(capsys, "-f", path, "collections", "--as-of", "2026-04-01", "--format", "html", "--output-dir", folder)
+    assert code == 2 and "already there" in err
+
+
+def test_a_reminder_level_that_does_not_read_is_an_error_at_its_line():
+    text = DETAILS.replace("    ; sequence: INV-0100\n", "    ; sequence: INV-0100\n    ; reminder: soon\n")
+    assert _errors(text) == ["9:7: reminder 'soon': write the first day past due of a level and its name,"
+                             " e.g. `reminder: 31 firm`"]
