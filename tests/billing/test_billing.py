@@ -576,3 +576,29 @@ def test_a_reminder_level_that_does_not_read_is_an_error_at_its_line():
     text = DETAILS.replace("    ; sequence: INV-0100\n", "    ; sequence: INV-0100\n    ; reminder: soon\n")
     assert _errors(text) == ["9:7: reminder 'soon': write the first day past due of a level and its name,"
                              " e.g. `reminder: 31 firm`"]
+
+
+# ---------------------------------------------------------------- ledger and hledger read it all
+
+
+@pytest.mark.parametrize("program", ["hledger", "ledger"])
+def test_ledger_and_hledger_read_the_billing_journals_with_the_same_balances(program):
+    binary = tool(program)
+    journal = textledger.load(DEMO)
+    expected: dict[str, Decimal] = {}
+    for transaction in journal.transactions:
+        for posting in transaction.postings:
+            if posting.amount is not None and posting.amount.commodity == "$" and posting.account.startswith(
+                    ("Assets:Receivable", "Liabilities:Sales Tax", "Income")):
+                expected[posting.account] = expected.get(posting.account, Decimal(0)) + posting.amount.quantity
+    command = [binary, "-f", str(DEMO), "balance", "--flat", "--no-total"] + (["-N"] if program == "hledger" else [])
+    command += ["--format", "%(display_total)  %(account)\n"] if program == "ledger" else []
+    result = subprocess.run(command + ["^Assets:Receivable", "^Liabilities:Sales Tax", "^Income"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    shown = {}
+    for line in result.stdout.splitlines():
+        amount, _, account = line.strip().partition("  ")
+        if amount.startswith("$") or amount.startswith("-$") or amount.startswith("$-"):
+            shown[account.strip()] = Decimal(amount.replace("$", "").replace(",", ""))
+    assert {account: value for account, value in expected.items() if value} == shown
