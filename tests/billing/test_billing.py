@@ -599,6 +599,6 @@ def test_ledger_and_hledger_read_the_billing_journals_with_the_same_balances(pro
     shown = {}
     for line in result.stdout.splitlines():
         amount, _, account = line.strip().partition("  ")
-        if amount.startswith("$") or amount.startswith("-$") or amount.startswith("$-"):
+        if amount.startswith(("$", "-$", "$-")):
             shown[account.strip()] = Decimal(amount.replace("$", "").replace(",", ""))
     assert {account: value for account, value in expected.items() if value} == shown
