@@ -1,5 +1,6 @@
-"""Billing: `invoice new` (an invoice entry, printed or appended) and `invoice show` (the
-invoice as a document). docs/billing.md shows each with real output."""
+"""Billing: `invoice new|run|show` (invoice entries, printed or appended, and the invoice as
+a document), `statement --all` (the cycle-end run, called from cli/receivables.py),
+`salestax` and `collections`. docs/billing.md shows each with real output."""
 
 from __future__ import annotations
 
