@@ -306,7 +306,7 @@ COMMANDS = (
             _configure_collections, cmd_collections, formats=("text", "csv", "json", "html")),
     Command("salestax", "sales tax per code: taxable and exempt sales, collected, remitted, still due",
             _configure_salestax, cmd_salestax),
-    Command("invoice", "invoices: a new invoice entry, or an invoice as a document", _configure, cmd_invoice,
+    Command("invoice", "invoices: new (an entry), run (the recurring ones due), show (a document)", _configure, cmd_invoice,
             formats=("text", "html")),
 )
 
