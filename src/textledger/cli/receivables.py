@@ -280,7 +280,7 @@ def cmd_statement(journal: Journal | None, args: argparse.Namespace, out: TextIO
     if args.customer is None:
         raise UsageError("statement: give a CUSTOMER, or --all for every customer")
     if args.format == "html":
-        raise UsageError("statement writes html with --all (one document per customer)")
+        raise UsageError("statement writes text, csv, json, not html (html is for `statement --all`: a document per customer)")
     party = _find_party(args.customer, parties(journal, side), side)
     query = query_from_args(args)
     end = query.end - dt.timedelta(days=1) if query.end else dt.date.today()
