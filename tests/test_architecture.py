@@ -26,7 +26,7 @@ PACKAGE = REPO / "src" / "textledger"  # the source tree (CI tests an installed 
 LAYERS = {
     "core": 0,
     "reports": 1,
-    "receivables": 2, "payroll": 2, "cash": 2, "inventory": 2,
+    "receivables": 2, "payroll": 2, "cash": 2, "inventory": 2, "billing": 2,
     "files": 2,  # the file reader: pipeline.py gives it to the loader, io/cache.py checks files with it
     "pipeline": 3,
     "io": 4,
@@ -40,9 +40,10 @@ FEATURE_IMPORTS = {
     ("cash", "receivables"),    # the forecast expects open invoices and bills to be paid
     ("cash", "payroll"),        # the forecast expects pay runs and their taxes
     ("inventory", "receivables"),  # purchase orders are matched against vendor bills
+    ("billing", "receivables"),  # invoices are receivables' open items; customers are receivable accounts
 }
 # What the pure packages may not touch: files, processes, the clock, the environment, output.
-PURE = ("core", "reports", "receivables", "payroll", "cash", "inventory")
+PURE = ("core", "reports", "receivables", "payroll", "cash", "inventory", "billing")
 FORBIDDEN_MODULES = {"subprocess", "tempfile", "shutil", "socket"}
 FORBIDDEN_CALLS = {"open", "print", "input"}
 FORBIDDEN_ATTRIBUTES = {"today", "now", "environ", "getenv", "read_text", "read_bytes", "write_text",

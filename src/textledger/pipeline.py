@@ -14,6 +14,8 @@ import gc
 import os
 from collections.abc import Iterator, Mapping, Sequence
 
+from textledger.billing import checks as billing_checks
+from textledger.billing import monthend as billing_monthend
 from textledger.core import validate
 from textledger.core.aliases import Alias
 from textledger.core.amounts import exact
@@ -48,12 +50,14 @@ PIPELINE = Pipeline(
         Check("payroll-accounts", payroll_reports.check_accounts, strict=True),
         Check("receivables", openitems.check),  # unknown invoices, duplicate IDs, bad terms and due dates
         Check("purchasing", purchasing.check),  # unknown orders and items, more received or billed than ordered
+        Check("billing", billing_checks.check),  # invoice lines, tax codes and rates, the number sequence, recurring rules
     ),
 )
 
 
 # The month-end pack's sections from the feature packages, after its built-in ones.
-MONTH_END_SECTIONS: tuple[SectionBuilder, ...] = (receivables_monthend.aging_section, payroll_monthend.payroll_section)
+MONTH_END_SECTIONS: tuple[SectionBuilder, ...] = (receivables_monthend.aging_section, payroll_monthend.payroll_section,
+                                                  billing_monthend.billing_section)
 
 
 @contextlib.contextmanager

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_run import run
-from textledger.cli import ALL
+from textledger.cli import all_commands
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -26,7 +26,7 @@ def test_help_points_to_documentation_a_user_has(capsys):
     assert "See docs/cli.md" not in out
 
 
-@pytest.mark.parametrize("command", ALL, ids=lambda command: command.name)
+@pytest.mark.parametrize("command", all_commands(), ids=lambda command: command.name)
 def test_each_command_offers_only_the_formats_it_writes(capsys, command):
     code, out, _ = run(capsys, command.name, "--help")
     assert code == 0

@@ -25,6 +25,7 @@ LISTING = {
     "forecast": ("forecast",),
     "inventory": ("stock", "margin"),
     "purchasing": ("po", "stockcheck"),
+    "billing": ("collections", "salestax", "invoice"),
 }
 """Each module of sub-commands and its commands, each as its name followed by its aliases."""
 

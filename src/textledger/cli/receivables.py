@@ -8,6 +8,7 @@ import html
 import re
 from typing import TextIO
 
+from textledger.cli import billing
 from textledger.cli.base import Command, UsageError, loaded, query_from_args
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.query import QueryError, parse_date_bound
@@ -57,8 +58,9 @@ def _configure_aging(parser: argparse.ArgumentParser) -> None:
 
 
 def _configure_statement(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("customer", metavar="CUSTOMER", help="the customer (vendor): a name or a regex matching one")
+    parser.add_argument("customer", metavar="CUSTOMER", nargs="?", help="the customer (vendor): a name or a regex matching one")
     _side_options(parser)
+    billing.configure_statement_run(parser)
 
 
 def _side(args: argparse.Namespace) -> Side:
@@ -272,6 +274,13 @@ def cmd_statement(journal: Journal | None, args: argparse.Namespace, out: TextIO
     journal = loaded(journal)
     side = _side(args)
     _checked(journal, side)
+    if billing.statement_run_asked(args):  # the cycle-end run: every customer (cli/billing.py)
+        return billing.statement_run(journal, args, out, _buckets_of(args),
+                                     {"text": _statement_text, "json": _statement_json, "csv": _statement_csv})
+    if args.customer is None:
+        raise UsageError("statement: give a CUSTOMER, or --all for every customer")
+    if args.format == "html":
+        raise UsageError("statement writes text, csv, json, not html (html is for `statement --all`: a document per customer)")
     party = _find_party(args.customer, parties(journal, side), side)
     query = query_from_args(args)
     end = query.end - dt.timedelta(days=1) if query.end else dt.date.today()
@@ -366,5 +375,5 @@ COMMANDS = (
     Command("aging", "what customers owe (--payables: what you owe), in buckets by days past due",
             _configure_aging, cmd_aging, formats=("text", "csv", "json", "html")),
     Command("statement", "a customer's statement: opening balance, invoices, payments, closing balance, aging",
-            _configure_statement, cmd_statement),
+            _configure_statement, cmd_statement, formats=("text", "csv", "json", "html")),
 )
