@@ -38,6 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
+# Every command-line input is another journal: cached, each would leave a file in the user's
+# cache folder. The cache has its own tests (damaged and foreign files, concurrent writers).
+os.environ["TEXTLEDGER_NO_CACHE"] = "1"
 
 import textledger  # noqa: E402
 from textledger.cash.bankcsv import parse_rules, parse_statement  # noqa: E402
