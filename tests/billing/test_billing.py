@@ -363,6 +363,23 @@ def test_statement_all_writes_one_new_file_per_customer_and_never_overwrites(tmp
     assert {path: path.stat().st_mtime_ns for path in files} == before
 
 
+def test_statement_files_are_written_all_or_none(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    real, calls = os.replace, []
+
+    def failing(source, target):  # the third file's replace fails: the two before it are taken back
+        calls.append(target)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device", str(target))
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", failing)
+    code, _, err = run(capsys, "-f", DEMO, "statement", "--all", "--as-of", "2026-11-30", "--output-dir", folder)
+    assert code == 2 and "No space left on device" in err
+    assert list(folder.iterdir()) == []
+
+
 def test_statement_all_prints_every_customer(capsys):
     code, out, _ = run(capsys, "-f", DEMO, "statement", "--all", "--as-of", "2026-11-30")
     assert code == 0

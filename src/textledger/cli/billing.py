@@ -5,7 +5,6 @@ a document), `statement --all` (the cycle-end run, called from cli/receivables.p
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping
@@ -35,7 +34,8 @@ from textledger.core.fmt import format_text
 from textledger.core.lines import LineError, parse_date
 from textledger.core.printer import format_entry
 from textledger.core.records import FIRST_DATE, LAST_DATE, Amount, Journal
-from textledger.io.atomic import describe, write_atomic
+from textledger.io.atomic import describe, locked
+from textledger.io.rewrite import write_all_atomic
 from textledger.receivables.aging import Buckets
 from textledger.receivables.openitems import PAYABLES, RECEIVABLES, open_items
 from textledger.receivables.statement import Statement
@@ -386,18 +386,13 @@ def _write_documents(folder: str, texts: Mapping[str, str]) -> list[str]:
     paths = {os.path.join(folder, name): text for name, text in texts.items()}
     if len(paths) < len(texts):
         raise UsageError("two customers' names give the same file name")
-    there = [path for path in paths if os.path.lexists(path)]
-    if there:
-        raise UsageError(f"--output-dir {folder}: {len(there)} file(s) already there, e.g. {there[0]}: nothing written"
-                         " (use an empty folder; statements are never overwritten)")
-    written: list[str] = []
     try:
-        for path, text in paths.items():  # each new file atomically (io/rewrite locks the folder once per file: not
-            write_atomic(path, text)     # for several new files in one folder); on failure the new ones are removed
-            written.append(path)
+        with locked(paths):  # the check and the writing as one step: no file appears in between
+            there = [path for path in paths if os.path.lexists(path)]
+            if there:
+                raise UsageError(f"--output-dir {folder}: {len(there)} file(s) already there, e.g. {there[0]}:"
+                                 " nothing written (use an empty folder; statements are never overwritten)")
+            write_all_atomic(paths)
     except OSError as error:
-        for path in written:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
         raise UsageError(f"--output-dir {folder}: {describe(error)}") from None
     return sorted(paths)
