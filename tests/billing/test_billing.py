@@ -280,6 +280,29 @@ def test_invoice_show_html_escapes_every_field(tmp_path, capsys):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in out and "Acme &lt;b&gt;Design&lt;/b&gt;" in out
 
 
+def test_the_company_logo_is_drawn_from_its_file_beside_the_journal(tmp_path, capsys):
+    (tmp_path / "art").mkdir()
+    (tmp_path / "art" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    path = tmp_path / "books.journal"
+    path.write_text(DETAILS.replace("    ; taxid: 12-3456789\n", "    ; taxid: 12-3456789\n    ; logo: art/logo.svg\n")
+                    + INVOICE, encoding="utf-8")
+    code, out, err = run(capsys, "-f", path, "invoice", "show", "INV-0100", "--format", "html", "--as-of", "2026-03-31")
+    assert (code, err) == (0, "")
+    assert '<img class="logo" alt="" src="data:image/svg+xml;base64,PHN2ZyB4bWxucz0' in out
+
+
+@pytest.mark.parametrize(("logo", "says"), [
+    ("missing.png", "No such file"), ("logo.bmp", "use a .png, .jpg, .gif, .svg or .webp file"),
+])
+def test_a_logo_that_cannot_be_shown_is_a_warning_and_the_invoice_goes_out(logo, says, tmp_path, capsys):
+    path = tmp_path / "books.journal"
+    path.write_text(DETAILS.replace("    ; taxid: 12-3456789\n", f"    ; taxid: 12-3456789\n    ; logo: {logo}\n")
+                    + INVOICE, encoding="utf-8")
+    code, out, err = run(capsys, "-f", path, "invoice", "show", "INV-0100", "--format", "html", "--as-of", "2026-03-31")
+    assert code == 0 and "INV-0100" in out and "<img" not in out
+    assert f"{path}:3: warning: logo {logo!r}" in err and says in err  # the company declaration
+
+
 def test_invoice_show_refuses_an_unknown_invoice(tmp_path, capsys):
     code, _, err = run(capsys, "-f", _journal_file(tmp_path), "invoice", "show", "INV-9999")
     assert code == 2 and "no invoice 'INV-9999' in the journal" in err

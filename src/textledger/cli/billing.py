@@ -5,13 +5,15 @@ a document), `statement --all` (the cycle-end run, called from cli/receivables.p
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import os
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 from textledger.billing.collections import Letter, Overdue, letters, overdue, reminder_levels
-from textledger.billing.details import BillingDetails, Customer, read_details
+from textledger.billing.details import BillingDetails, Company, Customer, read_details
 from textledger.billing.invoices import (
     BillingError,
     Invoice,
@@ -197,8 +199,41 @@ def _show(journal: Journal, args: argparse.Namespace, out: TextIO, today: dt.dat
     invoice = find_invoice(journal, args.target)
     shown = document(journal, invoice, details, _date("--as-of", args.as_of, today))
     styles = journal.style_map()
-    out.write(invoice_html(shown, styles) if args.format == "html" else invoice_text(shown, styles))
+    logo = _logo(details.company) if args.format == "html" else ""
+    out.write(invoice_html(shown, styles, logo) if args.format == "html" else invoice_text(shown, styles))
     return 0
+
+
+_LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".svg": "image/svg+xml", ".webp": "image/webp"}
+_LOGO_LIMIT = 1 << 20  # a logo, not a photograph: the page carries it inline
+
+
+def _logo(company: Company | None) -> str:
+    """The company's `logo:` file as a `data:` URL (relative to the file that declares the
+    company), so the page stands alone; a logo that cannot be shown is a warning, and the
+    invoice goes out without it."""
+    if company is None or not company.logo:
+        return ""
+    base = os.path.dirname(company.source.file) if company.source is not None else ""
+    path = os.path.join(base, os.path.expanduser(company.logo))
+    kind = _LOGO_TYPES.get(os.path.splitext(path)[1].lower())
+    where = f"{company.source.file}:{company.source.line}: " if company.source is not None else ""
+    if kind is None:
+        print(f"{where}warning: logo {company.logo!r}: use a .png, .jpg, .gif, .svg or .webp file; shown without it",
+              file=sys.stderr)
+        return ""
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(_LOGO_LIMIT + 1)
+    except (OSError, ValueError) as error:
+        print(f"{where}warning: logo {company.logo!r}: {getattr(error, 'strerror', None) or error}; shown without it",
+              file=sys.stderr)
+        return ""
+    if len(data) > _LOGO_LIMIT:
+        print(f"{where}warning: logo {company.logo!r} is larger than 1 MiB; shown without it", file=sys.stderr)
+        return ""
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:

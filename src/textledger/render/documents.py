@@ -102,6 +102,7 @@ p.aging { margin-top: 16px; }
 table.entries td:nth-child(-n+4), table.entries th:nth-child(-n+4) { text-align: left; }
 table.aging td, table.aging th { text-align: right; }
 main.statement + main.statement { break-before: page; page-break-before: always; }
+.logo { max-height: 60px; max-width: 220px; display: block; margin-bottom: 6px; }
 @media print { main { padding: 0; max-width: none; } body { font-size: 11px; } }
 """
 
@@ -110,10 +111,11 @@ def _lines(texts: Iterable[str]) -> str:
     return "".join(f"<p>{html.escape(text)}</p>" for text in texts if text)
 
 
-def _company_block(company: Company | None) -> str:
+def _company_block(company: Company | None, logo: str = "") -> str:
     if company is None:
         return ""
-    return (f'<div class="company"><h1>{html.escape(company.name)}</h1>{_lines(company.address)}'
+    image = f'<img class="logo" alt="" src="{html.escape(logo)}">' if logo else ""
+    return (f'<div class="company">{image}<h1>{html.escape(company.name)}</h1>{_lines(company.address)}'
             f'{_lines([company.email, f"Tax ID {company.taxid}" if company.taxid else ""])}</div>')
 
 
@@ -134,8 +136,9 @@ def _page(title: str, body: str) -> str:
             f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n")
 
 
-def invoice_html(document: InvoiceDocument, styles: Mapping[str, Style]) -> str:
-    """The invoice as an HTML page; `@page` margins only, so it fits A4 and Letter alike."""
+def invoice_html(document: InvoiceDocument, styles: Mapping[str, Style], logo: str = "") -> str:
+    """The invoice as an HTML page; `@page` margins only, so it fits A4 and Letter alike.
+    `logo` is the company's logo as a `data:` URL (the command reads the file)."""
     invoice, company, customer = document.invoice, document.company, document.customer
     esc = html.escape
     rows = "".join(
@@ -147,7 +150,7 @@ def invoice_html(document: InvoiceDocument, styles: Mapping[str, Style]) -> str:
     summary_rows = "".join(f'<tr class="{css}"><td>{esc(label)}</td><td>{esc(value)}</td></tr>'
                            for (label, value), css in zip(summary, classes, strict=True))
     return _page(f"Invoice {invoice.number}", (
-        f'<main>\n<div class="top">{_company_block(company)}<div class="title"><h2>INVOICE</h2><p>{esc(invoice.number)}</p>'
+        f'<main>\n<div class="top">{_company_block(company, logo)}<div class="title"><h2>INVOICE</h2><p>{esc(invoice.number)}</p>'
         f"<p>Date {esc(str(invoice.date))}</p><p>Due {esc(str(document.due))}</p></div></div>\n"
         f"{_customer_block(invoice.customer, customer)}"
         f"<table><thead><tr><th>Description</th><th>Qty</th><th>Unit price</th><th>Tax</th><th>Amount</th></tr>"
