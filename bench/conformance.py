@@ -2,7 +2,6 @@
 ledger 3.3 by tests/conformance (constructs.py makes them, peers.py judges them).
 
     python bench/conformance.py --count 2000                 # supported constructs, alone and mixed
-    python bench/conformance.py --count 500 --all            # pending constructs too (refusals expected)
     python bench/conformance.py --count 200 --only lot_unit_price,alias --show 3
     python bench/conformance.py --manual [--table]           # the manuals' examples (tests/conformance/manual)
 
@@ -36,7 +35,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=200, help="journals to generate (default 200)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--all", action="store_true", help="pending constructs too")
     parser.add_argument("--only", help="comma-separated construct names")
     parser.add_argument("--show", type=int, default=1, help="journals shown per bad outcome (default 1)")
     parser.add_argument("--manual", action="store_true", help="judge the manuals' examples instead")
@@ -47,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if options.manual:
         return manual(options.table)
-    pool = options.only.split(",") if options.only else list(constructs.CONSTRUCTS) if options.all else constructs.supported()
+    pool = options.only.split(",") if options.only else constructs.supported()
     unknown = set(pool) - set(constructs.CONSTRUCTS)
     if unknown:
         parser.error(f"unknown constructs: {', '.join(sorted(unknown))}")
@@ -82,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"---- {name}\n{text}")
     elapsed = time.monotonic() - started
     total = sum(outcomes.values())
-    print(f"{total} journals in {elapsed:.1f}s ({len(pool)} constructs{', pending included' if options.all else ''})")
+    print(f"{total} journals in {elapsed:.1f}s ({len(pool)} constructs)")
     for kind in peers.KINDS:
         if outcomes[kind]:
             print(f"  {kind:16} {outcomes[kind]}")

@@ -636,7 +636,8 @@ def test_payables_errors_are_about_bills():
     (["statement", "e"], "'e' matches several customers: Atlas Freight Logistics"),
     (["statement", "Kestrel", "-b", "2026-06-01", "-e", "2026-05-01"], "the statement period is empty"),
     (["-O", "markdown", "aging"], "aging writes text, csv, json, html, not markdown"),
-    (["statement", "Kestrel", "-O", "html"], "argument --format/-O: invalid choice: 'html' (choose from 'text', 'csv', 'json')"),
+    (["statement", "Kestrel", "-O", "markdown"],
+     "argument --format/-O: invalid choice: 'markdown' (choose from 'text', 'csv', 'json', 'html')"),
 ])
 def test_usage_errors_exit_2(capsys, argv, message):
     code, out, err = run(capsys, "-f", STUDIO, *argv)
