@@ -32,15 +32,16 @@ A hit imports neither Lark nor the parser: this module imports the loader only o
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import decimal
 import hashlib
+import importlib
 import io
 import os
 import pickle
 import stat
 import struct
 import sys
+import types
 import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -54,7 +55,7 @@ from textledger.files import STDIN, FileReader
 if TYPE_CHECKING:
     from textledger.core.aliases import Alias
 
-FORMAT = 1
+FORMAT = 2
 """Bump when the layout of a cache file changes."""
 MAGIC = b"textledger journal cache\n"
 _HEADER = struct.Struct(f"<{len(MAGIC)}sH32sQI")  # magic, format, key, payload length, payload CRC-32
@@ -238,21 +239,59 @@ def _unchanged(observations: list[Observation]) -> bool:
 
 
 class _Pickler(pickle.Pickler):
-    """Records (attrs classes) written as the class and a tuple of their field values,
-    which unpickling hands to the class's __setstate__ (attrs reads a tuple too): a fifth
-    smaller than attrs' own pickling (a dict per record) and a little faster to read."""
+    """Records (slotted attrs classes) written as a call of their class's builder with their
+    field values: the builder (`__getattr__` below) makes the object and fills each slot in turn,
+    which reads a 100k-transaction journal back in about half the CPU of attrs' own
+    __setstate__ (a loop setting fields by name). The file is a fifth smaller than attrs'
+    own pickling too (a dict per record). Other classes are pickled their own way."""
 
     def reducer_override(self, obj: object) -> Any:
         kind = type(obj)
-        names = _FIELD_NAMES.get(kind)
-        if names is None:
+        known = _WRITERS.get(kind)
+        if known is None:
             if not attrs.has(kind):
                 return NotImplemented
-            names = _FIELD_NAMES[kind] = tuple(field.name for field in attrs.fields(kind))
-        return copyreg.__newobj__, (kind,), tuple(getattr(obj, name) for name in names)  # type: ignore[attr-defined]
+            known = _WRITERS[kind] = (_builder_of(kind), tuple(field.name for field in attrs.fields(kind)))
+        builder, names = known
+        if builder is None:
+            return NotImplemented
+        return builder, tuple(getattr(obj, name) for name in names)
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_WRITERS: dict[type, tuple[Any, tuple[str, ...]]] = {}
+"""Per attrs class: its builder (None: none) and its field names."""
+_BUILDER = "_build:"
+"""A builder's name in this module: `_build:textledger/core/records:Posting` (no dots, which
+pickle would follow as attributes)."""
+
+
+def _builder_of(kind: type) -> Any:
+    """The builder pickle finds by name in this module, or None for a class without one (not
+    slotted, or not at a module's top level)."""
+    if "." in kind.__qualname__ or not all(isinstance(getattr(kind, field.name, None), types.MemberDescriptorType)
+                                           for field in attrs.fields(kind)):
+        return None
+    name = f"{_BUILDER}{kind.__module__.replace('.', '/')}:{kind.__qualname__}"
+    return globals().get(name) or __getattr__(name)
+
+
+def __getattr__(name: str) -> Any:
+    """Builders, made on first use (PEP 562): a function taking the record's field values in
+    order, generated as attrs generates __init__ — straight-line code, one slot set per line."""
+    if not name.startswith(_BUILDER):
+        raise AttributeError(name)
+    module, _, qualname = name[len(_BUILDER):].partition(":")
+    kind = getattr(importlib.import_module(module.replace("/", ".")), qualname)
+    fields = [field.name for field in attrs.fields(kind)]
+    arguments = ", ".join(f"v{index}" for index in range(len(fields)))
+    lines = "".join(f"    s{index}(record, v{index})\n" for index in range(len(fields)))
+    scope: dict[str, Any] = {f"s{index}": getattr(kind, field).__set__ for index, field in enumerate(fields)}
+    scope.update(new=object.__new__, kind=kind)
+    exec(f"def build({arguments}):\n    record = new(kind)\n{lines}    return record\n", scope)
+    builder = scope["build"]
+    builder.__module__, builder.__name__, builder.__qualname__ = __name__, name, name
+    globals()[name] = builder
+    return builder
 
 
 def _write(place: Path, file: Path, key: bytes, entry: tuple[list[Observation], Journal]) -> None:
