@@ -7,6 +7,7 @@ nothing; tree balances roll up; the register's running total ends at the balance
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 import re
@@ -220,3 +221,15 @@ def test_register_ends_at_the_balance(data):
         assert total == ()
     else:
         assert rows[-1].total == total
+
+
+@relaxed
+@given(journals())
+def test_the_empty_query_yields_every_posting_in_order(generated):
+    """The empty query's short cut (no test per posting) gives what testing each would: every
+    posting, in journal order, as does a date range holding the whole journal."""
+    journal = _load(generated)
+    everything = [(id(t), id(p)) for t in journal.transactions for p in t.postings]
+    assert [(id(t), id(p)) for t, p in Query().postings(journal.transactions)] == everything
+    whole = Query(begin=dt.date(1, 1, 1), end=dt.date(9999, 12, 31))
+    assert [(id(t), id(p)) for t, p in whole.postings(journal.transactions)] == everything

@@ -225,6 +225,11 @@ class Query:
 
     def postings(self, transactions: Iterable[Transaction]) -> Iterator[tuple[Transaction, Posting]]:
         """(transaction, posting) pairs that match, in journal order."""
+        if not (self.groups or self.exclusions or self.begin or self.end):  # the whole journal: no test to make
+            for transaction in transactions:
+                for posting in transaction.postings:
+                    yield transaction, posting
+            return
         for transaction in transactions:
             if self.matches_transaction(transaction):
                 for posting in transaction.postings:
