@@ -96,10 +96,6 @@ def basis_of(args: argparse.Namespace) -> str:
     return getattr(args, "basis", BASES[0])
 
 
-def basis_label(args: argparse.Namespace, form: str = " ({} basis)") -> str:
-    """What a report's title adds for the basis: nothing on the default, the accrual basis."""
-    return form.format(basis_of(args)) if basis_of(args) != BASES[0] else ""
-
 
 def add_period_options(parser: argparse.ArgumentParser) -> None:
     """`--daily/--weekly/--monthly/--quarterly/--yearly` columns and `-X COMMODITY`."""

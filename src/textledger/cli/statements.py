@@ -21,7 +21,6 @@ from textledger.cli.base import (
     add_period_options,
     add_query_argument,
     at_cost_when_asked,
-    basis_label,
     basis_of,
     loaded,
     on_basis,
@@ -196,19 +195,29 @@ def write_statement(statement: Statement, journal: Journal, args: argparse.Names
     elif args.format == "html":
         section = PackSection(statement.title.split(" ")[0].lower(), statement.title,
                               (statement_table(statement, styles),), (), statement.notes)
-        out.write(html_report.page_html(statement.title, _subtitle(statement) + basis_label(args, ", {} basis"), (section,)))
+        out.write(html_report.page_html(statement.title, _subtitle(statement, args), (section,)))
     else:
-        text = [statement.title + (f" (valued in {statement.value_in})" if statement.value_in else "")
-                + basis_label(args), ""]
+        text = [_qualified(statement.title, statement.value_in, args), ""]
         text.append(pack_render.table_text(statement_table(statement, styles)))
         text += [f"Note: {note}" for note in statement.notes]
         out.write("\n".join(text).rstrip("\n") + "\n")
 
 
-def _subtitle(statement: Statement) -> str:
+def _subtitle(statement: Statement, args: argparse.Namespace) -> str:
     first, last = statement.columns[0], statement.columns[-1]
-    span = f"{first.start.isoformat()} to {last.last_day.isoformat()}"
-    return span + (f", valued in {statement.value_in}" if statement.value_in else "")
+    return ", ".join([f"{first.start.isoformat()} to {last.last_day.isoformat()}", *_qualifiers(statement.value_in, args)])
+
+
+def _qualifiers(value_in: str | None, args: argparse.Namespace) -> list[str]:
+    """What changes a report's figures from the journal's: a valuation, the cash basis."""
+    basis = basis_of(args)
+    return ([f"valued in {value_in}"] if value_in else []) + ([f"{basis} basis"] if basis != "accrual" else [])
+
+
+def _qualified(title: str, value_in: str | None, args: argparse.Namespace) -> str:
+    """`Income statement 2026-10 (valued in $, cash basis)`."""
+    qualifiers = _qualifiers(value_in, args)
+    return title + (f" ({', '.join(qualifiers)})" if qualifiers else "")
 
 
 # ---------------------------------------------------------------- bs, is, cf
@@ -264,7 +273,8 @@ def cmd_trial(journal: Journal | None, args: argparse.Namespace, out: TextIO) ->
             cells += [cell_text(debit, styles, ""), cell_text(credit, styles, "")]
         table_rows.append(Row((line.account,) + tuple(cells), 0, line.kind))
     table = Table(("Account",) + tuple(headings), tuple(table_rows))
-    title = (f"Trial balance at {periods[-1].last_day.isoformat()}" if not several else "Trial balance") + basis_label(args)
+    title = _qualified(f"Trial balance at {periods[-1].last_day.isoformat()}" if not several else "Trial balance",
+                       None, args)
     if args.format == "html":
         out.write(html_report.page_html(title, "", (PackSection("trial", title, (table,)),)))
     else:
@@ -429,8 +439,7 @@ def cmd_balance_report(journal: Journal | None, args: argparse.Namespace, out: T
     table = statement_table(statement, journal.style_map())
     shown = [row for row in table.rows if row.kind != "heading" and not (args.no_total and row.kind == "total")]
     table = attrs.evolve(table, rows=tuple(shown))
-    out.write(f"{title}" + (f" (valued in {options.value_in})" if options.value_in else "") + basis_label(args)
-              + "\n\n" + pack_render.table_text(table))
+    out.write(_qualified(title, options.value_in, args) + "\n\n" + pack_render.table_text(table))
     return 0
 
 
@@ -484,8 +493,7 @@ def _budget(journal: Journal, args: argparse.Namespace, out: TextIO) -> int:
     title = f"Budget performance in {periods[0].label if not several else periods[0].label + '..' + periods[-1].label}"
     note = (f"\nNote: {UNBUDGETED} gathers the actual amounts of accounts with no budget.\n"
             if any(r.kind == "unbudgeted" for r in report.rows) else "")
-    out.write(f"{title}" + (f" (valued in {report.value_in})" if report.value_in else "") + basis_label(args)
-              + "\n\n" + pack_render.table_text(table) + note)
+    out.write(_qualified(title, report.value_in, args) + "\n\n" + pack_render.table_text(table) + note)
     return 0
 
 
