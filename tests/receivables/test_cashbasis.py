@@ -534,3 +534,16 @@ def test_the_guides_worked_example_is_the_example_journal():
     guide = (REPO / "docs" / "reports.md").read_text(encoding="utf-8").split("## Cash basis", 1)[1]
     shown = guide.split("```journal\n", 1)[1].split("```", 1)[0]
     assert shown.startswith("2026-01-02 * Owner") and Path(DEMO).read_text(encoding="utf-8").endswith(shown)
+
+
+def test_hledger_reads_the_cash_basis_print_to_the_same_balances(capsys, tmp_path):
+    """`print --basis cash` is a journal: hledger's balances of it are textledger's on the cash basis."""
+    from tests.conftest import tool
+    from tests.core.test_conformance import assert_same, hledger_balances, textledger_balances
+
+    tool("hledger")
+    code, out, _ = run(capsys, "-f", STUDIO, "print", "--basis", "cash")
+    assert code == 0
+    printed = tmp_path / "cash.journal"
+    printed.write_text(out, encoding="utf-8")
+    assert_same(textledger_balances(STUDIO, capsys, "--basis", "cash"), hledger_balances(printed), "hledger")
