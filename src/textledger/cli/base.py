@@ -96,7 +96,6 @@ def basis_of(args: argparse.Namespace) -> str:
     return getattr(args, "basis", BASES[0])
 
 
-
 def add_period_options(parser: argparse.ArgumentParser) -> None:
     """`--daily/--weekly/--monthly/--quarterly/--yearly` columns and `-X COMMODITY`."""
     group = parser.add_mutually_exclusive_group()
