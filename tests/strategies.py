@@ -776,3 +776,93 @@ def lot_journals(draw, notes: bool = True) -> LotJournal:
         entries.append(f"2020-01-{day:02d} lot {day}\n    {account}    {quantity} {symbol} {annotations}".rstrip()
                        + "\n    Assets:Cash\n")
     return LotJournal("\n".join(entries), {key: value for key, value in balances.items() if value})
+
+
+# ---------------------------------------------------------------- invoices, bills and payments
+
+
+BASE_DAY = dt.date(2026, 1, 1)
+_INVOICE_DAYS = st.lists(_ints(0, 90), min_size=1, max_size=5, unique=True)
+_PARTIES = {1: ("Assets:Receivable:Acme", "Assets:Receivable:Birch"),
+            -1: ("Liabilities:Payable:Vendo", "Liabilities:Payable:Wares")}
+# lines that make up an invoice (+1) or a bill (-1): (account, sign of its share) — the
+# discount on an invoice and the rebate on a bill go the other way
+_LINES = {1: (("Income:Sales", -1), ("Income:Services", -1), ("Expenses:Discounts", 1)),
+          -1: (("Expenses:Supplies", 1), ("Expenses:Services", 1), ("Income:Rebates", -1))}
+
+
+def _money(cents: int, commodity: str) -> str:
+    quantity = Decimal(cents).scaleb(-2)
+    return f"${quantity}" if commodity == "$" else f"{quantity} EUR"
+
+
+@st.composite
+def invoice_journals(draw, tax: bool = True) -> str:
+    """A journal's text: invoices (+1) and bills (-1) of one to three lines (a discount or
+    rebate among them; a sales-tax line, a liability, when `tax`, so that without it every
+    line is revenue or expense), sometimes two in one entry sharing their lines;
+    payments that name one or two of them, or none, for less or more than they owe, some
+    before the invoice; credit notes; cash sales and expenses that touch neither side.
+    Two commodities, a few shared dates (so that one day holds invoices and payments)."""
+    days = [BASE_DAY + dt.timedelta(days=day) for day in draw(_INVOICE_DAYS)]
+    issued: list[tuple[int, str, str, str]] = []   # (side, account, ID, commodity)
+    entries: list[str] = []
+    for number in range(draw(_ints(1, 7))):
+        side = _pick(draw, (1, -1))
+        commodity = _pick(draw, ("$", "EUR"))
+        date = _pick(draw, days)
+        tag = "invoice" if side == 1 else "bill"
+        parties = [(_pick(draw, _PARTIES[side]), f"{tag[0].upper()}-{number}")]
+        if _chance(draw, 4):  # a second one in the same entry, sharing its lines
+            parties.append((_pick(draw, _PARTIES[side]), f"{tag[0].upper()}-{number}b"))
+        lines = []
+        total = 0
+        for account, sign in _LINES[side][:draw(_ints(1, 3))]:
+            cents = draw(_ints(1, 99_999)) if sign * side < 0 else -draw(_ints(0, 999))
+            total += cents  # what the line adds to the invoice
+            lines.append((account, cents))
+        if total <= 0:  # a discount as big as the sales: drop it
+            lines = lines[:-1]
+            total = sum(cents for _, cents in lines)
+        if tax and _chance(draw, 2):
+            cents = draw(_ints(1, 9_999))
+            lines.append(("Liabilities:Sales Tax", cents))
+            total += cents
+        shares = [total] if len(parties) == 1 else [draw(_ints(1, total - 1)), 0] if total > 1 else [total]
+        if len(shares) == 2:
+            shares[1] = total - shares[0]
+        parties = parties[:len(shares)]
+        text = [f"{date} * invoice {number}"]
+        for (account, reference), cents in zip(parties, shares):
+            text.append(f"    {account}  {_money(cents * side, commodity)}  ; {tag}: {reference}")
+            issued.append((side, account, reference, commodity))
+        elided = _chance(draw, 2)
+        for index, (account, cents) in enumerate(lines):
+            amount = "" if elided and index == len(lines) - 1 else "  " + _money(-cents * side, commodity)
+            text.append(f"    {account}{amount}")
+        entries.append("\n".join(text) + "\n")
+    for number in range(draw(_ints(0, 10))):
+        date = _pick(draw, days)
+        kind = _pick(draw, ("named", "unnamed", "two", "credit note", "cash"))
+        if kind == "cash":
+            commodity = _pick(draw, ("$", "EUR"))
+            cents = draw(_ints(1, 99_999))
+            entries.append(f"{date} * cash {number}\n    Assets:Bank  {_money(cents, commodity)}\n"
+                           f"    {_pick(draw, ('Income:Sales', 'Expenses:Rent'))}\n")
+            continue
+        side, account, reference, commodity = _pick(draw, issued)
+        named = [(account, reference)]
+        if kind == "two":
+            other = _pick(draw, [found for found in issued if found[0] == side and found[3] == commodity])
+            named.append((other[1], other[2]))
+        tag = "invoice" if side == 1 else "bill"
+        text = [f"{date} * {kind} {number}"]
+        for account, reference in named:
+            cents = draw(_ints(1, 120_000))
+            tail = "" if kind == "unnamed" else f"  ; {tag}: {reference}"
+            text.append(f"    {account}  {_money(-cents * side, commodity)}{tail}")
+        counter = "Assets:Bank" if kind != "credit note" else _LINES[side][0][0]
+        text.append(f"    {counter}")
+        entries.append("\n".join(text) + "\n")
+    order = draw(st.permutations(range(len(entries))))
+    return "account Assets:Bank  ; type: cash\n\n" + "\n".join(entries[i] for i in order)

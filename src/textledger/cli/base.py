@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 import attrs
 
 from textledger.core.query import Query, parse_date_bound, parse_period
-from textledger.core.records import Journal, Problem, SourceMap
+from textledger.core.records import Journal, JournalError, Problem, SourceMap
 from textledger.reports import cost as basis
 
 if TYPE_CHECKING:
@@ -61,6 +61,39 @@ def at_cost_when_asked(run: Run) -> Run:
     def run_at_cost(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
         return run(basis.at_cost(journal) if args.cost and journal is not None else journal, args, out)
     return run_at_cost
+
+
+BASES = ("accrual", "cash")
+
+
+def add_basis_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--basis", choices=BASES, default="accrual",
+                        help="accrual (the default): revenue and expenses when invoiced and billed; cash: when the"
+                             " invoice or bill is paid (docs/reports.md, \"Cash basis\")")
+
+
+def on_cash_basis(journal: Journal) -> Journal:
+    """The journal on the cash basis; first the receivables' and payables' errors (a payment
+    naming an invoice that does not exist would silently recognize nothing), exit 1."""
+    from textledger.receivables.cashbasis import cash_basis  # only with --basis cash
+    from textledger.receivables.openitems import check
+
+    found = journal.sources.with_context(check(journal))
+    if found:
+        raise JournalError(found)
+    return cash_basis(journal)
+
+
+def on_basis(run: Run) -> Run:
+    """The command run on the cash-basis journal when `--basis cash` is given (receivables/cashbasis.py)."""
+    def run_on_basis(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+        return run(on_cash_basis(journal) if args.basis == "cash" and journal is not None else journal, args, out)
+    return run_on_basis
+
+
+def basis_of(args: argparse.Namespace) -> str:
+    """The basis a report is on: `--basis`, for the commands that take it."""
+    return getattr(args, "basis", BASES[0])
 
 
 def add_period_options(parser: argparse.ArgumentParser) -> None:

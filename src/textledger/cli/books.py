@@ -11,11 +11,13 @@ from typing import TextIO
 from textledger.cli.base import (
     Command,
     UsageError,
+    add_basis_option,
     add_cost_option,
     add_period_options,
     add_query_argument,
     at_cost_when_asked,
     loaded,
+    on_basis,
     query_from_args,
     wants_balance_report,
 )
@@ -136,11 +138,18 @@ def _configure_check(parser: argparse.ArgumentParser) -> None:
 def _configure_register(parser: argparse.ArgumentParser) -> None:
     add_query_argument(parser)
     add_cost_option(parser)
+    add_basis_option(parser)
+
+
+def _configure_print(parser: argparse.ArgumentParser) -> None:
+    add_query_argument(parser)
+    add_basis_option(parser)
 
 
 def _configure_balance(parser: argparse.ArgumentParser) -> None:
     add_query_argument(parser)
     add_cost_option(parser)
+    add_basis_option(parser)
     parser.add_argument("--flat", action="store_true", help="each account with its own postings, no roll-up")
     parser.add_argument("--tree", action="store_true", help="accounts as a tree, parents include children (default)")
     parser.add_argument("-E", "--empty", action="store_true", help="show accounts whose balance is zero")
@@ -153,10 +162,10 @@ def _configure_balance(parser: argparse.ArgumentParser) -> None:
 COMMANDS = (
     Command("check", "load the journal and report every error (exit 1 if any)", _configure_check, cmd_check,
             formats=("text",)),
-    Command("balance", "account balances, as a tree or --flat", _configure_balance, at_cost_when_asked(cmd_balance),
-            aliases=("bal",)),
-    Command("register", "matching postings with a running total", _configure_register, at_cost_when_asked(cmd_register),
-            aliases=("reg",)),
+    Command("balance", "account balances, as a tree or --flat", _configure_balance,
+            on_basis(at_cost_when_asked(cmd_balance)), aliases=("bal",)),
+    Command("register", "matching postings with a running total", _configure_register,
+            on_basis(at_cost_when_asked(cmd_register)), aliases=("reg",)),
     Command("print", "the journal as canonical text (whole matching transactions with a query)",
-            add_query_argument, cmd_print, formats=("text",)),
+            _configure_print, on_basis(cmd_print), formats=("text",)),
 )

@@ -16,11 +16,15 @@ from textledger.cli.base import (
     Command,
     Run,
     UsageError,
+    add_basis_option,
     add_cost_option,
     add_period_options,
     add_query_argument,
     at_cost_when_asked,
+    basis_of,
     loaded,
+    on_basis,
+    on_cash_basis,
     query_from_args,
 )
 from textledger.core.accounts import AccountType, AccountTypes
@@ -69,6 +73,11 @@ def _configure_statement(parser: argparse.ArgumentParser) -> None:
     add_cost_option(parser)
     parser.add_argument("--flat", action="store_true", help="full account names, no tree")
     parser.add_argument("-E", "--empty", action="store_true", help="also show accounts whose amounts are zero")
+
+
+def _configure_statement_on_basis(parser: argparse.ArgumentParser) -> None:
+    _configure_statement(parser)
+    add_basis_option(parser)
 
 
 def interval_of(args: argparse.Namespace) -> Interval | None:
@@ -147,9 +156,10 @@ def _line_json(line: Line) -> dict:
             "amounts": [_amount_objects(cell) for cell in line.cells]}
 
 
-def statement_json(statement: Statement) -> dict:
+def statement_json(statement: Statement, basis: str = "accrual") -> dict:
     return {
-        "title": statement.title, "value_in": statement.value_in, "columns": _columns_json(statement.columns),
+        "title": statement.title, "value_in": statement.value_in, "basis": basis,
+        "columns": _columns_json(statement.columns),
         "sections": [{"title": s.title, "rows": [_line_json(line) for line in s.lines], "total": _line_json(s.total)}
                      for s in statement.sections],
         "summary": [_line_json(line) for line in statement.summary],
@@ -179,24 +189,35 @@ def _csv_rows(section: str, line: Line) -> list[list[str]]:
 def write_statement(statement: Statement, journal: Journal, args: argparse.Namespace, out: TextIO) -> None:
     styles = journal.style_map()
     if args.format == "json":
-        out.write(render.json_text(statement_json(statement)))
+        out.write(render.json_text(statement_json(statement, basis_of(args))))
     elif args.format == "csv":
         out.write(statement_csv(statement))
     elif args.format == "html":
         section = PackSection(statement.title.split(" ")[0].lower(), statement.title,
                               (statement_table(statement, styles),), (), statement.notes)
-        out.write(html_report.page_html(statement.title, _subtitle(statement), (section,)))
+        out.write(html_report.page_html(statement.title, _subtitle(statement, args), (section,)))
     else:
-        text = [statement.title + (f" (valued in {statement.value_in})" if statement.value_in else ""), ""]
+        text = [_qualified(statement.title, statement.value_in, args), ""]
         text.append(pack_render.table_text(statement_table(statement, styles)))
         text += [f"Note: {note}" for note in statement.notes]
         out.write("\n".join(text).rstrip("\n") + "\n")
 
 
-def _subtitle(statement: Statement) -> str:
+def _subtitle(statement: Statement, args: argparse.Namespace) -> str:
     first, last = statement.columns[0], statement.columns[-1]
-    span = f"{first.start.isoformat()} to {last.last_day.isoformat()}"
-    return span + (f", valued in {statement.value_in}" if statement.value_in else "")
+    return ", ".join([f"{first.start.isoformat()} to {last.last_day.isoformat()}", *_qualifiers(statement.value_in, args)])
+
+
+def _qualifiers(value_in: str | None, args: argparse.Namespace) -> list[str]:
+    """What changes a report's figures from the journal's: a valuation, the cash basis."""
+    basis = basis_of(args)
+    return ([f"valued in {value_in}"] if value_in else []) + ([f"{basis} basis"] if basis != "accrual" else [])
+
+
+def _qualified(title: str, value_in: str | None, args: argparse.Namespace) -> str:
+    """`Income statement 2026-10 (valued in $, cash basis)`."""
+    qualifiers = _qualifiers(value_in, args)
+    return title + (f" ({', '.join(qualifiers)})" if qualifiers else "")
 
 
 # ---------------------------------------------------------------- bs, is, cf
@@ -230,7 +251,7 @@ def cmd_trial(journal: Journal | None, args: argparse.Namespace, out: TextIO) ->
                 for p in periods for side in ("Debit", "Credit")]
     if args.format == "json":
         out.write(render.json_text({
-            "value_in": report.value_in, "columns": _columns_json(periods),
+            "value_in": report.value_in, "basis": basis_of(args), "columns": _columns_json(periods),
             "rows": [_trial_json(line) for line in report.lines], "total": _trial_json(report.total)}))
         return 0
     if args.format == "csv":
@@ -252,7 +273,8 @@ def cmd_trial(journal: Journal | None, args: argparse.Namespace, out: TextIO) ->
             cells += [cell_text(debit, styles, ""), cell_text(credit, styles, "")]
         table_rows.append(Row((line.account,) + tuple(cells), 0, line.kind))
     table = Table(("Account",) + tuple(headings), tuple(table_rows))
-    title = f"Trial balance at {periods[-1].last_day.isoformat()}" if not several else "Trial balance"
+    title = _qualified(f"Trial balance at {periods[-1].last_day.isoformat()}" if not several else "Trial balance",
+                       None, args)
     if args.format == "html":
         out.write(html_report.page_html(title, "", (PackSection("trial", title, (table,)),)))
     else:
@@ -329,11 +351,12 @@ def _configure_report(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-X", "--exchange", "--value", dest="value_in", metavar="COMMODITY",
                         help="convert to COMMODITY at each period's end")
     parser.add_argument("--title", default=PackOptions().title, help="the pack's title (default: %(default)s)")
+    add_basis_option(parser)
     add_query_argument(parser)
 
 
 def cmd_report(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
-    journal = loaded(journal)
+    journal = books = loaded(journal)
     if args.month:
         try:
             month = monthend.month_period(args.month)
@@ -344,12 +367,15 @@ def cmd_report(journal: Journal | None, args: argparse.Namespace, out: TextIO) -
     else:
         month = monthend.month_period(TODAY().strftime("%Y-%m"))
     options = statement_options(journal, args)
+    if args.basis == "cash":  # the statements on the cash basis; aging, payroll ... from the books as kept
+        journal = on_cash_basis(books)
     from textledger.pipeline import MONTH_END_SECTIONS  # here: the pipeline brings the parser, which a cached journal need not
 
     try:
         pack = monthend.build_pack(journal, month, PackOptions(args.depth, options.value_in, args.title,
-                                                                attrs.evolve(options.query, begin=None, end=None)),
-                                  MONTH_END_SECTIONS)
+                                                                attrs.evolve(options.query, begin=None, end=None),
+                                                                args.basis),
+                                  MONTH_END_SECTIONS, books)
     except JournalError as error:
         raise _journal_errors_with_context(journal, error) from None
     if args.format == "html":
@@ -357,14 +383,14 @@ def cmd_report(journal: Journal | None, args: argparse.Namespace, out: TextIO) -
     elif args.format == "markdown":
         out.write(pack_render.pack_markdown(pack))
     elif args.format == "json":
-        out.write(render.json_text(_pack_json(pack)))
+        out.write(render.json_text(_pack_json(pack, args.basis)))
     else:
         out.write(pack_render.pack_text(pack))
     return 0
 
 
-def _pack_json(pack: Pack) -> dict:
-    return {"title": pack.title, "subtitle": pack.subtitle, "sections": [{
+def _pack_json(pack: Pack, basis: str) -> dict:
+    return {"title": pack.title, "subtitle": pack.subtitle, "basis": basis, "sections": [{
         "key": s.key, "title": s.title,
         "tables": [{"title": t.title, "headers": list(t.headers),
                     "rows": [{"cells": list(r.cells), "depth": r.depth, "kind": r.kind} for r in t.rows]}
@@ -401,6 +427,7 @@ def cmd_balance_report(journal: Journal | None, args: argparse.Namespace, out: T
     statement = Statement(title, periods, (Section("", tuple(lines), total_line),), (), (), options.value_in)
     if args.format == "json":
         out.write(render.json_text({"columns": _columns_json(periods), "value_in": options.value_in,
+                                    "basis": basis_of(args),
                                     "rows": [_line_json(line) for line in lines], "total": _line_json(total_line)}))
         return 0
     if args.format == "csv":
@@ -412,8 +439,7 @@ def cmd_balance_report(journal: Journal | None, args: argparse.Namespace, out: T
     table = statement_table(statement, journal.style_map())
     shown = [row for row in table.rows if row.kind != "heading" and not (args.no_total and row.kind == "total")]
     table = attrs.evolve(table, rows=tuple(shown))
-    out.write(f"{title}" + (f" (valued in {options.value_in})" if options.value_in else "") + "\n\n"
-              + pack_render.table_text(table))
+    out.write(_qualified(title, options.value_in, args) + "\n\n" + pack_render.table_text(table))
     return 0
 
 
@@ -428,6 +454,7 @@ def _budget(journal: Journal, args: argparse.Namespace, out: TextIO) -> int:
     several = len(periods) > 1
     if args.format == "json":
         out.write(render.json_text({"columns": _columns_json(periods), "value_in": report.value_in,
+                                    "basis": basis_of(args),
                                     "rows": [_budget_json(row) for row in report.rows],
                                     "total": _budget_json(report.total)}))
         return 0
@@ -466,8 +493,7 @@ def _budget(journal: Journal, args: argparse.Namespace, out: TextIO) -> int:
     title = f"Budget performance in {periods[0].label if not several else periods[0].label + '..' + periods[-1].label}"
     note = (f"\nNote: {UNBUDGETED} gathers the actual amounts of accounts with no budget.\n"
             if any(r.kind == "unbudgeted" for r in report.rows) else "")
-    out.write(f"{title}" + (f" (valued in {report.value_in})" if report.value_in else "") + "\n\n"
-              + pack_render.table_text(table) + note)
+    out.write(_qualified(title, report.value_in, args) + "\n\n" + pack_render.table_text(table) + note)
     return 0
 
 
@@ -486,14 +512,14 @@ def _budget_json(row: BudgetRow) -> dict:
 FORMATS = ("text", "csv", "json", "html")
 
 COMMANDS = (
-    Command("balancesheet", "assets, liabilities and equity at the end of each period", _configure_statement,
-            at_cost_when_asked(cmd_balancesheet), aliases=("bs",), formats=FORMATS),
-    Command("incomestatement", "revenue, expenses and net income in each period", _configure_statement,
-            at_cost_when_asked(cmd_incomestatement), aliases=("is",), formats=FORMATS),
+    Command("balancesheet", "assets, liabilities and equity at the end of each period", _configure_statement_on_basis,
+            on_basis(at_cost_when_asked(cmd_balancesheet)), aliases=("bs",), formats=FORMATS),
+    Command("incomestatement", "revenue, expenses and net income in each period", _configure_statement_on_basis,
+            on_basis(at_cost_when_asked(cmd_incomestatement)), aliases=("is",), formats=FORMATS),
     Command("cashflow", "movements of cash accounts in each period, and where the cash came from and went",
             _configure_statement, at_cost_when_asked(cmd_cashflow), aliases=("cf",), formats=FORMATS),
     Command("trial", "trial balance: each account's balance as a debit or a credit, totals equal",
-            _configure_statement, at_cost_when_asked(cmd_trial), formats=FORMATS),
+            _configure_statement_on_basis, on_basis(at_cost_when_asked(cmd_trial)), formats=FORMATS),
     Command("close", "print the closing entries for a period end (revenue and expenses to retained earnings)",
             _configure_close, cmd_close, formats=("text",)),
     Command("report", "the month-end pack: statements, budget, last year, cash, and other areas' sections",

@@ -1,7 +1,8 @@
 """Receivables and payables: open items, aging, DSO, collections and customer statements.
 
 `openitems` finds the invoices and applies payments, `aging` buckets what is open,
-`statement` builds what a bookkeeper mails to a client. The whole API in one import:
+`statement` builds what a bookkeeper mails to a client, `cashbasis` (imported on its own:
+`from textledger.receivables.cashbasis import cash_basis`) turns the books to the cash basis. The whole API in one import:
 
     from textledger import receivables as ar
     items = ar.open_items(journal, as_of)
@@ -12,19 +13,22 @@ from textledger.receivables.aging import AgingReport, AgingRow, Buckets, DaysOut
 from textledger.receivables.openitems import (
     PAYABLES,
     RECEIVABLES,
+    Application,
     Credit,
     OpenItem,
     OpenItems,
+    Settlement,
     Side,
     open_items,
     parties,
     problems,
+    settlements,
     side_postings,
 )
 from textledger.receivables.statement import Statement, StatementLine, statement
 
 __all__ = [
-    "PAYABLES", "RECEIVABLES", "AgingReport", "AgingRow", "Buckets", "Credit", "DaysOutstanding",
-    "OpenItem", "OpenItems", "Side", "Statement", "StatementLine", "aging", "collections",
-    "days_outstanding", "open_items", "parties", "problems", "side_postings", "statement",
+    "PAYABLES", "RECEIVABLES", "AgingReport", "AgingRow", "Application", "Buckets", "Credit", "DaysOutstanding",
+    "OpenItem", "OpenItems", "Settlement", "Side", "Statement", "StatementLine", "aging", "collections",
+    "days_outstanding", "open_items", "parties", "problems", "settlements", "side_postings", "statement",
 ]

@@ -26,7 +26,7 @@ import datetime as dt
 import functools
 import heapq
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 
@@ -296,6 +296,25 @@ def _due(entry: SidePosting, conventions: Conventions) -> dt.date:
 # ---------------------------------------------------------------- applying payments and credits
 
 
+@attrs.frozen
+class Application:
+    """Money of one payment or credit note (`payment`, a decrease of what is owed) applied
+    to an invoice (bill) on `date`: what the cash basis recognizes, and when."""
+
+    payment: SidePosting
+    amount: Decimal
+    date: dt.date
+
+
+@attrs.frozen
+class Settlement:
+    """An invoice (bill) with the postings that issued it and every application to it, in order."""
+
+    item: OpenItem
+    postings: tuple[SidePosting, ...]
+    applications: tuple[Application, ...]
+
+
 @attrs.define(eq=False)
 class _Item:
     party: str
@@ -307,14 +326,19 @@ class _Item:
     amount: Decimal
     sequence: int
     source: Source | None
+    postings: list[SidePosting]
     applied: Decimal = ZERO
     settled: dt.date | None = None
+    applications: list[tuple[SidePosting, Decimal, dt.date]] | None = None  # made when first paid
 
-    def take(self, available: Decimal, day: dt.date) -> Decimal:
-        """Apply up to `available` to this item on `day`; return what was used."""
+    def take(self, available: Decimal, day: dt.date, payment: SidePosting) -> Decimal:
+        """Apply up to `available` of `payment`'s money to this item on `day`; return what was used."""
         used = min(available, self.amount - self.applied)
         if used > 0:
             self.applied += used
+            if self.applications is None:
+                self.applications = []
+            self.applications.append((payment, used, day))
             if self.applied >= self.amount:
                 self.settled = day
             return used
@@ -327,28 +351,63 @@ class _Item:
 
 
 @attrs.define(eq=False)
+class _Money:
+    """Money not applied yet, oldest first, each part with the payment it came from: which
+    payment paid which invoice is what the cash basis needs."""
+
+    parts: deque[list] = attrs.Factory(deque)   # [payment (SidePosting), amount left]
+    total: Decimal = ZERO
+
+    def add(self, payment: SidePosting, amount: Decimal) -> None:
+        if amount > 0:
+            self.parts.append([payment, amount])
+            self.total += amount
+
+    def extend(self, other: _Money) -> None:
+        self.parts.extend(other.parts)
+        self.total += other.total
+
+    def apply(self, item: _Item, day: dt.date, limit: Decimal | None = None) -> Decimal:
+        """Apply this money (at most `limit`) to `item` on `day`, oldest part first; return what was used."""
+        used = ZERO
+        parts = self.parts
+        while parts and (limit is None or used < limit):
+            part = parts[0]
+            taken = item.take(part[1] if limit is None else min(part[1], limit - used), day, part[0])
+            if not taken:
+                break
+            used += taken
+            part[1] -= taken
+            if part[1]:
+                break
+            parts.popleft()
+        self.total -= used
+        return used
+
+
+@attrs.define(eq=False)
 class _Account:
     """One customer's items in one commodity while payments are applied."""
 
     queue: list = attrs.Factory(list)        # heap of (due, date, sequence, item): oldest due first
     by_invoice: dict = attrs.Factory(dict)   # invoice ID -> latest item issued with it
-    credit: Decimal = ZERO                   # unapplied money, positive here
-    held: Decimal = ZERO                     # the excess of money named to an invoice: for later invoices only
-    waiting: dict = attrs.Factory(dict)      # invoice ID -> money named to it before it was issued
+    credit: _Money = attrs.Factory(_Money)   # unapplied money
+    held: _Money = attrs.Factory(_Money)     # the excess of money named to an invoice: for later invoices only
+    waiting: dict = attrs.Factory(dict)      # invoice ID -> money (_Money) named to it before it was issued
 
     def settle(self, day: dt.date) -> None:
         """Use the unapplied credit on open items, oldest due date first."""
         queue = self.queue
-        while self.credit > 0 and queue:
+        while self.credit.parts and queue:
             item = queue[0][3]
-            self.credit -= item.take(self.credit, day)
+            self.credit.apply(item, day)
             if item.applied >= item.amount:
                 heapq.heappop(queue)
         while queue and queue[0][3].applied >= queue[0][3].amount:
             heapq.heappop(queue)
 
     def unapplied(self) -> Decimal:
-        return self.credit + self.held + sum(self.waiting.values(), ZERO)
+        return self.credit.total + self.held.total + sum((money.total for money in self.waiting.values()), ZERO)
 
 
 def open_items(journal: Journal, as_of: dt.date, side: Side = RECEIVABLES) -> OpenItems:
@@ -357,6 +416,22 @@ def open_items(journal: Journal, as_of: dt.date, side: Side = RECEIVABLES) -> Op
     Entries after `as_of` are ignored. Errors in the references (see `problems`) do not
     stop this function: an unknown invoice's money stays an unapplied credit.
     """
+    items, accounts = _apply(journal, side, as_of)
+    credits = tuple(Credit(party, commodity, -account.unapplied())
+                    for (party, commodity), account in sorted(accounts.items()) if account.unapplied())
+    return OpenItems(side=side, as_of=as_of, items=tuple(item.frozen() for item in items), credits=credits)
+
+
+def settlements(journal: Journal, side: Side = RECEIVABLES) -> tuple[Settlement, ...]:
+    """Every invoice (bill) of the whole journal with the postings that issued it and each
+    payment or credit applied to it, as `open_items` applies them."""
+    items, _ = _apply(journal, side, None)
+    return tuple(Settlement(item.frozen(), tuple(item.postings),
+                            tuple(Application(*application) for application in item.applications or ()))
+                 for item in items)
+
+
+def _apply(journal: Journal, side: Side, as_of: dt.date | None) -> tuple[list[_Item], dict[tuple[str, str], _Account]]:
     conventions = Conventions(journal, side)
     accounts: dict[tuple[str, str], _Account] = defaultdict(_Account)
     items: list[_Item] = []
@@ -368,9 +443,7 @@ def open_items(journal: Journal, as_of: dt.date, side: Side = RECEIVABLES) -> Op
         day.append(entry)
     if day:
         _apply_day(day, accounts, items, conventions)
-    credits = tuple(Credit(party, commodity, -account.unapplied())
-                    for (party, commodity), account in sorted(accounts.items()) if account.unapplied())
-    return OpenItems(side=side, as_of=as_of, items=tuple(item.frozen() for item in items), credits=credits)
+    return items, accounts
 
 
 def _apply_day(day: list[SidePosting], accounts: dict[tuple[str, str], _Account],
@@ -378,7 +451,7 @@ def _apply_day(day: list[SidePosting], accounts: dict[tuple[str, str], _Account]
     """One date's postings: issue the invoices, apply named money, then unnamed money."""
     touched: dict[tuple[str, str], _Account] = {}
     issued: dict[tuple[int, str, str, str], _Item] = {}   # (transaction, party, commodity, ID) -> item
-    held = {key: account.held for key, account in accounts.items() if account.held}  # before today
+    held = {key: account.held.total for key, account in accounts.items() if account.held.parts}  # before today
     first_new = len(items)
     for entry in day:
         if entry.owed > 0:
@@ -389,9 +462,7 @@ def _apply_day(day: list[SidePosting], accounts: dict[tuple[str, str], _Account]
         for item in sorted(items[first_new:], key=lambda item: (item.due, item.sequence)):
             key = (item.party, item.commodity)
             if held.get(key):
-                used = item.take(held[key], item.date)
-                held[key] -= used
-                accounts[key].held -= used
+                held[key] -= accounts[key].held.apply(item, item.date, held[key])
     for named in (True, False):
         for entry in day:
             if entry.owed < 0 and (entry.reference is not None) is named:
@@ -410,10 +481,11 @@ def _issue(entry: SidePosting, account: _Account, items: list[_Item],
         same = (id(entry.transaction), entry.party, commodity, entry.reference)
         if same in issued:  # one invoice written over several postings of one transaction
             issued[same].amount += entry.owed
+            issued[same].postings.append(entry)
             return
     reference = entry.reference or (f"{source.file}:{source.line}" if source else "?")
     item = _Item(entry.party, commodity, entry.reference, reference, entry.transaction.date,
-                 _due(entry, conventions), entry.owed, len(items), source)
+                 _due(entry, conventions), entry.owed, len(items), source, [entry])
     items.append(item)
     heapq.heappush(account.queue, (item.due, item.date, item.sequence, item))
     if entry.reference is not None:
@@ -427,19 +499,20 @@ def _use_waiting(account: _Account, item: _Item) -> None:
     as credit for later invoices."""
     waiting = account.waiting.pop(item.invoice, None)
     if waiting is not None:
-        account.held += waiting - item.take(waiting, item.date)
+        waiting.apply(item, item.date)
+        account.held.extend(waiting)
 
 
 def _pay(entry: SidePosting, account: _Account) -> None:
     paid = -entry.owed
     if entry.reference is None:
-        account.credit += paid
+        account.credit.add(entry, paid)
         return
     item = account.by_invoice.get(entry.reference)
     if item is None:
-        account.waiting[entry.reference] = account.waiting.get(entry.reference, ZERO) + paid
+        account.waiting.setdefault(entry.reference, _Money()).add(entry, paid)
         return
-    account.held += paid - item.take(paid, entry.transaction.date)
+    account.held.add(entry, paid - item.take(paid, entry.transaction.date, entry))
 
 
 # ---------------------------------------------------------------- errors a user can make

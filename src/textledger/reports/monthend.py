@@ -145,12 +145,14 @@ SectionBuilder = Callable[[Journal, Period], "PackSection | None"]
 
 @attrs.frozen
 class PackOptions:
-    """`query` narrows the statements (not the other areas' sections); its dates are the month's."""
+    """`query` narrows the statements (not the other areas' sections); its dates are the month's.
+    `basis` names the basis of the journal the statements are built from, for the subtitle."""
 
     depth: int | None = None
     value_in: str | None = None
     title: str = "Month-end report"
     query: Query = Query()
+    basis: str = "accrual"
 
 
 def month_period(text: str) -> Period:
@@ -163,16 +165,22 @@ def month_period(text: str) -> Period:
 
 
 def build_pack(journal: Journal, month: Period, options: PackOptions = PackOptions(),
-               sections: Sequence[SectionBuilder] = ()) -> Pack:
+               sections: Sequence[SectionBuilder] = (), books: Journal | None = None) -> Pack:
     """The built-in sections for the month, then each of `sections` in the order given
-    (pipeline.MONTH_END_SECTIONS lists the other areas' sections the command uses)."""
+    (pipeline.MONTH_END_SECTIONS lists the other areas' sections the command uses).
+
+    The statements are built from `journal`; the other sections from `books` when given:
+    on the cash basis, `journal` is the cash-basis journal and `books` the journal as kept,
+    whose invoices the aging still shows."""
     context = _Context(journal, month, options, AccountTypes.of(journal), journal.style_map())
     built: list[PackSection | None] = [_summary(context), _income(context), _balance(context), _cash(context)]
-    built += [build(journal, month) for build in sections]
+    built += [build(journal if books is None else books, month) for build in sections]
     month_name = month.start.strftime("%B %Y")
     subtitle = f"{month_name} ({month.start.isoformat()} to {month.last_day.isoformat()})"
     if options.value_in:
         subtitle += f", valued in {options.value_in}"
+    if options.basis != "accrual":
+        subtitle += f", {options.basis} basis"
     return Pack(f"{options.title}: {month_name}", subtitle, tuple(section for section in built if section is not None))
 
 
