@@ -614,8 +614,9 @@ def test_sections_plug_in_as_an_argument(small):
     sections = (extra, *MONTH_END_SECTIONS, runway)
     pack = monthend.build_pack(small, monthend.month_period("2026-02"), sections=sections)
     keys = [section.key for section in pack.sections]
-    # `small` has a paid invoice (an aging section with nothing open) and no pay runs (no payroll section)
-    assert keys == ["summary", "income-statement", "balance-sheet", "cash-flow", "extra", "aging", "runway"]
+    # `small` has a paid invoice (an aging section with nothing open) and no pay runs (no payroll section);
+    # every month has a close (the checklist section)
+    assert keys == ["summary", "income-statement", "balance-sheet", "cash-flow", "extra", "aging", "checklist", "runway"]
     assert [s.key for s in monthend.build_pack(small, monthend.month_period("2026-02")).sections] == keys[:4]
     assert calls == ["2026-02"]
     page = pack_html(pack)
@@ -626,7 +627,7 @@ def test_pack_has_aging_and_payroll_sections_from_the_books(capsys):
     code, out, _ = run(capsys, "-f", STUDIO, "report", "--month", "2026-05", "-O", "json")
     assert code == 0
     sections = {s["key"]: s for s in json.loads(out)["sections"]}
-    assert list(sections)[-2:] == ["aging", "payroll"]
+    assert list(sections)[-3:] == ["aging", "payroll", "checklist"]
     receivables, payables = sections["aging"]["tables"]
     assert receivables["title"] == "Receivables aging at 2026-05-31"
     # the total row equals the aging command's total for the same day
