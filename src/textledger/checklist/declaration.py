@@ -196,8 +196,8 @@ def _value_expected(kind: str, value: str, at: int) -> str:
 
 def _option_expected(option: str) -> str:
     if option == "within":
-        return f"write `within N days`, N a number of days from 1 to {MAX_DAYS}"
-    return f"write `due N`, N the day of the month (1 to {MAX_DAYS}) by which it is paid"
+        return f"write `within N days`, N from 1 to {MAX_DAYS} (e.g. `within 3 days`)"
+    return f"write `due N`, N the day of the month it is paid by, from 1 to {MAX_DAYS} (e.g. `due 15`)"
 
 
 def _step_record(where: Source, kind: str, tree: lark.Tree, column: int,
@@ -218,9 +218,7 @@ def _step_record(where: Source, kind: str, tree: lark.Tree, column: int,
         assert count is not None and count.start_pos is not None
         number = int(count) if str(count).isdigit() else None
         if number is None or not 1 <= number <= MAX_DAYS:
-            what = "a number of days" if option == "within" else "a day of the month"
-            problems.append(_problem(where, column + count.start_pos,
-                                     f"{str(count)!r} is not {what} from 1 to {MAX_DAYS}: {_option_expected(option)}"))
+            problems.append(_problem(where, column + count.start_pos, f"{str(count)!r}: {_option_expected(option)}"))
             return None
         fields[option] = number
     if token_of(tree, "STRICT") is not None:

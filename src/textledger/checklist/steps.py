@@ -100,21 +100,23 @@ class MonthChecklist:
         return tuple(step for step in self.steps if not step.done)
 
 
-def default_steps(journal: Journal) -> tuple[ChecklistStep, ...]:
+def default_steps(journal: Journal, last: dt.date) -> tuple[ChecklistStep, ...]:
     """The steps when the journal declares no checklist: those the books have the features
-    for (no payroll steps without employees, no stock count without stock items, no
-    reminders without receivables), then `check` and `closing`."""
+    for by `last`, the month's last day (no payroll steps without employees, no stock count
+    without stock items, no reminders without receivables), then `check` and `closing`. What
+    is booked after the month changes none of them."""
     types = AccountTypes.of(journal)
+    until = [transaction for transaction in journal.transactions if transaction.date <= last]
     kinds = []
-    if any(types.is_cash(posting.account) for transaction in journal.transactions for posting in transaction.postings):
+    if any(types.is_cash(posting.account) for transaction in until for posting in transaction.postings):
         kinds.append("reconcile")
     if journal.employees:
         kinds.append("payroll")
         if any(rule.liability for rule in journal.deductions):
             kinds.append("payroll-taxes")
-    if items(journal):
+    if stock_positions(journal, as_of=last):
         kinds.append("stock-count")
-    if next(side_postings(journal, RECEIVABLES), None) is not None:
+    if next(side_postings(journal, RECEIVABLES, until=last), None) is not None:
         kinds.append("reminders")
     kinds += ["check", "closing"]
     return tuple(ChecklistStep(kind=kind) for kind in kinds)
@@ -130,7 +132,7 @@ def in_force(checklists: Sequence[Checklist], month_start: dt.date) -> Checklist
 def month_checklist(journal: Journal, month: Period, check: CheckRun) -> MonthChecklist:
     """Each step of the checklist in force for `month`, with whether it is done."""
     declaration = in_force(journal.checklists, month.start)
-    steps = declaration.steps if declaration is not None else default_steps(journal)
+    steps = declaration.steps if declaration is not None else default_steps(journal, month.last_day)
     context = _Context(journal, month, check)
     return MonthChecklist(month, declaration, tuple(step_status(context, step) for step in steps))
 
