@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -746,7 +747,9 @@ def _report_doc_commands():
         runnable = [(number, line.strip()) for number, line in enumerate(block.body.splitlines(), block.line + 1)
                     if line.strip().startswith("textledger -f journals/") and ">" not in line and "|" not in line]
         for number, line in runnable:
-            commands.append((line, number, _shown(block.following) if len(runnable) == 1 else None))
+            exit_code = re.search(r"#.*\bexit\s+(\d+)", line)  # `# exit 1`: a report that exits 1 (as in test_docs)
+            commands.append((line, number, _shown(block.following) if len(runnable) == 1 else None,
+                             int(exit_code[1]) if exit_code else 0))
     return commands
 
 
@@ -754,8 +757,8 @@ REPORT_DOC_COMMANDS = _report_doc_commands()
 
 
 def test_reports_doc_shows_each_report():
-    shown = " ".join(line for line, _, _ in REPORT_DOC_COMMANDS)
-    for command in (" bs ", " is ", " cf ", " trial ", "bal --budget", " close ", " report ", " -X "):
+    shown = " ".join(line for line, _, _, _ in REPORT_DOC_COMMANDS)
+    for command in (" bs ", " is ", " cf ", " trial ", "bal --budget", " close ", " report ", " -X ", " checklist "):
         assert command in shown + " "
 
 
@@ -764,10 +767,10 @@ def test_reports_doc_examples_run(command, capsys, monkeypatch):
     import shlex
 
     from tests.test_docs import _assert_shown
-    line, number, shown = command
+    line, number, shown, expected = command
     monkeypatch.chdir(REPO)
-    code, out, err = run(capsys, *shlex.split(line)[1:])
-    assert code == 0, f"docs/reports.md:{number}: `{line}` exited {code}\n{out}{err}"
+    code, out, err = run(capsys, *shlex.split(line, comments=True)[1:])
+    assert code == expected, f"docs/reports.md:{number}: `{line}` exited {code}, the guide says {expected}\n{out}{err}"
     if shown is not None:
         _assert_shown(shown, out, f"docs/reports.md:{number}")
 

@@ -176,22 +176,26 @@ def _step(where: Source, word: lark.Token, value_token: lark.Token | None,
     try:
         tree = parse(value, kind.replace("-", "_"))
     except lark.exceptions.UnexpectedInput as error:
-        at = error_offset(error, value)
-        problems.append(_problem(where, column + at, _value_expected(kind, value, at)))
+        at, message = _value_expected(kind, value, error_offset(error, value))
+        problems.append(_problem(where, column + at, message))
         return None
     return _step_record(where, kind, tree, column, problems)
 
 
-def _value_expected(kind: str, value: str, at: int) -> str:
-    """What a step's value that does not read (at `at`) should have been."""
+def _value_expected(kind: str, value: str, at: int) -> tuple[int, str]:
+    """Where a step's value that does not read (at `at`) goes wrong, and what it should be."""
     option = _OPTION.get(kind)
     if option is not None:
         rest = value[at:]
         if rest[:1] == " " and rest[1:].startswith(option) and value[at - 1:at] not in (" ", "\t"):
-            return f"an account name ends at two spaces or a tab: put two spaces before `{option}`"
-        if re.search(rf"(?:^|[ \t]){option}(?![^ \t])", value[:at + 1]):
-            return _option_expected(option)
-    return f"{value!r}: {_EXPECTED[kind]}"
+            return at, f"an account name ends at two spaces or a tab: put two spaces before `{option}`"
+        written = re.search(rf"(?:^|[ \t]){option}(?:[ \t]+([^ \t]+))?", value)
+        if written is not None and written.start() <= at:
+            number = written[1]
+            if number is not None and not number.isdigit():
+                return written.start(1), f"{number!r}: {_option_expected(option)}"
+            return at, _option_expected(option)
+    return at, f"{value!r}: {_EXPECTED[kind]}"
 
 
 def _option_expected(option: str) -> str:
