@@ -15,8 +15,8 @@ journal and the month; docs/checklist.md states them:
   done and said to be late;
 - stock-count: an entry tagged `stockcheck:` in the month's last 7 days (`within N days`);
 - reminders: the receivables aged at the month's end, and every customer with an invoice
-  past due then reminded in the month, after its last invoice fell due: an entry tagged
-  `reminder:` naming the customer;
+  past due then reminded in the month, on or after the day its most recent past-due invoice
+  fell past due: an entry tagged `reminder:` naming the customer;
 - check: `textledger check` (`check --strict`) finds no error;
 - closing: a closing entry (tagged `closing:`) dated on the month's last day, or a later one
   that covers it; nothing to close counts as closed;
@@ -134,7 +134,7 @@ def month_checklist(journal: Journal, month: Period, check: CheckRun) -> MonthCh
     declaration = in_force(journal.checklists, month.start)
     steps = declaration.steps if declaration is not None else default_steps(journal, month.last_day)
     context = _Context(journal, month, check)
-    return MonthChecklist(month, declaration, tuple(step_status(context, step) for step in steps))
+    return MonthChecklist(month, declaration, tuple(_step_status(context, step) for step in steps))
 
 
 class _Context:
@@ -173,7 +173,7 @@ class _Context:
         return f"on {end}" if start == end else f"from {start} to {end}"
 
 
-def step_status(context: _Context, step: ChecklistStep) -> StepStatus:
+def _step_status(context: _Context, step: ChecklistStep) -> StepStatus:
     """One step's status for the context's month, by its kind's rule."""
     title, evidence = _RULES[step.kind](context, step)
     assert evidence, f"the {step.kind} rule gave no evidence"
@@ -366,7 +366,7 @@ def _stock_count(context: _Context, step: ChecklistStep) -> tuple[str, list[Evid
 
 
 def _moved(context: _Context) -> Iterator[Posting]:
-    """The month's postings of stock items to inventory accounts."""
+    """The month's postings of stock items at a cost (bought, sold, counted)."""
     symbols = set(items(context.journal))
     for transaction in context.journal.transactions:
         if context.in_month(transaction):
