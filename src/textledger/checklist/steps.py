@@ -380,8 +380,9 @@ def _reminders(context: _Context, step: ChecklistStep) -> tuple[str, list[Eviden
     journal, last = context.journal, context.last
     details, _ = read_details(journal)
     levels = reminder_levels(details)
-    outstanding = [item for item in open_items(journal, last, RECEIVABLES).outstanding() if item.open > 0]
-    late = overdue(journal, last, levels)
+    aging = open_items(journal, last, RECEIVABLES)
+    outstanding = [item for item in aging.outstanding() if item.open > 0]
+    late = overdue(journal, last, levels, aging)
     count = len(outstanding)
     days = levels[0][0]
     by = "" if days == 1 else f" by {days} days or more"
