@@ -866,3 +866,132 @@ def invoice_journals(draw, tax: bool = True) -> str:
         entries.append("\n".join(text) + "\n")
     order = draw(st.permutations(range(len(entries))))
     return "account Assets:Bank  ; type: cash\n\n" + "\n".join(entries[i] for i in order)
+
+
+# ---------------------------------------------------------------- books around a month-end close
+
+
+MONTH_END = dt.date(2026, 10, 31)  # the month the checklist properties close: October 2026
+CUSTOMERS = ("Acme Corp", "Beta Books", "Cafe Nord")
+# The step lines a drawn checklist picks from: one variant of each group at most (two
+# variants of a group name the same step, which a checklist refuses).
+STEP_GROUPS = (
+    ("reconcile", "reconcile Assets:Bank:Checking", "reconcile Assets:Bank:Checking  within 3 days"),
+    ("payroll-taxes Liabilities:Payroll:Tax", "payroll-taxes Liabilities:Payroll:Tax  due 20"),
+    ("stock-count", "stock-count within 2 days"),
+    ("reminders",),
+    ("check", "check strict"),
+    ("closing",),
+    ("manual filed Tax return filed",),
+)
+_MONEY_KINDS = ("invoice", "payment", "expense", "accrual", "remittance", "stock")
+_RECORD_KINDS = ("reconciliation", "stockcheck", "reminder", "manual", "closing")
+
+
+@dataclasses.dataclass(frozen=True)
+class MonthEndBooks:
+    """Books around the close of October 2026: entries that move money (invoices, payments,
+    expenses, payroll tax accrued and paid over, stock bought), entries that only record
+    (reconciliations asserting the true balance, stock counts, reminders, a manual step's
+    tagged entry, closing entries), and a drawn `checklist` ("": the default steps).
+    Valid by construction: every assertion states the running balance."""
+
+    money: tuple[tuple[dt.date, str], ...]
+    records: tuple[tuple[dt.date, str], ...]
+    checklist: str
+    checking: tuple[tuple[dt.date, Decimal], ...]  # each posting to the bank account
+    tax: tuple[tuple[dt.date, Decimal], ...]       # each posting to the payroll tax liability
+
+    HEADER = ("commodity $1,000.00\n"
+              "account Assets:Bank:Checking                ; type: cash\n"
+              "account Liabilities:Payroll:Tax              ; type: liability\n\n"
+              "2026-08-01 * Opening balance\n"
+              "    Assets:Bank:Checking                      $20,000.00\n"
+              "    Equity:Opening Balances\n")
+
+    def text(self, *extra: str) -> str:
+        """The journal: header, checklist, money entries, then the records and `extra` (on
+        a shared day the records come after the money, so their assertions hold)."""
+        parts = [self.HEADER, self.checklist]
+        parts += [text for _, text in sorted(self.money, key=lambda entry: entry[0])]
+        parts += [text for _, text in self.records] + list(extra)
+        return "\n".join(part for part in parts if part)
+
+    def balance(self, day: dt.date) -> Decimal:
+        """The bank account's balance at the end of `day` (the opening balance included)."""
+        return Decimal(20000) + sum((q for when, q in self.checking if when <= day), Decimal(0))
+
+    def tax_owed(self, day: dt.date) -> Decimal:
+        return -sum((q for when, q in self.tax if when <= day), Decimal(0))
+
+
+def reconciliation_entry(day: dt.date, balance: Decimal) -> str:
+    return (f"{day} * Bank reconciliation  ; statement: bank-{day}.csv\n"
+            f"    Assets:Bank:Checking                      $0.00 = ${balance:,.2f}\n")
+
+
+def record_entry(kind: str, day: dt.date, customer: str = CUSTOMERS[0]) -> str:
+    """An entry that moves no money: a stock count, a reminder, a manual step's, a closing."""
+    if kind == "stockcheck":
+        return f"{day} * Stock check  ; stockcheck: count-{day}.csv\n"
+    if kind == "reminder":
+        return (f"{day} * {customer} | Reminder letter  ; reminder: friendly\n"
+                f"    Assets:Receivable:{customer}              $0.00\n")
+    if kind == "manual":
+        return f"{day} * Sales tax return filed  ; filed: {day:%Y-%m}\n"
+    return f"{day} * Closing entry  ; closing: {day:%Y-%m}\n"
+
+
+_CLOSE_DAYS = st.dates(dt.date(2026, 8, 2), dt.date(2026, 11, 15))
+_LATE_OCTOBER = st.dates(dt.date(2026, 10, 20), MONTH_END)
+
+
+@st.composite
+def month_end_books(draw) -> MonthEndBooks:
+    """Books around the close of October 2026, with a drawn checklist (see MonthEndBooks)."""
+    money, checking, tax = [], [], []
+    number = 1000
+    for _ in range(draw(_ints(0, 10))):
+        kind = _pick(draw, _MONEY_KINDS)
+        day = draw(st.one_of(_CLOSE_DAYS, _LATE_OCTOBER))
+        amount = Decimal(draw(_ints(1, 500_000))).scaleb(-2)
+        customer = _pick(draw, CUSTOMERS)
+        if kind == "invoice":
+            number += 1
+            text = (f"{day} * {customer} | Design work  ; invoice: INV-{number}\n"
+                    f"    Assets:Receivable:{customer}   ${amount:,.2f}\n    Income:Design\n")
+        elif kind == "payment":
+            text = f"{day} * {customer} | Payment\n    Assets:Bank:Checking   ${amount:,.2f}\n    Assets:Receivable:{customer}\n"
+            checking.append((day, amount))
+        elif kind == "expense":
+            text = f"{day} * Rent\n    Expenses:Rent   ${amount:,.2f}\n    Assets:Bank:Checking\n"
+            checking.append((day, -amount))
+        elif kind == "accrual":
+            text = f"{day} * Payroll taxes\n    Expenses:Payroll Taxes   ${amount:,.2f}\n    Liabilities:Payroll:Tax\n"
+            tax.append((day, -amount))
+        elif kind == "remittance":
+            text = f"{day} * IRS | Deposit\n    Liabilities:Payroll:Tax   ${amount:,.2f}\n    Assets:Bank:Checking\n"
+            tax.append((day, amount))
+            checking.append((day, -amount))
+        else:
+            units = draw(_ints(1, 40))
+            text = (f"{day} * Supplier | Widgets\n    Assets:Inventory:Shelf   {units} WIDGET @ $5.00\n"
+                    "    Assets:Bank:Checking\n")
+            checking.append((day, Decimal(-5 * units)))
+        money.append((day, text))
+    books = MonthEndBooks(tuple(money), (), "", tuple(checking), tuple(tax))
+    records = []
+    for _ in range(draw(_ints(0, 6))):
+        kind = _pick(draw, _RECORD_KINDS)
+        day = draw(st.one_of(_CLOSE_DAYS, _LATE_OCTOBER))
+        if kind == "reconciliation":
+            records.append((day, reconciliation_entry(day, books.balance(day))))
+        else:
+            records.append((day, record_entry(kind, day, _pick(draw, CUSTOMERS))))
+    checklist = ""
+    if not _chance(draw, 4):
+        groups = draw(st.lists(st.sampled_from(range(len(STEP_GROUPS))), min_size=1, max_size=len(STEP_GROUPS),
+                               unique=True))
+        lines = [_pick(draw, STEP_GROUPS[group]) for group in groups]
+        checklist = "checklist\n" + "".join(f"    {line}\n" for line in lines)
+    return dataclasses.replace(books, records=tuple(records), checklist=checklist)

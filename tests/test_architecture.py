@@ -26,7 +26,7 @@ PACKAGE = REPO / "src" / "textledger"  # the source tree (CI tests an installed 
 LAYERS = {
     "core": 0,
     "reports": 1,
-    "receivables": 2, "payroll": 2, "cash": 2, "inventory": 2, "billing": 2,
+    "receivables": 2, "payroll": 2, "cash": 2, "inventory": 2, "billing": 2, "checklist": 2,
     "files": 2,  # the file reader: pipeline.py gives it to the loader, io/cache.py checks files with it
     "pipeline": 3,
     "io": 4,
@@ -41,9 +41,14 @@ FEATURE_IMPORTS = {
     ("cash", "payroll"),        # the forecast expects pay runs and their taxes
     ("inventory", "receivables"),  # purchase orders are matched against vendor bills
     ("billing", "receivables"),  # invoices are receivables' open items; customers are receivable accounts
+    # the month-end checklist asks each area whether its step of the close is done
+    ("checklist", "payroll"),      # pay runs for every pay date, reconciled; liabilities paid over
+    ("checklist", "inventory"),    # stock items, and whether any is held to be counted
+    ("checklist", "receivables"),  # the aging at month end, and the customers reminders name
+    ("checklist", "billing"),      # the reminder levels, and which invoices are past due
 }
 # What the pure packages may not touch: files, processes, the clock, the environment, output.
-PURE = ("core", "reports", "receivables", "payroll", "cash", "inventory", "billing")
+PURE = ("core", "reports", "receivables", "payroll", "cash", "inventory", "billing", "checklist")
 FORBIDDEN_MODULES = {"subprocess", "tempfile", "shutil", "socket"}
 FORBIDDEN_CALLS = {"open", "print", "input"}
 FORBIDDEN_ATTRIBUTES = {"today", "now", "environ", "getenv", "read_text", "read_bytes", "write_text",
@@ -54,7 +59,8 @@ PURITY_EXCEPTIONS = {"core.grammar"}
 # Lark only where a grammar file is read; tabulate nowhere: render/tables.py writes its layout
 # (tabulate is the tests' oracle for it, and importing it cost a cached report most of its start-up).
 LIBRARY_HOMES = {
-    "lark": {"core.grammar", "core.parser", "core.lines", "core.fmt", "payroll.rules", "cash.bankcsv"},
+    "lark": {"core.grammar", "core.parser", "core.lines", "core.fmt", "payroll.rules", "cash.bankcsv",
+             "checklist.declaration"},
     "tabulate": set(),
 }
 

@@ -16,11 +16,14 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from textledger.billing import checks as billing_checks
 from textledger.billing import monthend as billing_monthend
+from textledger.checklist import declaration as checklist_declaration
+from textledger.checklist import monthend as checklist_monthend
 from textledger.core import validate
 from textledger.core.aliases import Alias
 from textledger.core.amounts import exact
 from textledger.core.expand import TEXT, Reader, expand_files, expand_text
 from textledger.core.loading import DirectiveReader, Pipeline, build_journal
+from textledger.core.periods import Period
 from textledger.core.records import Directive, Journal, JournalError, Problem
 from textledger.core.strict import strict_problems
 from textledger.core.validate import Check, run_checks
@@ -31,7 +34,7 @@ from textledger.payroll import reports as payroll_reports
 from textledger.payroll import rules as payroll_rules
 from textledger.receivables import monthend as receivables_monthend
 from textledger.receivables import openitems
-from textledger.reports.monthend import SectionBuilder
+from textledger.reports.monthend import PackSection, SectionBuilder
 
 
 def _payroll_directives(directives: Sequence[Directive], decimal_marks: Mapping[str, str]
@@ -40,8 +43,15 @@ def _payroll_directives(directives: Sequence[Directive], decimal_marks: Mapping[
     return {"deductions": deductions, "employees": employees}, problems
 
 
+def _checklist_directives(directives: Sequence[Directive], decimal_marks: Mapping[str, str]
+                          ) -> tuple[Mapping[str, tuple[object, ...]], list[Problem]]:
+    checklists, problems = checklist_declaration.read(directives, decimal_marks)
+    return {"checklists": checklists}, problems
+
+
 PIPELINE = Pipeline(
-    directive_readers=(DirectiveReader(frozenset({"deduction", "employee"}), _payroll_directives),),
+    directive_readers=(DirectiveReader(frozenset({"deduction", "employee"}), _payroll_directives),
+                       DirectiveReader(frozenset({"checklist"}), _checklist_directives)),
     booking=(costing.booking_step,),  # stock relieved at cost before balancing
     validations=(Check("assertions", validate.assertions),),
     checks=(
@@ -51,13 +61,19 @@ PIPELINE = Pipeline(
         Check("receivables", openitems.check),  # unknown invoices, duplicate IDs, bad terms and due dates
         Check("purchasing", purchasing.check),  # unknown orders and items, more received or billed than ordered
         Check("billing", billing_checks.check),  # invoice lines, tax codes and rates, the number sequence, recurring rules
+        Check("checklist", checklist_declaration.check),  # the accounts a month-end step names are in the books
     ),
 )
 
 
+def _checklist_section(journal: Journal, month: Period) -> PackSection:
+    """The month-end checklist, its `check` step answered by `check` below."""
+    return checklist_monthend.checklist_section(journal, month, lambda strict: check(journal, strict))
+
+
 # The month-end pack's sections from the feature packages, after its built-in ones.
 MONTH_END_SECTIONS: tuple[SectionBuilder, ...] = (receivables_monthend.aging_section, payroll_monthend.payroll_section,
-                                                  billing_monthend.billing_section)
+                                                  billing_monthend.billing_section, _checklist_section)
 
 
 @contextlib.contextmanager

@@ -242,6 +242,25 @@ def test_append_records_the_adjustment_once(capsys, ledger):
     assert (ledger / "adjustments.journal").read_text() == before
 
 
+def test_append_records_a_count_the_books_agree_with(capsys, ledger):
+    """Nothing to adjust, but the count was made: `--append` records it (an entry tagged
+    `stockcheck:` with no postings), once, so that the books show it (the month-end
+    checklist's stock-count step)."""
+    (ledger / "count.csv").write_text("item,location,counted\nPRINTS,Studio,20\n")
+    argv = ["-f", str(ledger / "books.journal"), "stockcheck", str(ledger / "count.csv"), "--date", "2026-10-30",
+            "--append", str(ledger / "adjustments.journal")]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    entry = "2026-10-30 * Stock check | count.csv, no difference  ; stockcheck: count.csv\n"
+    assert out.endswith("The books agree with the count: nothing to adjust.\n\n"
+                        f"The count is recorded in {ledger / 'adjustments.journal'}:\n\n{entry}")
+    assert (ledger / "adjustments.journal").read_text() == "; stock checks\n\n" + entry
+    assert main(argv) == 0, "recorded already: run again, it says where"
+    assert "This count is recorded at" in capsys.readouterr().out
+    assert (ledger / "adjustments.journal").read_text() == "; stock checks\n\n" + entry
+    assert main(["fmt", "--check", str(ledger / "adjustments.journal")]) == 0
+
+
 def test_append_refuses_a_file_outside_the_journal(capsys, ledger):
     outside = ledger / "elsewhere.journal"
     assert main(["-f", str(ledger / "books.journal"), "stockcheck", str(ledger / "count.csv"), "--date",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -614,8 +615,9 @@ def test_sections_plug_in_as_an_argument(small):
     sections = (extra, *MONTH_END_SECTIONS, runway)
     pack = monthend.build_pack(small, monthend.month_period("2026-02"), sections=sections)
     keys = [section.key for section in pack.sections]
-    # `small` has a paid invoice (an aging section with nothing open) and no pay runs (no payroll section)
-    assert keys == ["summary", "income-statement", "balance-sheet", "cash-flow", "extra", "aging", "runway"]
+    # `small` has a paid invoice (an aging section with nothing open) and no pay runs (no payroll section);
+    # every month has a close (the checklist section)
+    assert keys == ["summary", "income-statement", "balance-sheet", "cash-flow", "extra", "aging", "checklist", "runway"]
     assert [s.key for s in monthend.build_pack(small, monthend.month_period("2026-02")).sections] == keys[:4]
     assert calls == ["2026-02"]
     page = pack_html(pack)
@@ -626,7 +628,7 @@ def test_pack_has_aging_and_payroll_sections_from_the_books(capsys):
     code, out, _ = run(capsys, "-f", STUDIO, "report", "--month", "2026-05", "-O", "json")
     assert code == 0
     sections = {s["key"]: s for s in json.loads(out)["sections"]}
-    assert list(sections)[-2:] == ["aging", "payroll"]
+    assert list(sections)[-3:] == ["aging", "payroll", "checklist"]
     receivables, payables = sections["aging"]["tables"]
     assert receivables["title"] == "Receivables aging at 2026-05-31"
     # the total row equals the aging command's total for the same day
@@ -745,7 +747,9 @@ def _report_doc_commands():
         runnable = [(number, line.strip()) for number, line in enumerate(block.body.splitlines(), block.line + 1)
                     if line.strip().startswith("textledger -f journals/") and ">" not in line and "|" not in line]
         for number, line in runnable:
-            commands.append((line, number, _shown(block.following) if len(runnable) == 1 else None))
+            exit_code = re.search(r"#.*\bexit\s+(\d+)", line)  # `# exit 1`: a report that exits 1 (as in test_docs)
+            commands.append((line, number, _shown(block.following) if len(runnable) == 1 else None,
+                             int(exit_code[1]) if exit_code else 0))
     return commands
 
 
@@ -753,8 +757,8 @@ REPORT_DOC_COMMANDS = _report_doc_commands()
 
 
 def test_reports_doc_shows_each_report():
-    shown = " ".join(line for line, _, _ in REPORT_DOC_COMMANDS)
-    for command in (" bs ", " is ", " cf ", " trial ", "bal --budget", " close ", " report ", " -X "):
+    shown = " ".join(line for line, _, _, _ in REPORT_DOC_COMMANDS)
+    for command in (" bs ", " is ", " cf ", " trial ", "bal --budget", " close ", " report ", " -X ", " checklist "):
         assert command in shown + " "
 
 
@@ -763,10 +767,10 @@ def test_reports_doc_examples_run(command, capsys, monkeypatch):
     import shlex
 
     from tests.test_docs import _assert_shown
-    line, number, shown = command
+    line, number, shown, expected = command
     monkeypatch.chdir(REPO)
-    code, out, err = run(capsys, *shlex.split(line)[1:])
-    assert code == 0, f"docs/reports.md:{number}: `{line}` exited {code}\n{out}{err}"
+    code, out, err = run(capsys, *shlex.split(line, comments=True)[1:])
+    assert code == expected, f"docs/reports.md:{number}: `{line}` exited {code}, the guide says {expected}\n{out}{err}"
     if shown is not None:
         _assert_shown(shown, out, f"docs/reports.md:{number}")
 

@@ -10,7 +10,7 @@ import attrs
 
 from textledger.billing.details import DEFAULT_REMINDERS, BillingDetails
 from textledger.core.records import Journal
-from textledger.receivables.openitems import RECEIVABLES, OpenItem, open_items
+from textledger.receivables.openitems import RECEIVABLES, OpenItem, OpenItems, open_items
 
 
 @attrs.frozen(kw_only=True)
@@ -37,11 +37,13 @@ def reminder_levels(details: BillingDetails) -> tuple[tuple[int, str], ...]:
     return details.company.reminders if details.company else DEFAULT_REMINDERS
 
 
-def overdue(journal: Journal, as_of: dt.date, levels: Sequence[tuple[int, str]]) -> tuple[Overdue, ...]:
+def overdue(journal: Journal, as_of: dt.date, levels: Sequence[tuple[int, str]],
+            items: OpenItems | None = None) -> tuple[Overdue, ...]:
     """Every invoice open and past due on `as_of` by at least the first level's days: the
-    most overdue level first, then by customer and days (most first)."""
+    most overdue level first, then by customer and days (most first). `items`: the
+    receivables' open items on `as_of`, when the caller has them already."""
     found = []
-    for item in open_items(journal, as_of, RECEIVABLES).outstanding():
+    for item in (items or open_items(journal, as_of, RECEIVABLES)).outstanding():
         days = (as_of - item.due).days
         rank = max((index for index, (start, _) in enumerate(levels) if days >= start), default=-1)
         if rank >= 0 and item.open > 0:

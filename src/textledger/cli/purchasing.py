@@ -20,7 +20,7 @@ from textledger.core.expand import STDIN
 from textledger.core.printer import format_entry
 from textledger.core.query import QueryError, parse_date_bound
 from textledger.core.records import Amount, Journal, JournalError, Problem, SourceMap, Style, Transaction
-from textledger.inventory.count import DEFAULT_ACCOUNT, TAG, StockCheck, read_count, stock_check
+from textledger.inventory.count import DEFAULT_ACCOUNT, TAG, StockCheck, agreement_entry, read_count, stock_check
 from textledger.inventory.purchasing import COMPLETE, MatchLine, three_way_match
 from textledger.inventory.purchasing import check as purchasing_check
 from textledger.render import tables as render
@@ -161,8 +161,11 @@ def cmd_stockcheck(journal: Journal | None, args: argparse.Namespace, out: TextI
     found = sorted(found + more, key=lambda p: (p.file, p.line, p.column))
     if found:
         raise JournalError(with_context(SourceMap(journal.sources.files + ((args.count, tuple(text.split("\n"))),)), found))
-    if args.append and check.adjustment is not None:
-        _append(journal, args, check, check.adjustment)
+    entry = check.adjustment
+    if entry is None and check.variances and not check.recorded:  # agreed: the count itself is recorded
+        entry = agreement_entry(check)
+    if args.append and entry is not None:
+        _append(journal, args, check, entry)
     styles = journal.style_map()
     if args.format == "json":
         out.write(render.json_text(_check_json(check, styles)))
@@ -171,11 +174,12 @@ def cmd_stockcheck(journal: Journal | None, args: argparse.Namespace, out: TextI
             [v.item, v.location, decimal_string(v.books), decimal_string(v.counted), decimal_string(v.difference),
              v.value.commodity, decimal_string(v.value.quantity)] for v in check.variances]))
     else:
-        out.write(_check_text(check, args, styles))
+        out.write(_check_text(check, args, styles, entry))
     return 0
 
 
-def _check_text(check: StockCheck, args: argparse.Namespace, styles: Mapping[str, Style]) -> str:
+def _check_text(check: StockCheck, args: argparse.Namespace, styles: Mapping[str, Style],
+                entry: Transaction | None) -> str:
     text = f"Stock check on {check.date.isoformat()}: {check.count} against the books\n\n"
     rows = [[v.item, v.location, decimal_string(v.books), decimal_string(v.counted), _signed(v.difference),
              format_amount(v.value, styles)] for v in check.variances]
@@ -193,7 +197,10 @@ def _check_text(check: StockCheck, args: argparse.Namespace, styles: Mapping[str
                                   colalign=("left", "left", "right"))
     recorded = "".join(f"\nThis count is recorded at {source.file}:{source.line}." for source in check.recorded)
     if check.adjustment is None:
-        return text + recorded + "\nThe books agree with the count: nothing to adjust.\n"
+        text += recorded + "\nThe books agree with the count: nothing to adjust.\n"
+        if args.append and entry is not None:
+            text += f"\nThe count is recorded in {args.append}:\n\n" + format_entry(entry, styles)
+        return text
     where = f"Appended to {args.append}" if args.append else "Adjustment, ready to append (--append FILE)"
     return text + recorded + f"\n{where}:\n\n" + format_entry(check.adjustment, styles)
 

@@ -436,6 +436,9 @@ class _Builder(lark.Transformer[lark.Token, Any]):
     def employee(self, children: Children) -> Directive:
         return _feature_directive("employee", children[0])
 
+    def checklist(self, children: Children) -> Directive:
+        return _feature_directive("checklist", children[0])
+
     # -- directives that change how the lines below them read (the Scope) ------------
 
     def alias(self, children: Children) -> None:

@@ -246,7 +246,8 @@ class Price:
 @attrs.frozen
 class Directive:
     """A block directive that a feature package reads, not core (payroll's `deduction` and
-    `employee`): its keyword, its first line and its indented lines, each with its number.
+    `employee`, the month-end `checklist`): its keyword, its first line and its indented
+    lines, each with its number.
     The feature's own grammar (grammar/*.lark) reads their inside."""
 
     keyword: str
@@ -293,6 +294,8 @@ class Journal:
     # readable by ledger and hledger), so they are left out of equality too.
     deductions: tuple[DeductionRule, ...] = attrs.field(default=(), eq=False)
     employees: tuple[Employee, ...] = attrs.field(default=(), eq=False)
+    # The month-end checklists: textledger-only too, left out of `print` and of equality.
+    checklists: tuple[Checklist, ...] = attrs.field(default=(), eq=False)
     sources: SourceMap = attrs.field(factory=SourceMap, eq=False, repr=False)
     # The decimal precision that keeps every sum of its amounts exact (amounts.exact_precision):
     # the command and the library's entry points compute with it.
@@ -459,3 +462,30 @@ class Employee:
     def position(self, keyword: str) -> tuple[int, int]:
         """(line, column) of a sub-line, or the directive's own line when it has none."""
         return _position(self.positions, self.source, keyword)
+
+
+@attrs.frozen(kw_only=True)
+class ChecklistStep:
+    """One step of a month-end `checklist`: a built-in kind with its parameters, or a
+    `manual` step done by an entry tagged `tag` (docs/checklist.md)."""
+
+    kind: str  # reconcile | payroll | payroll-taxes | stock-count | reminders | check | closing | manual
+    account: str | None = None  # reconcile, payroll-taxes: one account (None: every one the kind covers)
+    within: int | None = None  # reconcile, stock-count: done in the month's last N days (None: the kind's default)
+    due: int | None = None  # payroll-taxes: the day of the month by which it is paid (None: the default)
+    strict: bool = False  # check: `check --strict`
+    tag: str = ""  # manual: the tag of the entry that marks it done
+    title: str = ""  # manual: what the step is (else each kind has its own)
+    source: Source | None = _source
+    account_column: int = attrs.field(default=1, eq=False, repr=False)  # 1-based, for problems about the account
+
+
+@attrs.frozen(kw_only=True)
+class Checklist:
+    """A `checklist` directive: the steps of the month-end close, in force from the month
+    starting `start` (None: from the start of the books) until the next checklist's."""
+
+    start: dt.date | None = None
+    steps: tuple[ChecklistStep, ...] = ()
+    comment: str = ""
+    source: Source | None = _source

@@ -41,7 +41,7 @@ from textledger.core.records import (
 from textledger.inventory.costing import InventoryAccounts, relieve
 from textledger.inventory.stock import StockPosition, items, stock_positions
 
-__all__ = ["CountRow", "StockCheck", "Variance", "DEFAULT_ACCOUNT", "read_count", "stock_check", "TAG"]
+__all__ = ["CountRow", "StockCheck", "Variance", "DEFAULT_ACCOUNT", "read_count", "stock_check", "agreement_entry", "TAG"]
 
 DEFAULT_ACCOUNT = "Expenses:Inventory Shrinkage"
 TAG = "stockcheck"
@@ -237,6 +237,14 @@ def stock_check(journal: Journal, rows: list[CountRow], date: dt.date, count: st
                      if t.date == date and t.tag(TAG) == os.path.basename(count) and t.source is not None)
     return StockCheck(date=date, count=count, variances=variances, not_counted=tuple(missing),
                       adjustment=adjustment, recorded=recorded), found
+
+
+def agreement_entry(check: StockCheck) -> Transaction:
+    """The entry that records a count the books agree with: no postings (nothing to adjust),
+    tagged `stockcheck:` as an adjustment is, so that the books show the count was made —
+    the month-end checklist's stock-count step looks for it."""
+    return Transaction(date=check.date, status="*", description=f"Stock check | {check.count}, no difference",
+                       comment=f"{TAG}: {check.count}", tags=((TAG, check.count),))
 
 
 def _row_problem(row: CountRow, column: int, message: str) -> Problem:
