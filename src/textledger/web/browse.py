@@ -1,0 +1,332 @@
+"""The pages that show the books: statements with period navigation, the account tree,
+registers, each transaction with its file and line, aging and customers, payroll, stock,
+the forecast and `check`'s problems. Each is the report the command prints, as data from
+the same library functions, laid out by a template; nothing here computes money."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable
+from decimal import Decimal
+
+from flask import Flask, abort, redirect, render_template, request, url_for
+from markupsafe import Markup
+
+from textledger.core.accounts import AccountTypes
+from textledger.core.periods import Period
+from textledger.core.query import Query, QueryError, parse_date_bound
+from textledger.core.records import Amount, Journal, Transaction
+from textledger.render.html import chart_svg
+from textledger.reports import balances
+from textledger.reports.monthend import BarChart, Series, cell_text
+from textledger.reports.register import register
+from textledger.reports.statements import Options, Statement, balance_sheet, cash_flow, income_statement
+from textledger.web.app import journal_page, settings
+from textledger.web.navigation import UNITS, view
+
+STATEMENTS: dict[str, tuple[str, Callable[..., Statement]]] = {
+    "balancesheet": ("Balance sheet", balance_sheet),
+    "incomestatement": ("Income statement", income_statement),
+    "cashflow": ("Cash flow", cash_flow),
+}
+
+
+def add_routes(app: Flask) -> None:
+    app.add_url_rule("/", "home", lambda: redirect(url_for("statement", name="balancesheet")))
+    app.add_url_rule("/<any(balancesheet, incomestatement, cashflow):name>", "statement", statement_page)
+    app.add_url_rule("/accounts", "accounts", accounts_page)
+    app.add_url_rule("/register", "register", register_page)
+    app.add_url_rule("/entry", "entry", entry_page)
+    app.add_url_rule("/source", "source", source_page)
+    app.add_url_rule("/check", "check", check_page)
+    app.add_url_rule("/aging", "aging", aging_page)
+    app.add_url_rule("/customer", "customer", customer_page)
+    app.add_url_rule("/payroll", "payroll", payroll_page)
+    app.add_url_rule("/stock", "stock", stock_page)
+    app.add_url_rule("/forecast", "forecast", forecast_page)
+
+
+def _dates(journal: Journal) -> list[dt.date]:
+    return [journal.transactions[0].date, journal.transactions[-1].date] if journal.transactions else []
+
+
+def _lines(balance: tuple[Amount, ...], journal: Journal, zero: str = "0") -> list[str]:
+    return cell_text(balance, journal.style_map(), zero).split("\n")
+
+
+# ---------------------------------------------------------------- statements and accounts
+
+
+@journal_page
+def statement_page(journal: Journal, name: str):
+    title, build = STATEMENTS[name]
+    period, interval = request.args.get("p", ""), request.args.get("columns", "")
+    try:
+        shown = view(period, interval, _dates(journal), settings().today())
+        depth = _depth(request.args.get("depth", ""))
+    except (QueryError, ValueError) as error:
+        return render_template("message.html", title=title, message=str(error)), 400
+    statement = build(journal, shown.columns, Options(depth=depth), AccountTypes.of(journal))
+    heading = (lambda p: p.last_day.isoformat()) if name == "balancesheet" else (lambda p: p.label)
+    rows: list[tuple[str, str, str, int, list[list[str]]]] = []
+    for section in statement.sections:
+        rows.append(("heading", section.title, "", 0, []))
+        rows += [(line.kind, line.label, line.account, line.depth, [_lines(cell, journal) for cell in line.cells])
+                 for line in section.lines]
+        rows.append(("total", section.total.label, "", 0, [_lines(cell, journal) for cell in section.total.cells]))
+    summary = [("total", line.label, "", 0, [_lines(cell, journal) for cell in line.cells]) for line in statement.summary]
+    return render_template("statement.html", title=title, name=name, view=shown, units=UNITS, depth=depth or "",
+                           headings=[heading(p) for p in statement.columns], rows=rows, summary=summary,
+                           notes=statement.notes, columns=statement.columns, register_period=_register_period)
+
+
+def _register_period(name: str, column: Period) -> str:
+    """The register behind a cell: a flow's postings within the column; a balance's up to its end."""
+    start = "" if name == "balancesheet" else column.start.isoformat()
+    return f"{start}..{column.end.isoformat()}"
+
+
+def _depth(text: str) -> int | None:
+    if not text.strip():
+        return None
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ValueError(f"depth: {text!r} is not a number of levels (1 or more)")
+    return int(text)
+
+
+@journal_page
+def accounts_page(journal: Journal):
+    report = balances.tree_balance(journal)
+    rows = [(label, level, row.account, _lines(row.amounts, journal)) for label, level, row in balances.tree_lines(report)]
+    return render_template("accounts.html", title="Accounts", rows=rows, total=_lines(report.total, journal))
+
+
+# ---------------------------------------------------------------- registers and transactions
+
+
+def account_query(account: str, period: str) -> Query:
+    """The postings to `account` and its sub-accounts, within `period` (`-p` text)."""
+    from textledger.core.query import parse_period
+
+    begin, end = parse_period(period) if period.strip() else (None, None)
+    return Query.from_terms([f"acct:^{re.escape(account)}(:|$)"], begin=begin, end=end)
+
+
+@journal_page
+def register_page(journal: Journal):
+    account = request.args.get("account", "")
+    period = request.args.get("p", "")
+    if not account:
+        return redirect(url_for("accounts"))
+    try:
+        query = account_query(account, period)
+    except QueryError as error:
+        return render_template("message.html", title=account, message=str(error)), 400
+    rows = register(journal, query)
+    styles = journal.style_map()
+    from textledger.core.amounts import format_amount
+
+    shown = [(row, format_amount(row.amount, styles), [format_amount(t, styles) for t in row.total] or ["0"])
+             for row in rows]
+    return render_template("register.html", title=f"Register: {account}", account=account, period=period, rows=shown)
+
+
+def find_transaction(journal: Journal, file: str, line: int) -> Transaction | None:
+    """The transaction written at `file`:`line` (its first line or one of its postings')."""
+    for transaction in journal.transactions:
+        source = transaction.source
+        if source is None or source.file != file:
+            continue
+        last = max([source.line, *(p.source.line for p in transaction.postings if p.source is not None)])
+        if source.line <= line <= last:
+            return transaction
+    return None
+
+
+def _line_number() -> int:
+    text = request.args.get("line", "")
+    if not text.isdigit():
+        abort(400, f"line: {text!r} is not a line number")
+    return int(text)
+
+
+@journal_page
+def entry_page(journal: Journal):
+    file, line = request.args.get("file", ""), _line_number()
+    transaction = find_transaction(journal, file, line)
+    if transaction is None or transaction.source is None:
+        abort(404, f"no transaction is written at {file}:{line}")
+    start = transaction.source.line
+    last = max([start, *(p.source.line for p in transaction.postings if p.source is not None)])
+    text = [(number, journal.sources.line(file, number)) for number in range(start, last + 1)]
+    accounts = list(dict.fromkeys(posting.account for posting in transaction.postings))
+    return render_template("entry.html", title=f"{transaction.date} {transaction.description}", transaction=transaction,
+                           file=file, start=start, text=text, marked=line, accounts=accounts,
+                           editor=f"file://{os.path.abspath(file)}")
+
+
+@journal_page
+def source_page(journal: Journal):
+    """A line of one of the journal's files with the lines around it, from the journal's own
+    copy of the text (no file is read here, and no file outside the journal is shown)."""
+    file, line = request.args.get("file", ""), _line_number()
+    lines = next((text for name, text in journal.sources.files if name == file), None)
+    if lines is None:
+        abort(404, f"{file} is not one of the journal's files")
+    first, last = max(1, line - 8), min(len(lines), line + 8)
+    text = [(number, lines[number - 1]) for number in range(first, last + 1)]
+    transaction = find_transaction(journal, file, line)
+    return render_template("source.html", title=f"{file}:{line}", file=file, line=line, text=text,
+                           transaction=transaction, editor=f"file://{os.path.abspath(file)}")
+
+
+@journal_page
+def check_page(journal: Journal):
+    from textledger.core.validate import run_checks  # the checks bring the parser
+    from textledger.pipeline import PIPELINE
+
+    problems = journal.sources.with_context([*journal.warnings, *run_checks(journal, PIPELINE.checks, settings().strict)])
+    return render_template("check.html", title="Check", problems=problems, strict=settings().strict)
+
+
+# ---------------------------------------------------------------- receivables
+
+
+def _as_of(default: dt.date) -> dt.date:
+    text = request.args.get("as_of", "").strip()
+    if not text:
+        return default
+    try:
+        return parse_date_bound(text)
+    except QueryError as error:
+        abort(400, f"as of: {error}")
+
+
+def _side():
+    from textledger.receivables.openitems import PAYABLES, RECEIVABLES
+
+    return PAYABLES if request.args.get("side") == "payables" else RECEIVABLES
+
+
+def _receivables_problems(journal: Journal, side) -> list:
+    from textledger.receivables.openitems import check
+
+    return journal.sources.with_context(check(journal, (side,)))
+
+
+@journal_page
+def aging_page(journal: Journal):
+    from textledger.receivables.aging import Buckets, aging
+    from textledger.receivables.openitems import open_items
+
+    side, as_of = _side(), _as_of(settings().today())
+    problems = _receivables_problems(journal, side)
+    if problems:
+        return render_template("broken.html", title="Aging", problems=problems), 500
+    report = aging(open_items(journal, as_of, side), Buckets())
+    styles = journal.style_map()
+
+    def cells(row) -> list[str]:
+        return [_money(q, row.commodity, styles) for q in (*row.amounts, row.unapplied, row.total)]
+
+    return render_template("aging.html", title=f"{side.name.capitalize()} aging", report=report, as_of=as_of,
+                           side=side, rows=[(row.party, cells(row)) for row in report.rows],
+                           totals=[cells(row) for row in report.totals])
+
+
+def _money(quantity: Decimal, commodity: str, styles) -> str:
+    from textledger.core.amounts import format_amount
+
+    return format_amount(Amount(quantity, commodity), styles)
+
+
+@journal_page
+def customer_page(journal: Journal):
+    from textledger.receivables.openitems import open_items, parties
+    from textledger.receivables.statement import statement
+
+    side, as_of = _side(), _as_of(settings().today())
+    party = request.args.get("name", "")
+    if party not in parties(journal, side):
+        abort(404, f"there is no {side.party} {party!r} in the journal")
+    problems = _receivables_problems(journal, side)
+    if problems:
+        return render_template("broken.html", title=party, problems=problems), 500
+    report = statement(journal, party, as_of, side=side)
+    items = [item for item in open_items(journal, as_of, side).outstanding() if item.party == party]
+    styles = journal.style_map()
+    lines = [(line, _money(line.amount.quantity, line.amount.commodity, styles),
+              _money(line.balance.quantity, line.balance.commodity, styles)) for line in report.lines]
+    open_rows = [(item, _money(item.amount, item.commodity, styles), _money(item.open, item.commodity, styles),
+                  (as_of - item.due).days) for item in items]
+    return render_template("customer.html", title=party, party=party, side=side, as_of=as_of, lines=lines,
+                           open_rows=open_rows, closing=money_list(report.closing, journal))
+
+
+def money_list(amounts, journal: Journal) -> list[str]:
+    return _lines(tuple(amounts), journal)
+
+
+# ---------------------------------------------------------------- payroll, stock, forecast
+
+
+@journal_page
+def payroll_page(journal: Journal):
+    from textledger.core.query import parse_period
+    from textledger.payroll.reports import register as payroll_register
+
+    period = request.args.get("p", "")
+    try:
+        begin, end = parse_period(period) if period.strip() else (None, None)
+    except QueryError as error:
+        abort(400, f"period: {error}")
+    runs = payroll_register(journal, begin, end)
+    commodity = {person.id: (person.salary or person.hourly or Amount(Decimal(0))).commodity for person in journal.employees}
+    styles = journal.style_map()
+    rows = []
+    for run in runs:
+        unit = commodity.get(run.employee, "")
+        withheld = sum((share for _, share in run.employee_shares), Decimal(0))
+        employer = sum((share for _, share in run.employer_shares), Decimal(0))
+        rows.append((run, [_money(q, unit, styles) for q in (run.gross, withheld, run.net, employer)]))
+    return render_template("payroll.html", title="Payroll register", rows=rows, period=period)
+
+
+@journal_page
+def stock_page(journal: Journal):
+    from textledger.inventory.stock import stock_positions
+
+    as_of = _as_of(settings().today())
+    styles = journal.style_map()
+    positions = [(p, _money(p.value.quantity, p.value.commodity, styles),
+                  _money(p.unit_cost, p.value.commodity, styles)) for p in stock_positions(journal, as_of)]
+    return render_template("stock.html", title="Stock", positions=positions, as_of=as_of)
+
+
+@journal_page
+def forecast_page(journal: Journal):
+    from textledger.cash.forecast import ForecastError, forecast
+    from textledger.receivables.openitems import check
+
+    as_of = _as_of(settings().today())
+    problems = journal.sources.with_context(check(journal))
+    if problems:
+        return render_template("broken.html", title="Forecast", problems=problems), 500
+    try:
+        report = forecast(journal, as_of)
+    except ForecastError as error:
+        return render_template("message.html", title="13-week cash forecast", message=str(error)), 400
+    chart = BarChart(f"Receipts, payments and closing cash per week ({report.commodity})",
+                     tuple(f"W{week.number}" for week in report.weeks),
+                     (Series("receipts", tuple(week.receipts for week in report.weeks)),
+                      Series("payments", tuple(-week.payments for week in report.weeks))), report.commodity)
+    svg = Markup(chart_svg(chart, width=760, height=280,  # chart_svg escapes every text it draws
+                           line=Series("closing cash", tuple(week.closing for week in report.weeks)),
+                           floor=report.floor))
+    styles = journal.style_map()
+    weeks = [(week, [_money(q, report.commodity, styles) for q in (week.opening, week.receipts, week.payments,
+                                                                     week.closing)]) for week in report.weeks]
+    return render_template("forecast.html", title="13-week cash forecast", chart=svg, weeks=weeks, as_of=as_of,
+                           opening=_money(report.opening, report.commodity, styles), accounts=report.cash_accounts)
