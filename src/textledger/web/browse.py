@@ -35,6 +35,7 @@ STATEMENTS: dict[str, tuple[str, Callable[..., Statement]]] = {
 
 def add_routes(app: Flask) -> None:
     app.add_url_rule("/", "home", lambda: redirect(url_for("statement", name="balancesheet")))
+    app.add_url_rule("/favicon.ico", "favicon", lambda: ("", 204))  # none: asked for by every browser
     app.add_url_rule("/<any(balancesheet, incomestatement, cashflow):name>", "statement", statement_page)
     app.add_url_rule("/accounts", "accounts", accounts_page)
     app.add_url_rule("/register", "register", register_page)
