@@ -57,7 +57,7 @@ LIBRARY_HOMES = {
     "lark": {"core.grammar", "core.parser", "core.lines", "core.fmt", "payroll.rules", "cash.bankcsv"},
     "tabulate": {"render.tables"},
     "flask": {"web.app", "web.browse", "web.enter", "web.site"},
-    "werkzeug": {"cli.web"},  # its server, started by the command
+    "werkzeug": {"cli.web", "web.app"},  # Flask's own: the server the command starts, a refused host's error
 }
 
 

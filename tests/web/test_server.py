@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import re
+import subprocess
+import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -424,6 +428,25 @@ def test_the_command_refuses_standard_input_and_a_bad_port(capsys):
     assert code == 2 and "give files, not standard input" in err
     code, _, err = run(capsys, "-f", "journals/studio.journal", "web", "--port", "70000")
     assert code == 2 and "write a port from 0 to 65535" in err
+
+
+def test_the_command_says_where_it_listens_and_serves_there(tmp_path):
+    """`web --port 0` binds a free port of 127.0.0.1, prints its address, and serves the books there."""
+    path = tmp_path / "books.journal"
+    path.write_text(SMALL)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    server = subprocess.Popen([sys.executable, "-m", "textledger", "-f", str(path), "web", "--port", "0", "--read-only"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = server.stdout.readline()
+        found = re.fullmatch(r"textledger web: serving (.+) at (http://127\.0\.0\.1:\d+/) \(this machine only, read-only\);"
+                             r" Ctrl-C stops it\n", line)
+        assert found and found[1] == str(path), line
+        with urllib.request.urlopen(found[2] + "accounts", timeout=10) as response:
+            assert "Acme &amp; Sons" in response.read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 # ---------------------------------------------------------------- properties
