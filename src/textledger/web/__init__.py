@@ -3,8 +3,8 @@
 Flask (server-rendered HTML from Jinja2 templates, which escape every value; no
 JavaScript build chain). `site.py` builds the application, `app.py` holds its safety rules (CSRF,
 local hosts, read-only); `books.py` keeps the journal loaded and loads it again when a file
-changes; `browse.py` has the report pages, `enter.py` the forms that write, `entries.py`
-turns a form into checked journal text and writes it through io/. docs/web.md is the guide.
+changes; `browse.py` has the report pages, `enter.py` the forms that write (through
+io/entries.py, which turns fields into checked journal text and appends it). docs/web.md is the guide.
 """
 
 from textledger.web.books import Books

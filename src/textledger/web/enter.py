@@ -19,9 +19,9 @@ from textledger.core.amounts import format_amount
 from textledger.core.printer import format_entry
 from textledger.core.records import Amount, Journal, JournalError
 from textledger.io.appending import AppendRefused
-from textledger.web import entries
+from textledger.io import entries
 from textledger.web.app import journal_page, settings
-from textledger.web.entries import ENTRY, Draft, PostingRow, one_more
+from textledger.io.entries import ENTRY, Draft, PostingRow, one_more
 
 ROWS = 6
 """Posting rows the add form offers (more with `rows=`)."""

@@ -1,8 +1,9 @@
-"""New entries from the web forms: the text they will add, checked by loading the journal
-with it before anything is written, and the write itself through io/appending.py.
+"""New entries typed by a person (the web view's forms, `textledger add`): the text they
+will add, checked by loading the journal with it before anything is written, and the write
+itself through io/appending.py.
 
-A form's fields become journal text (`transaction_text`, or the payment and pay-run
-entries the pages build); `prepare` formats it as `fmt` would, loads the journal as it
+The fields become journal text (`transaction_text`, or the payment and pay-run entries the
+web pages build); `prepare` formats it as `fmt` would, loads the journal as it
 would be with the text appended to the target file (a copy: the real file is not touched)
 and turns every problem in the new lines into an error next to the field that wrote that
 line; `write` appends it under the file's lock, checked again against the journal as it is
