@@ -26,6 +26,7 @@ LISTING = {
     "inventory": ("stock", "margin"),
     "purchasing": ("po", "stockcheck"),
     "billing": ("collections", "salestax", "invoice"),
+    "add": ("add",),
     "web": ("web",),
 }
 """Each module of sub-commands and its commands, each as its name followed by its aliases."""

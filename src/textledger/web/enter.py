@@ -18,10 +18,10 @@ from flask import Flask, abort, render_template, request
 from textledger.core.amounts import format_amount
 from textledger.core.printer import format_entry
 from textledger.core.records import Amount, Journal, JournalError
-from textledger.io.appending import AppendRefused
 from textledger.io import entries
-from textledger.web.app import journal_page, settings
+from textledger.io.appending import AppendRefused
 from textledger.io.entries import ENTRY, Draft, PostingRow, one_more
+from textledger.web.app import journal_page, settings
 
 ROWS = 6
 """Posting rows the add form offers (more with `rows=`)."""
