@@ -414,6 +414,18 @@ def test_running_payroll_writes_the_runs_once(tmp_path, capsys):
     assert errors(nobody, "date") == ["nobody is paid on 2026-01-29"]
 
 
+def test_an_hourly_employee_needs_the_hours_worked(studio):
+    """The example company pays Sam by the hour: the run asks for his hours (nothing is written by a preview)."""
+    form = {"csrf_token": token(studio), "date": "2026-11-13", "action": "preview"}
+    page = studio.post("/payroll/run", data=form).get_data(as_text=True)
+    assert 'id="hours-sam"' in page
+    assert errors(page, "hours-sam") == ["sam is paid by the hour: write the hours worked (80, or 44+41 for each week)"]
+    page = studio.post("/payroll/run", data={**form, "hours-sam": "40+x"}).get_data(as_text=True)
+    assert errors(page, "hours-sam") == ["'40+x' is not a number of hours: write e.g. 80, or 44+41 for each week"]
+    page = html.unescape(studio.post("/payroll/run", data={**form, "hours-sam": "40+42"}).get_data(as_text=True))
+    assert "payroll: sam, hours: 40+42" in page and "payroll: jane" in page and 'id="write"' in page
+
+
 def test_payroll_without_employees_says_so(tmp_path):
     client, _ = make(tmp_path)
     page = client.post("/payroll/run", data={"csrf_token": token(client), "date": "2026-01-30"}).get_data(as_text=True)

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
-from flask import Flask, abort, g, render_template, request
+from flask import Flask, abort, render_template, request
 from markupsafe import Markup, escape
 from werkzeug.exceptions import SecurityError
 
@@ -96,7 +96,6 @@ def journal_page(view: Callable[..., Any]) -> Callable[..., Any]:
         loaded = settings().books.load()
         if loaded.journal is None:
             return render_template("broken.html", title="The journal does not load", problems=loaded.problems), 500
-        g.journal = loaded.journal
         with exact(loaded.journal):
             return view(loaded.journal, *args, **kwargs)
     return run

@@ -8,16 +8,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from flask import Flask, abort, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from textledger.core.accounts import AccountTypes
+from textledger.core.amounts import format_amount
 from textledger.core.periods import Period
-from textledger.core.query import Query, QueryError, parse_date_bound
-from textledger.core.records import Amount, Journal, Transaction
+from textledger.core.query import Query, QueryError, parse_date_bound, parse_period
+from textledger.core.records import Amount, Journal, Style, Transaction
 from textledger.render.html import chart_svg
 from textledger.reports import balances
 from textledger.reports.monthend import BarChart, Series, cell_text
@@ -109,8 +110,6 @@ def accounts_page(journal: Journal):
 
 def account_query(account: str, period: str) -> Query:
     """The postings to `account` and its sub-accounts, within `period` (`-p` text)."""
-    from textledger.core.query import parse_period
-
     begin, end = parse_period(period) if period.strip() else (None, None)
     return Query.from_terms([f"acct:^{re.escape(account)}(:|$)"], begin=begin, end=end)
 
@@ -127,8 +126,6 @@ def register_page(journal: Journal):
         return render_template("message.html", title=account, message=str(error)), 400
     rows = register(journal, query)
     styles = journal.style_map()
-    from textledger.core.amounts import format_amount
-
     shown = [(row, format_amount(row.amount, styles), [format_amount(t, styles) for t in row.total] or ["0"])
              for row in rows]
     return render_template("register.html", title=f"Register: {account}", account=account, period=period, rows=shown)
@@ -237,9 +234,7 @@ def aging_page(journal: Journal):
                            totals=[cells(row) for row in report.totals])
 
 
-def _money(quantity: Decimal, commodity: str, styles) -> str:
-    from textledger.core.amounts import format_amount
-
+def _money(quantity: Decimal, commodity: str, styles: Mapping[str, Style]) -> str:
     return format_amount(Amount(quantity, commodity), styles)
 
 
@@ -275,7 +270,6 @@ def money_list(amounts, journal: Journal) -> list[str]:
 
 @journal_page
 def payroll_page(journal: Journal):
-    from textledger.core.query import parse_period
     from textledger.payroll.reports import register as payroll_register
 
     period = request.args.get("p", "")

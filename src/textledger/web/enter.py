@@ -271,6 +271,10 @@ def payroll_run_page(journal: Journal):
             person = rules.employee(ident, day)
             if person is not None and person.hourly is not None:
                 hourly.add(ident)
+                if not form.get(f"hours-{ident}", "").strip():
+                    errors.setdefault(f"hours-{ident}", []).append(
+                        f"{ident} is paid by the hour: write the hours worked (80, or 44+41 for each week)")
+                    continue
                 try:
                     hours = parse_hours(form.get(f"hours-{ident}", ""))
                 except PayrollError as error:
