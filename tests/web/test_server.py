@@ -77,7 +77,8 @@ PAGES = ["/balancesheet", "/balancesheet?p=2026q2&columns=month", "/incomestatem
          "/incomestatement?p=2026&columns=quarter&depth=2", "/cashflow?p=2026-01..2026-04", "/accounts",
          "/register?account=Assets:Bank:Checking", "/register?account=Income&p=2026q1", "/check", "/aging",
          "/aging?side=payables", "/customer?name=Harbor+%26+Pine+Architects", "/payroll", "/payroll?p=2026q2",
-         "/stock", "/forecast", "/add", "/payment", "/payment?customer=Harbor+%26+Pine+Architects", "/payroll/run"]
+         "/payroll/slip?employee=jane&as_of=2026-06-30", "/stock", "/forecast", "/add", "/payment",
+         "/payment?customer=Harbor+%26+Pine+Architects", "/payroll/run"]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -155,6 +156,20 @@ def test_aging_links_each_customer_to_their_statement_and_open_invoices(studio):
     link = html.unescape(re.search(r'href="(/customer\?name=Harbor[^"]+)"', page)[1])
     customer = studio.get(link).get_data(as_text=True)
     assert "Open invoices" in customer and "INV-" in customer and "Statement" in customer
+
+
+def test_a_pay_slip_shows_what_payroll_slip_shows(studio, capsys, monkeypatch):
+    """The slip of a recorded run: this run and the year to date, the figures of `payroll slip`."""
+    payroll = studio.get("/payroll?p=2026-06").get_data(as_text=True)
+    assert 'href="/payroll/slip?employee=jane&amp;as_of=2026-06-30"' in payroll
+    page = studio.get("/payroll/slip?employee=jane&as_of=2026-06-30").get_data(as_text=True)
+    monkeypatch.chdir(REPO)
+    _, out, _ = run(capsys, "-f", "journals/studio.journal", "payroll", "slip", "jane", "--date", "2026-06-30")
+    for line in out.splitlines():
+        if line.startswith(("Gross pay", "Net pay", "medicare")):
+            for figure in line.split()[-2:]:
+                assert f"<td>{figure}</td>" in page, line
+    assert studio.get("/payroll/slip?employee=jane&as_of=2026-06-29").status_code == 404
 
 
 def test_check_lists_problems_with_their_lines(tmp_path):

@@ -46,6 +46,7 @@ def add_routes(app: Flask) -> None:
     app.add_url_rule("/aging", "aging", aging_page)
     app.add_url_rule("/customer", "customer", customer_page)
     app.add_url_rule("/payroll", "payroll", payroll_page)
+    app.add_url_rule("/payroll/slip", "slip", slip_page)
     app.add_url_rule("/stock", "stock", stock_page)
     app.add_url_rule("/forecast", "forecast", forecast_page)
 
@@ -287,6 +288,35 @@ def payroll_page(journal: Journal):
         employer = sum((share for _, share in run.employer_shares), Decimal(0))
         rows.append((run, [_money(q, unit, styles) for q in (run.gross, withheld, run.net, employer)]))
     return render_template("payroll.html", title="Payroll register", rows=rows, period=period)
+
+
+@journal_page
+def slip_page(journal: Journal):
+    """One recorded run as a pay slip: this run and the year to date, as `payroll slip` shows it."""
+    from textledger.payroll.reports import year_to_date
+    from textledger.payroll.slips import hours_text, recorded_runs
+
+    ident, day = request.args.get("employee", ""), _as_of(dt.date.min)
+    runs = [run for run in recorded_runs(journal.transactions) if run.employee == ident]
+    run = next((found for found in runs if found.date == day), None)
+    if run is None:
+        abort(404, f"no pay run of {ident!r} is recorded on {day}")
+    ytd = year_to_date([found for found in runs if found.date <= day], day.year, through=day)[0]
+    person = next((p for p in journal.employees if p.id == ident), None)
+    unit = (person.salary or person.hourly or Amount(Decimal(0))).commodity if person is not None else ""
+    styles = journal.style_map()
+
+    def pair(current: Decimal, total: Decimal | None) -> list[str]:
+        return [_money(current, unit, styles), _money(total or Decimal(0), unit, styles)]
+
+    names = list(dict.fromkeys(name for name, _ in run.employee_shares + run.employer_shares))
+    rows = [("Gross pay", pair(run.gross, ytd.gross))]
+    rows += [(name, pair(-run.share(name), -(ytd.share(name) or Decimal(0)))) for name in names if run.share(name)]
+    rows.append(("Net pay", pair(run.net, ytd.net)))
+    employer = [(name, pair(run.employer(name), ytd.employer(name))) for name in names if run.employer(name)]
+    title = f"Pay slip: {person.name if person is not None and person.name else ident} ({ident}), {day}"
+    return render_template("slip.html", title=title, run=run, rows=rows, employer=employer, ytd=ytd,
+                           hours=hours_text(run.hours) if run.hours else "")
 
 
 @journal_page
