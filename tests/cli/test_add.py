@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import textledger
 from tests.cli_run import run
-from tests.web.test_server import SMALL
+from tests.web.test_server import LOADING, SMALL
 from textledger.cli.add import Prompter, _one_entry, _Stop
 
 
@@ -86,6 +86,7 @@ def test_standard_input_is_for_the_answers(capsys, monkeypatch):
     assert code == 2 and "give -f FILE" in err
 
 
+@LOADING
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30))
 def test_a_description_is_written_as_typed_or_refused(tmp_path_factory, description):
     """Whatever description is typed, what is saved reads back as it (or is not saved)."""

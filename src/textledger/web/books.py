@@ -6,12 +6,19 @@ every file the journal was read from, and of the folders holding them, so that a
 matching an include's glob counts too) with the one taken at the last load. Only when it
 differs is the journal loaded again, and then through the cache, which checks every file's
 contents itself: an edit in the editor shows on the next page view.
+
+A file changed less than `RACY` before the journal was loaded is not trusted to its
+signature (git's "racily clean" files): the clock that stamps a file ticks in milliseconds,
+so an edit of the same size within the tick of the one before leaves the same signature.
+While any file is that close to the load, each request goes through the cache, which
+compares the files' contents, and notes the time of its own load.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 
 import attrs
 
@@ -19,6 +26,8 @@ from textledger.core.records import Journal, JournalError, Problem
 from textledger.io import cache
 
 Signature = tuple[tuple[str, int, int, int] | tuple[str], ...]
+RACY = 2_000_000_000
+"""Nanoseconds before a load within which a file's change makes its signature untrusted."""
 
 
 def signature(paths: tuple[str, ...] | list[str]) -> Signature:
@@ -35,6 +44,11 @@ def signature(paths: tuple[str, ...] | list[str]) -> Signature:
     return tuple(found)
 
 
+def _racy(found: Signature, taken: int) -> bool:
+    """Whether a file of the signature changed later than RACY before the load at `taken`."""
+    return any(len(entry) == 4 and entry[2] >= taken - RACY for entry in found)
+
+
 @attrs.frozen
 class Loaded:
     """One load: the journal, or the problems that stopped it; the files watched for
@@ -44,6 +58,7 @@ class Loaded:
     problems: tuple[Problem, ...]
     watched: tuple[str, ...]
     signature: Signature
+    taken: int  # time.time_ns() when the signature was taken, before the load
 
 
 class Books:
@@ -64,17 +79,18 @@ class Books:
         with self._lock:
             loaded = self._loaded
             watched = loaded.watched if loaded is not None else tuple(self.files)
+            taken = time.time_ns()
             before = signature(watched)  # taken first: a file changed during the load is loaded again next time
-            if loaded is not None and before == loaded.signature:
+            if loaded is not None and before == loaded.signature and not _racy(before, loaded.taken):
                 return loaded
             try:
                 journal = cache.load(self.files, year=self.year, use_cache=self.use_cache)
             except JournalError as error:
                 # which files a failed load read is not known: keep watching those of the last one
-                self._loaded = Loaded(None, tuple(error.problems), watched, before)
+                self._loaded = Loaded(None, tuple(error.problems), watched, before, taken)
             else:
                 files = tuple(dict.fromkeys([*self.files, *journal.files]))
-                self._loaded = Loaded(journal, (), files, before if files == watched else signature(files))
+                self._loaded = Loaded(journal, (), files, before if files == watched else signature(files), taken)
             return self._loaded
 
     def forget(self) -> None:
