@@ -113,6 +113,15 @@ def test_the_register_sums_what_the_balance_sheet_shows(studio):
     assert last_total == cell
 
 
+def test_a_statement_with_columns_draws_its_totals(studio):
+    """Bars per column for each section's total: the month-end pack's SVG chart, its values the totals shown."""
+    page = studio.get("/incomestatement?p=2026q3&columns=month").get_data(as_text=True)
+    assert page.count("<svg") == 1 and "Income statement: totals per column ($)" in page
+    total_revenue = re.search(r'<tr class="total"><td>Total revenue</td>\s*<td>\$([\d,.]+)</td>', page)[1]
+    assert f"2026-07 Revenue: {total_revenue}</title>" in page
+    assert "<svg" not in studio.get("/incomestatement?p=2026q3").get_data(as_text=True)
+
+
 def test_a_register_row_leads_to_its_transaction_with_file_and_line(studio):
     register = studio.get("/register?account=Assets:Receivable:Meridian Health Partners").get_data(as_text=True)
     link = html.unescape(re.search(r'href="(/entry\?[^"]+)"', register)[1])

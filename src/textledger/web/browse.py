@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
@@ -80,9 +81,29 @@ def statement_page(journal: Journal, name: str):
                  for line in section.lines]
         rows.append(("total", section.total.label, "", 0, [_lines(cell, journal) for cell in section.total.cells]))
     summary = [("total", line.label, "", 0, [_lines(cell, journal) for cell in line.cells]) for line in statement.summary]
+    headings = [heading(p) for p in statement.columns]
     return render_template("statement.html", title=title, name=name, view=shown, units=UNITS, depth=depth or "",
-                           headings=[heading(p) for p in statement.columns], rows=rows, summary=summary,
-                           notes=statement.notes, columns=statement.columns, register_period=_register_period)
+                           headings=headings, rows=rows, summary=summary, notes=statement.notes,
+                           columns=statement.columns, register_period=_register_period,
+                           chart=_totals_chart(statement, title, headings))
+
+
+def _totals_chart(statement: Statement, title: str, headings: list[str]) -> Markup | None:
+    """The sections' totals per column as bars (the month-end pack's SVG chart), in the
+    statements' most used commodity; none for a single column."""
+    if len(statement.columns) < 2:
+        return None
+    used = Counter(amount.commodity for section in statement.sections for cell in section.total.cells for amount in cell)
+    if not used:
+        return None
+    unit = used.most_common(1)[0][0]
+
+    def value(cell: tuple[Amount, ...]) -> Decimal:
+        return next((amount.quantity for amount in cell if amount.commodity == unit), Decimal(0))
+
+    series = tuple(Series(section.title, tuple(value(cell) for cell in section.total.cells)) for section in statement.sections)
+    chart = BarChart(f"{title}: totals per column{f' ({unit})' if unit else ''}", tuple(headings), series, unit)
+    return Markup(chart_svg(chart, width=max(520, 60 * len(headings)), height=230))  # chart_svg escapes every text
 
 
 def _register_period(name: str, column: Period) -> str:
