@@ -252,6 +252,7 @@ def payroll_run_page(journal: Journal):
     date = entries.entry_date(form.get("date", ""), "date", errors)
     due: tuple[str, ...] = ()
     hourly: set[str] = set()
+    paying: list[str] = []  # those with pay to write (a run with no gross pay is left out, as `payroll run` does)
     texts: list[str] = []
     fields: list[str] = []
     if not rules.employees:
@@ -287,13 +288,14 @@ def payroll_run_page(journal: Journal):
                 errors.setdefault(f"hours-{ident}", []).append(str(error))
                 continue
             if slip.gross:
+                paying.append(ident)
                 entry = format_entry(slip_transaction(slip), styles)
                 texts.append(entry)
                 fields += [f"hours-{ident}"] * entry.count("\n") + [ENTRY]  # and the blank line after it
     text = "\n".join(texts)
     draft = entries.prepare(journal, settings().books.files, _target(journal), text, fields or ["date"],
                             settings().strict, errors)
-    paid = {(ident, _iso(date)) for ident in due}
+    paid = {(ident, _iso(date)) for ident in paying}
 
     def runs(books: Journal) -> int:
         return sum(1 for run in recorded_runs(books.transactions) if (run.employee, run.date.isoformat()) in paid)

@@ -8,8 +8,9 @@ import datetime as dt
 
 import attrs
 
-from textledger.core.periods import Interval, Period, advance, label, report_range, split, start_of
+from textledger.core.periods import Interval, Period, advance, report_range, split, start_of
 from textledger.core.query import parse_period
+from textledger.core.records import FIRST_DATE, LAST_DATE
 
 UNITS = ("month", "quarter", "year")
 MAX_COLUMNS = 400
@@ -24,9 +25,16 @@ class Link:
 
 
 def period_text(start: dt.date, end: dt.date) -> str:
-    """The `-p` text of [start, end): `2026-05`, `2026q2`, `2026`, else `START..END`."""
-    named = label(start, end)
-    return named if ".." not in named and "W" not in named else f"{start.isoformat()}..{end.isoformat()}"
+    """The `-p` text of [start, end): `2026-05`, `2026q2`, `2026`, else `START..END` (years
+    written with four digits, as `-p` reads them)."""
+    unit = _unit_of(start, end)
+    if unit == "month":
+        return f"{start.year:04d}-{start.month:02d}"
+    if unit == "quarter":
+        return f"{start.year:04d}q{(start.month - 1) // 3 + 1}"
+    if unit == "year":
+        return f"{start.year:04d}"
+    return f"{start.isoformat()}..{end.isoformat()}"
 
 
 def _unit_of(start: dt.date, end: dt.date) -> str | None:
@@ -64,15 +72,15 @@ def view(text: str, interval: str, dates: list[dt.date], today: dt.date) -> View
     anchor = start if text.strip() else (max(dates) if dates else today)
     links = []
     unit = _unit_of(start, stop) if text.strip() else None
-    if unit is not None:
+    if unit is not None and start > FIRST_DATE:  # no link to a period no date can be written in
         before = advance(start, Interval(unit), -1)
-        links.append(Link(f"« {label(before, start)}", period_text(before, start)))
+        links.append(Link(f"« {period_text(before, start)}", period_text(before, start)))
     for name in UNITS:
         first = start_of(anchor, name)
         last = advance(first, Interval(name))
-        links.append(Link(f"{name} {label(first, last)}", period_text(first, last), current=unit == name))
-    if unit is not None:
+        links.append(Link(f"{name} {period_text(first, last)}", period_text(first, last), current=unit == name))
+    if unit is not None and stop <= LAST_DATE:
         after = advance(stop, Interval(unit))
-        links.append(Link(f"{label(stop, after)} »", period_text(stop, after)))
+        links.append(Link(f"{period_text(stop, after)} »", period_text(stop, after)))
     links.append(Link("all", "", current=not text.strip()))
     return View(text.strip(), interval, columns, tuple(links))
