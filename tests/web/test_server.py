@@ -268,6 +268,16 @@ def test_text_from_the_journal_is_escaped_everywhere(tmp_path, url, shown):
     assert shown in page
 
 
+def test_no_page_can_be_framed_or_load_from_elsewhere(tmp_path):
+    """A click on Write cannot be stolen through a frame; nothing is loaded from another site, and no script runs."""
+    client, _ = make(tmp_path)
+    for url in ("/balancesheet", "/add", "/nowhere"):
+        headers = client.get(url).headers
+        assert headers["X-Frame-Options"] == "DENY"
+        policy = headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in policy and "default-src 'none'" in policy and "script-src" not in policy
+
+
 def test_only_local_host_names_are_served(tmp_path):
     client, _ = make(tmp_path)
     assert client.get("/accounts", headers={"Host": "127.0.0.1:5000"}).status_code == 200

@@ -10,6 +10,9 @@ one place:
 - **Hosts**: bound to a loopback address, only requests naming a local host are served
   (Flask's TRUSTED_HOSTS): a web page that points its own host name at 127.0.0.1 (DNS
   rebinding) gets 400, not the books.
+- **Framing**: no page may be shown inside another site's frame (X-Frame-Options, CSP
+  frame-ancestors), where a click could be stolen for the Write button; no script, style
+  or image is loaded from elsewhere (CSP), and no page's address is sent on (Referrer-Policy).
 - **Read-only** (`--read-only`): every POST is 403 and the forms are not shown.
 - **Escaping**: Jinja2 escapes every value in the templates; the only markup put in
   unescaped is what render/html.py drew (it escapes every text from the journal).
@@ -25,7 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
-from flask import Flask, abort, render_template, request
+from flask import Flask, Response, abort, render_template, request
 from markupsafe import Markup, escape
 from werkzeug.exceptions import SecurityError
 
@@ -61,6 +64,7 @@ def configure(app: Flask, settings_: Settings, hosts: tuple[str, ...] | None) ->
         app.config["TRUSTED_HOSTS"] = list(hosts)
     app.jinja_env.globals.update(style=Markup(f"<style>{STYLE}{WEB_STYLE}</style>"))
     app.before_request(_refuse_forged_posts)
+    app.after_request(_guarded)
     app.context_processor(_page_context)
     for code in (400, 403, 404):
         app.errorhandler(code)(_error_page)
@@ -75,6 +79,19 @@ def _refuse_forged_posts() -> None:
     sent = request.form.get("csrf_token", "")
     if not hmac.compare_digest(sent.encode(), site.token.encode()):
         abort(400, "the form's token is missing or wrong: reload the page and send the form again")
+
+
+POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none';"
+          " base-uri 'none'")
+"""What a page may load: its own inline style and data images, nothing else; no script at all."""
+
+
+def _guarded(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = POLICY
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _page_context() -> dict[str, Any]:

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from pathlib import Path
 
 from flask import Flask, abort, redirect, render_template, request, url_for
 from markupsafe import Markup
@@ -184,7 +185,7 @@ def entry_page(journal: Journal):
     accounts = list(dict.fromkeys(posting.account for posting in transaction.postings))
     return render_template("entry.html", title=f"{transaction.date} {transaction.description}", transaction=transaction,
                            file=file, start=start, text=text, marked=line, accounts=accounts,
-                           editor=f"file://{os.path.abspath(file)}")
+                           editor=Path(os.path.abspath(file)).as_uri())
 
 
 @journal_page
@@ -199,7 +200,7 @@ def source_page(journal: Journal):
     text = [(number, lines[number - 1]) for number in range(first, last + 1)]
     transaction = find_transaction(journal, file, line)
     return render_template("source.html", title=f"{file}:{line}", file=file, line=line, text=text,
-                           transaction=transaction, editor=f"file://{os.path.abspath(file)}")
+                           transaction=transaction, editor=Path(os.path.abspath(file)).as_uri())
 
 
 @journal_page
