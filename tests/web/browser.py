@@ -35,7 +35,7 @@ def _above_four(descriptor: int) -> int:
 
 class Browser:
     def __init__(self, executable: str) -> None:
-        self._profile = tempfile.TemporaryDirectory(prefix="textledger-chromium-")
+        self._profile = tempfile.TemporaryDirectory(prefix="textledger-chromium-", ignore_cleanup_errors=True)
         to_browser, self._write = os.pipe()
         self._read, from_browser = os.pipe()
         # above 4, so that putting them on 3 and 4 overwrites neither

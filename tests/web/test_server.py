@@ -205,6 +205,19 @@ def test_check_lists_problems_with_their_lines(tmp_path):
     assert "Expenses:Tips" in page and "books.journal:18:1" in page
 
 
+def test_the_loading_options_apply(tmp_path):
+    """`--alias` and `--no-auto` read the journal as for every other command."""
+    path = tmp_path / "books.journal"
+    path.write_text(SMALL + "\n= Income\n    (Liabilities:Tax)  0.1\n")
+    plain = create_app(Books([str(path)])).test_client().get("/accounts").get_data(as_text=True)
+    assert "Liabilities:Tax" in plain
+    from textledger.core.aliases import make_alias
+
+    renamed = create_app(Books([str(path)], aliases=(make_alias("Income:Design", "Income:Studio", False),), auto=False))
+    page = renamed.test_client().get("/accounts").get_data(as_text=True)
+    assert "Studio" in page and "Design" not in page and "Liabilities:Tax" not in page
+
+
 def test_a_journal_that_does_not_load_shows_its_errors(tmp_path):
     client, path = make(tmp_path, SMALL + "\n2026-01-12 Lunch\n    Expenses:Meals  $12.00\n    Assets:Bank:Checking  $-10.00\n")
     response = client.get("/balancesheet")

@@ -11,7 +11,7 @@ import ipaddress
 import sys
 from typing import TextIO
 
-from textledger.cli.base import Command, UsageError, journal_files, this_year
+from textledger.cli.base import Command, UsageError, alias_options, journal_files, this_year
 from textledger.core.records import Journal
 from textledger.files import STDIN
 from textledger.io import cache
@@ -45,7 +45,8 @@ def cmd_web(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> i
         raise UsageError("web reads the journal again when it changes: give files, not standard input")
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: write a port from 0 to 65535")
-    books = Books(files, year=this_year(), use_cache=cache.enabled(args.no_cache))
+    books = Books(files, year=this_year(), use_cache=cache.enabled(args.no_cache), aliases=alias_options(args),
+                  auto=args.auto)
     local = _loopback(args.host)
     app = create_app(books, read_only=args.read_only, strict=args.strict,
                      hosts=("127.0.0.1", "localhost", "::1", args.host) if local else None)

@@ -19,11 +19,15 @@ from __future__ import annotations
 import os
 import threading
 import time
+from typing import TYPE_CHECKING
 
 import attrs
 
 from textledger.core.records import Journal, JournalError, Problem
 from textledger.io import cache
+
+if TYPE_CHECKING:
+    from textledger.core.aliases import Alias
 
 Signature = tuple[tuple[str, int, int, int] | tuple[str], ...]
 RACY = 2_000_000_000
@@ -62,15 +66,19 @@ class Loaded:
 
 
 class Books:
-    """The journal of `files` (as given to `-f`), kept loaded between requests.
+    """The journal of `files` (as given to `-f`, loaded with `year`, `aliases` and `auto` as
+    the command's options say), kept loaded between requests.
 
     Thread-safe: the development server answers requests in threads, and only one of them
     loads the journal again when it changed."""
 
-    def __init__(self, files: list[str], year: int | None = None, use_cache: bool = True) -> None:
+    def __init__(self, files: list[str], year: int | None = None, use_cache: bool = True,
+                 aliases: tuple[Alias, ...] = (), auto: bool = True) -> None:
         self.files = list(files)
         self.year = year
         self.use_cache = use_cache
+        self.aliases = aliases
+        self.auto = auto
         self._lock = threading.Lock()
         self._loaded: Loaded | None = None
 
@@ -84,7 +92,8 @@ class Books:
             if loaded is not None and before == loaded.signature and not _racy(before, loaded.taken):
                 return loaded
             try:
-                journal = cache.load(self.files, year=self.year, use_cache=self.use_cache)
+                journal = cache.load(self.files, year=self.year, use_cache=self.use_cache, aliases=self.aliases,
+                                     auto=self.auto)
             except JournalError as error:
                 # which files a failed load read is not known: keep watching those of the last one
                 self._loaded = Loaded(None, tuple(error.problems), watched, before, taken)
