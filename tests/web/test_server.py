@@ -196,6 +196,18 @@ def test_an_empty_journal_has_pages_too(tmp_path, url, status):
     assert client.get(url).status_code == status
 
 
+def test_an_open_invoice_leads_to_its_document(studio, capsys, monkeypatch):
+    """The customer's open invoice opens as the document `invoice show --format html` writes."""
+    customer = studio.get("/customer?name=Harbor+%26+Pine+Architects&as_of=2026-10-31").get_data(as_text=True)
+    link = html.unescape(re.search(r'href="(/invoice\?number=[^"]+)">document</a>', customer)[1])
+    number = re.search(r"number=([^&]+)", link)[1]
+    page = studio.get(link).get_data(as_text=True)
+    monkeypatch.chdir(REPO)
+    _, shown, _ = run(capsys, "-f", "journals/studio.journal", "invoice", "show", number, "--as-of", "2026-10-31", "-O", "html")
+    assert page == re.sub(r'<img class="logo"[^>]*>', "", shown)  # the same page, but for a logo the command reads
+    assert studio.get("/invoice?number=INV-0000").status_code == 404
+
+
 def test_check_lists_problems_with_their_lines(tmp_path):
     client, _ = make(tmp_path, SMALL + "\n2026-01-12 Lunch\n    Expenses:Meals  $12.00\n    Expenses:Tips  $2.00\n"
                      "    Assets:Bank:Checking\n")

@@ -47,6 +47,7 @@ def add_routes(app: Flask) -> None:
     app.add_url_rule("/check", "check", check_page)
     app.add_url_rule("/aging", "aging", aging_page)
     app.add_url_rule("/customer", "customer", customer_page)
+    app.add_url_rule("/invoice", "invoice", invoice_page)
     app.add_url_rule("/payroll", "payroll", payroll_page)
     app.add_url_rule("/payroll/slip", "slip", slip_page)
     app.add_url_rule("/stock", "stock", stock_page)
@@ -282,6 +283,27 @@ def customer_page(journal: Journal):
                   (as_of - item.due).days) for item in items]
     return render_template("customer.html", title=party, party=party, side=side, as_of=as_of, lines=lines,
                            open_rows=open_rows, closing=money_list(report.closing, journal))
+
+
+@journal_page
+def invoice_page(journal: Journal):
+    """The invoice as a document, as `invoice show --format html` writes it (without the
+    company's logo, which is a file the command reads)."""
+    from textledger.billing.details import read_details
+    from textledger.billing.invoices import invoices
+    from textledger.render.documents import invoice_document, invoice_html
+
+    number = request.args.get("number", "").strip()
+    found = [invoice for invoice in invoices(journal) if invoice.number == number]
+    if not found:
+        abort(404, f"no invoice {number!r} in the journal")
+    if len(found) > 1:
+        abort(400, f"{len(found)} invoices are numbered {number!r}: see Check")
+    details, problems = read_details(journal)
+    if problems:
+        return render_template("broken.html", title=f"Invoice {number}", problems=journal.sources.with_context(problems)), 500
+    document = invoice_document(journal, found[0], details, _as_of(settings().today()))
+    return invoice_html(document, journal.style_map())
 
 
 def money_list(amounts, journal: Journal) -> list[str]:
