@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Flask, abort, redirect, render_template, request, url_for
 from markupsafe import Markup
@@ -25,7 +26,7 @@ from textledger.render.html import chart_svg
 from textledger.reports import balances
 from textledger.reports.monthend import BarChart, Series, cell_text
 from textledger.reports.register import register
-from textledger.reports.statements import Options, Statement, balance_sheet, cash_flow, income_statement
+from textledger.reports.statements import Line, Options, Statement, balance_sheet, cash_flow, income_statement
 from textledger.web.app import journal_page, settings
 from textledger.web.navigation import UNITS, view
 
@@ -76,17 +77,27 @@ def statement_page(journal: Journal, name: str):
         return render_template("message.html", title=title, message=str(error)), 400
     statement = build(journal, shown.columns, Options(depth=depth), AccountTypes.of(journal))
     heading = (lambda p: p.last_day.isoformat()) if name == "balancesheet" else (lambda p: p.label)
-    rows: list[tuple[str, str, str, int, list[list[str]]]] = []
+    styles = journal.style_map()
+    register_at = url_for("register")
+    periods = [_register_period(name, column) for column in statement.columns]
+
+    def cells(line: Line) -> list[tuple[str, str]]:
+        """Each cell's text and, for an account, the address of the register behind it."""
+        texts = [cell_text(cell, styles, "0") for cell in line.cells]
+        if not line.account or line.kind != "account":
+            return [(text, "") for text in texts]
+        return [(text, f"{register_at}?{urlencode({'account': line.account, 'p': period}, safe=':')}")
+                for text, period in zip(texts, periods)]
+
+    rows: list[tuple[str, str, int, list[tuple[str, str]]]] = []
     for section in statement.sections:
-        rows.append(("heading", section.title, "", 0, []))
-        rows += [(line.kind, line.label, line.account, line.depth, [_lines(cell, journal) for cell in line.cells])
-                 for line in section.lines]
-        rows.append(("total", section.total.label, "", 0, [_lines(cell, journal) for cell in section.total.cells]))
-    summary = [("total", line.label, "", 0, [_lines(cell, journal) for cell in line.cells]) for line in statement.summary]
+        rows.append(("heading", section.title, 0, []))
+        rows += [(line.kind, line.label, line.depth, cells(line)) for line in section.lines]
+        rows.append(("total", section.total.label, 0, cells(section.total)))
+    summary = [("total", line.label, 0, cells(line)) for line in statement.summary]
     headings = [heading(p) for p in statement.columns]
     return render_template("statement.html", title=title, name=name, view=shown, units=UNITS, depth=depth or "",
                            headings=headings, rows=rows, summary=summary, notes=statement.notes,
-                           columns=statement.columns, register_period=_register_period,
                            chart=_totals_chart(statement, title, headings))
 
 
