@@ -22,7 +22,7 @@ from textledger.web import Books, create_app  # noqa: E402 -- after the source t
 
 PAGES = ("/balancesheet", "/balancesheet?p=2026&columns=month", "/incomestatement?p=2026q3&columns=month",
          "/cashflow?p=2026", "/accounts", "/register?account=Assets:Bank:Checking", "/aging", "/payroll",
-         "/stock", "/forecast", "/check", "/add")
+         "/stock", "/forecast", "/check", "/add", "/report?month=2026-09")
 TARGET_MS = 200
 
 

@@ -76,7 +76,8 @@ def studio():
     return app.test_client()
 
 
-PAGES = ["/balancesheet", "/balancesheet?p=2026q2&columns=month", "/incomestatement?p=2026-03",
+PAGES = ["/report", "/report?month=2026-05", "/balancesheet", "/balancesheet?p=2026q2&columns=month",
+         "/incomestatement?p=2026-03",
          "/incomestatement?p=2026&columns=quarter&depth=2", "/cashflow?p=2026-01..2026-04", "/accounts",
          "/register?account=Assets:Bank:Checking", "/register?account=Income&p=2026q1", "/check", "/aging",
          "/aging?side=payables", "/customer?name=Harbor+%26+Pine+Architects", "/payroll", "/payroll?p=2026q2",
@@ -120,6 +121,17 @@ def test_a_statement_with_columns_draws_its_totals(studio):
     total_revenue = re.search(r'<tr class="total"><td>Total revenue</td>\s*<td>\$([\d,.]+)</td>', page)[1]
     assert f"2026-07 Revenue: {total_revenue}</title>" in page
     assert "<svg" not in studio.get("/incomestatement?p=2026q3").get_data(as_text=True)
+
+
+def test_the_month_end_pack_is_the_reports(studio, capsys, monkeypatch):
+    """Every section of `report --format html`, with its charts, inside the site's page."""
+    page = studio.get("/report?month=2026-05").get_data(as_text=True)
+    monkeypatch.chdir(REPO)
+    _, pack, _ = run(capsys, "-f", "journals/studio.journal", "report", "--month", "2026-05", "-O", "html")
+    sections = re.findall(r'<section id=.*?</section>', pack, re.S)
+    assert sections and all(section in page for section in sections)
+    assert "« 2026-04" in page and "2026-06 »" in page
+    assert studio.get("/report?month=2026-13").status_code == 400
 
 
 def test_a_register_row_leads_to_its_transaction_with_file_and_line(studio):
@@ -284,7 +296,8 @@ account Assets:Bank:<script>alert(1)</script>
     ("/balancesheet", "&lt;script&gt;"), ("/incomestatement", "&#34;&gt;&lt;svg"), ("/cashflow", "&lt;script&gt;"),
     ("/accounts", "&lt;script&gt;"), ("/register?account=Assets", "&lt;b&gt;Bold"),
     ("/entry?file={path}&line=3", "&lt;img"), ("/source?file={path}&line=4", "&lt;i&gt;x"),
-    ("/add", "&lt;b&gt;Bold"), ("/forecast?as_of=2026-01-06", "&lt;script&gt;"), ("/check", "No problems")])
+    ("/add", "&lt;b&gt;Bold"), ("/forecast?as_of=2026-01-06", "&lt;script&gt;"), ("/check", "No problems"),
+    ("/report?month=2026-01", "&lt;script&gt;")])
 def test_text_from_the_journal_is_escaped_everywhere(tmp_path, url, shown):
     client, path = make(tmp_path, HOSTILE)
     page = client.get(url.format(path=path)).get_data(as_text=True)

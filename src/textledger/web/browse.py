@@ -19,16 +19,16 @@ from markupsafe import Markup
 
 from textledger.core.accounts import AccountTypes
 from textledger.core.amounts import format_amount
-from textledger.core.periods import Period
+from textledger.core.periods import Interval, Period, advance
 from textledger.core.query import Query, QueryError, parse_date_bound, parse_period
 from textledger.core.records import Amount, Journal, Style, Transaction
-from textledger.render.html import chart_svg
+from textledger.render.html import chart_svg, section_html
 from textledger.reports import balances
 from textledger.reports.monthend import BarChart, Series, cell_text
 from textledger.reports.register import register
 from textledger.reports.statements import Line, Options, Statement, balance_sheet, cash_flow, income_statement
 from textledger.web.app import journal_page, settings
-from textledger.web.navigation import UNITS, view
+from textledger.web.navigation import UNITS, period_text, view
 
 STATEMENTS: dict[str, tuple[str, Callable[..., Statement]]] = {
     "balancesheet": ("Balance sheet", balance_sheet),
@@ -42,6 +42,7 @@ def add_routes(app: Flask) -> None:
     app.add_url_rule("/favicon.ico", "favicon", lambda: ("", 204))  # none: asked for by every browser
     app.add_url_rule("/<any(balancesheet, incomestatement, cashflow):name>", "statement", statement_page)
     app.add_url_rule("/accounts", "accounts", accounts_page)
+    app.add_url_rule("/report", "report", report_page)
     app.add_url_rule("/register", "register", register_page)
     app.add_url_rule("/entry", "entry", entry_page)
     app.add_url_rule("/source", "source", source_page)
@@ -117,6 +118,27 @@ def _totals_chart(statement: Statement, title: str, headings: list[str]) -> Mark
     series = tuple(Series(section.title, tuple(value(cell) for cell in section.total.cells)) for section in statement.sections)
     chart = BarChart(f"{title}: totals per column{f' ({unit})' if unit else ''}", tuple(headings), series, unit)
     return Markup(chart_svg(chart, width=max(520, 60 * len(headings)), height=230))  # chart_svg escapes every text
+
+
+@journal_page
+def report_page(journal: Journal):
+    """The month-end pack of `textledger report`: every section the pipeline lists (other
+    areas' too, as they are added), with its SVG charts, and the months around it."""
+    from textledger.pipeline import MONTH_END_SECTIONS  # the pipeline brings the parser
+    from textledger.reports import monthend
+
+    default = (journal.transactions[-1].date if journal.transactions else settings().today()).strftime("%Y-%m")
+    text = request.args.get("month", "").strip() or default
+    try:
+        month = monthend.month_period(text)
+    except (ValueError, QueryError) as error:
+        return render_template("message.html", title="Month-end report", message=f"month: {error}"), 400
+    pack = monthend.build_pack(journal, month, monthend.PackOptions(), MONTH_END_SECTIONS)
+    sections = Markup("\n".join(section_html(section) for section in pack.sections))  # section_html escapes every text
+    before, after = advance(month.start, Interval("month"), -1), advance(month.end, Interval("month"))
+    return render_template("report.html", title=pack.title, subtitle=pack.subtitle, sections=sections,
+                           before=period_text(before, month.start), after=period_text(month.end, after),
+                           month=period_text(month.start, month.end))
 
 
 def _register_period(name: str, column: Period) -> str:
