@@ -243,8 +243,10 @@ def _save(books: Journal, files: list[str], target: str, text: str, answers: lis
         out.write("  not saved\n")
         return True
 
+    day = entries.iso_date(answers[0])
+
     def same(journal: Journal) -> int:
-        return sum(1 for t in journal.transactions if t.description == answers[1] and t.date.isoformat() == _iso(answers[0]))
+        return sum(1 for t in journal.transactions if t.description == answers[1] and t.date.isoformat() == day)
 
     try:
         entries.write(draft, files, books, entries.one_more(books, same))
@@ -254,9 +256,6 @@ def _save(books: Journal, files: list[str], target: str, text: str, answers: lis
     out.write(f"Saved to {target}, from line {draft.start}.\n")
     return True
 
-
-def _iso(date: str) -> str:
-    return date.replace("/", "-").replace(".", "-")
 
 
 def _where(field: str) -> str:

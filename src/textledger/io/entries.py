@@ -86,6 +86,11 @@ def account_name(value: str, field: str, errors: dict[str, list[str]]) -> str:
     return text
 
 
+def iso_date(date: str) -> str:
+    """A date `entry_date` accepted (2026/3/5, 2026.03.05...) written as 2026-03-05."""
+    return parse_date(date).isoformat()
+
+
 @attrs.frozen
 class PostingRow:
     account: str

@@ -10,12 +10,12 @@ as it is then). A form that writes is only ever sent by POST with the page's CSR
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from flask import Flask, abort, render_template, request
 
 from textledger.core.amounts import format_amount
+from textledger.core.lines import parse_date
 from textledger.core.printer import format_entry
 from textledger.core.records import Amount, Journal, JournalError
 from textledger.io import entries
@@ -119,14 +119,12 @@ def add_page(journal: Journal):
     draft = entries.prepare(journal, settings().books.files, target, text, fields, settings().strict, errors)
 
     def same(books: Journal) -> int:
-        return sum(1 for t in books.transactions if t.description == description and t.date.isoformat() == _iso(date))
+        day = entries.iso_date(date)
+        return sum(1 for t in books.transactions if t.description == description and t.date.isoformat() == day)
 
     return _finish(journal, draft, "add.html", one_more(journal, same), title="Add a transaction",
                    values=form, rows=rows, **_completions(journal))
 
-
-def _iso(date: str) -> str:
-    return date.replace("/", "-").replace(".", "-")
 
 
 # ---------------------------------------------------------------- a customer payment
@@ -206,7 +204,8 @@ def payment_page(journal: Journal):
     draft = entries.prepare(journal, settings().books.files, _target(journal), text, fields, settings().strict, errors)
 
     def paid_count(books: Journal) -> int:
-        return sum(1 for t in books.transactions if t.description == description and t.date.isoformat() == _iso(date))
+        day = entries.iso_date(date)
+        return sum(1 for t in books.transactions if t.description == description and t.date.isoformat() == day)
 
     return _finish(journal, draft, "payment.html", one_more(journal, paid_count), values=form, chosen=chosen, **context)
 
@@ -258,7 +257,7 @@ def payroll_run_page(journal: Journal):
     if not rules.employees:
         errors.setdefault(ENTRY, []).append("the journal defines no employees (see docs/payroll.md)")
     elif "date" not in errors:
-        day = dt.date.fromisoformat(_iso(date))
+        day = parse_date(date)
         due = rules.due_on(day)
         if not due:
             errors.setdefault("date", []).append(f"nobody is paid on {day}")
@@ -295,7 +294,7 @@ def payroll_run_page(journal: Journal):
     text = "\n".join(texts)
     draft = entries.prepare(journal, settings().books.files, _target(journal), text, fields or ["date"],
                             settings().strict, errors)
-    paid = {(ident, _iso(date)) for ident in paying}
+    paid = {(ident, entries.iso_date(date)) for ident in paying}  # empty unless the date was read
 
     def runs(books: Journal) -> int:
         return sum(1 for run in recorded_runs(books.transactions) if (run.employee, run.date.isoformat()) in paid)
