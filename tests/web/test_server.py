@@ -596,3 +596,28 @@ def test_the_period_links_step_back_and_forth(day, unit):
     forth = view(back.period, "", [], day).links[-2]
     assert forth.period == text
     assert view(forth.period, "", [], day).columns == view(text, "", [], day).columns
+
+
+FIELDS = {"/add": ["date", "status", "code", "description", "comment", "account-0", "amount-0", "note-0", "account-1",
+                   "amount-1", "file", "rows"],
+          "/payment": ["customer", "date", "bank", "description", "invoice", "amount-INV-1", "file"],
+          "/payroll/run": ["date", "hours-ada", "file"]}
+
+
+@LOADING
+@given(st.sampled_from(sorted(FIELDS)), st.data())
+def test_no_form_input_breaks_a_page(tmp_path_factory, url, data):
+    """Whatever a form sends, the answer is a page (an error next to a field, or a refusal), never a crash."""
+    client, path = make(tmp_path_factory.mktemp("books"), PAYROLL.replace("60000 USD", "$60,000.00"))
+    before = path.read_text()
+    likely = st.sampled_from(["", "2026-01-30", "Acme & Sons", "INV-1", "$5", "Assets:Bank:Checking"])
+    text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20)
+    form = {name: data.draw(st.one_of(text, likely), label=name)
+            for name in data.draw(st.lists(st.sampled_from(FIELDS[url]), unique=True), label="fields")}
+    form.update(csrf_token=token(client), action=data.draw(st.sampled_from(["preview", "write", "choose"]), label="action"))
+    response = client.post(url, data=form)
+    assert response.status_code in (200, 400, 422), response.get_data(as_text=True)
+    if response.status_code != 200 or 'id="written"' not in response.get_data(as_text=True):
+        assert path.read_text() == before
+    else:
+        assert textledger.load(path) is not None
