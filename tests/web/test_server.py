@@ -621,3 +621,24 @@ def test_no_form_input_breaks_a_page(tmp_path_factory, url, data):
         assert path.read_text() == before
     else:
         assert textledger.load(path) is not None
+
+
+QUERIES = {"/balancesheet": ["p", "columns", "depth"], "/cashflow": ["p", "columns", "depth"], "/register": ["account", "p"],
+           "/entry": ["file", "line"], "/source": ["file", "line"], "/aging": ["as_of", "side"],
+           "/customer": ["name", "as_of", "side"], "/invoice": ["number", "as_of"], "/payroll": ["p"],
+           "/payroll/slip": ["employee", "as_of"], "/stock": ["as_of"], "/forecast": ["as_of"], "/report": ["month"],
+           "/add": ["rows"], "/payment": ["customer"]}
+
+
+@LOADING
+@given(st.sampled_from(sorted(QUERIES)), st.data())
+def test_no_address_breaks_a_page(tmp_path_factory, url, data):
+    """Whatever the address asks, the answer is a page or a refusal that says why, never a crash."""
+    client, _ = make(tmp_path_factory.mktemp("books"))
+    likely = st.sampled_from(["", "2026", "2026q1", "2026-01", "..2026-02", "month", "2", "Assets", "Acme & Sons", "INV-1",
+                              "1", "8", "payables", "0", "-1", "9999"])
+    text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=15)
+    query = {name: data.draw(st.one_of(likely, text), label=name)
+             for name in data.draw(st.lists(st.sampled_from(QUERIES[url]), unique=True), label="names")}
+    response = client.get(url, query_string=query)
+    assert response.status_code in (200, 302, 400, 404), response.get_data(as_text=True)
