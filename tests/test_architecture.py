@@ -32,8 +32,9 @@ LAYERS = {
     "io": 4,
     "render": 5,
     "sections": 5,
-    "cli": 6,
-    "__init__": 7, "__main__": 7,
+    "web": 6,  # the web view: pages and forms over the library, served by `textledger web`
+    "cli": 7,
+    "__init__": 8, "__main__": 8,
 }
 # Feature packages that build on another feature (same layer): the only ones allowed.
 FEATURE_IMPORTS = {
@@ -56,12 +57,15 @@ FORBIDDEN_ATTRIBUTES = {"today", "now", "environ", "getenv", "read_text", "read_
 # The one exception: core/grammar.py reads the grammar shipped inside the package (program
 # text, not user data) and keeps Lark's analysed grammar in the user's cache folder.
 PURITY_EXCEPTIONS = {"core.grammar"}
-# Lark only where a grammar file is read; tabulate nowhere: render/tables.py writes its layout
-# (tabulate is the tests' oracle for it, and importing it cost a cached report most of its start-up).
+# Lark only where a grammar file is read; Flask only in the web view; tabulate nowhere:
+# render/tables.py writes its layout (tabulate is the tests' oracle for it, and importing it
+# cost a cached report most of its start-up).
 LIBRARY_HOMES = {
     "lark": {"core.grammar", "core.parser", "core.lines", "core.fmt", "payroll.rules", "cash.bankcsv",
              "checklist.declaration"},
     "tabulate": set(),
+    "flask": {"web.app", "web.browse", "web.enter", "web.site"},
+    "werkzeug": {"cli.web", "web.app"},  # Flask's own: the server the command starts, a refused host's error
 }
 
 

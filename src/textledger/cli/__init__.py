@@ -27,6 +27,8 @@ LISTING = {
     "purchasing": ("po", "stockcheck"),
     "billing": ("collections", "salestax", "invoice"),
     "checklist": ("checklist",),
+    "add": ("add",),
+    "web": ("web",),
 }
 """Each module of sub-commands and its commands, each as its name followed by its aliases."""
 

@@ -39,11 +39,11 @@ from textledger.core.records import FIRST_DATE, LAST_DATE, Amount, Journal
 from textledger.io.atomic import describe, locked
 from textledger.io.rewrite import write_all_atomic
 from textledger.receivables.aging import Buckets
-from textledger.receivables.openitems import PAYABLES, RECEIVABLES, open_items
+from textledger.receivables.openitems import PAYABLES, RECEIVABLES
 from textledger.receivables.statement import Statement
 from textledger.render import tables as render
 from textledger.render.documents import (
-    InvoiceDocument,
+    invoice_document,
     invoice_html,
     invoice_text,
     letter_text,
@@ -180,16 +180,6 @@ def find_invoice(journal: Journal, number: str) -> Invoice:
     return found[0]
 
 
-def document(journal: Journal, invoice: Invoice, details: BillingDetails, as_of: dt.date) -> InvoiceDocument:
-    """The invoice with its due date and what is paid and open on `as_of` (receivables' open items)."""
-    items = [item for item in open_items(journal, max(as_of, invoice.date)).items
-             if item.invoice == invoice.number and item.party == invoice.customer and item.commodity == invoice.commodity]
-    paid = sum((item.applied for item in items), invoice.total - invoice.total)
-    due = items[0].due if items else invoice.date
-    return InvoiceDocument(invoice=invoice, company=details.company, customer=details.customer(invoice.customer),
-                           due=due, paid=paid, open=invoice.total - paid, as_of=as_of)
-
-
 def _show(journal: Journal, args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
     if not args.target:
         raise UsageError("invoice show: give the invoice number, e.g. invoice show INV-1077")
@@ -197,7 +187,7 @@ def _show(journal: Journal, args: argparse.Namespace, out: TextIO, today: dt.dat
         raise UsageError("--line and --date are for `invoice new`")
     details = _details(journal)
     invoice = find_invoice(journal, args.target)
-    shown = document(journal, invoice, details, _date("--as-of", args.as_of, today))
+    shown = invoice_document(journal, invoice, details, _date("--as-of", args.as_of, today))
     styles = journal.style_map()
     logo = _logo(details.company) if args.format == "html" else ""
     out.write(invoice_html(shown, styles, logo) if args.format == "html" else invoice_text(shown, styles))

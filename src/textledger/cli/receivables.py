@@ -169,7 +169,7 @@ def _aging_text(report: AgingReport, detail: bool, overdue: bool, dso, styles) -
     text = _title(report, overdue) + "\n\n"
     if not rows:
         return text + f"nothing {'past due' if overdue else 'open'}\n"
-    # as wide as tabulate makes each column: the widest cell, and the header with 2 spaces to spare
+    # as wide as text_table makes each column: the widest cell, and the header with 2 spaces to spare
     ruler = [["-" * max(len(header) + 2, *(len(cell) for cell in column))
               for header, *column in zip(headers, *rows, *totals)]]
     textual = 4 if detail else 1

@@ -14,7 +14,8 @@ from textledger.billing.collections import Letter
 from textledger.billing.details import BillingDetails, Company, Customer
 from textledger.billing.invoices import Invoice
 from textledger.core.amounts import format_amount, format_number
-from textledger.core.records import Amount, Style
+from textledger.core.records import Amount, Journal, Style
+from textledger.receivables.openitems import open_items
 from textledger.receivables.statement import Statement
 from textledger.render.tables import text_table
 
@@ -31,6 +32,17 @@ class InvoiceDocument:
     paid: Decimal
     open: Decimal
     as_of: dt.date
+
+
+def invoice_document(journal: Journal, invoice: Invoice, details: BillingDetails, as_of: dt.date) -> InvoiceDocument:
+    """The invoice with its due date and what is paid and open on `as_of` (receivables' open
+    items): what `invoice show` and the web view's invoice page show."""
+    items = [item for item in open_items(journal, max(as_of, invoice.date)).items
+             if item.invoice == invoice.number and item.party == invoice.customer and item.commodity == invoice.commodity]
+    paid = sum((item.applied for item in items), invoice.total - invoice.total)
+    due = items[0].due if items else invoice.date
+    return InvoiceDocument(invoice=invoice, company=details.company, customer=details.customer(invoice.customer),
+                           due=due, paid=paid, open=invoice.total - paid, as_of=as_of)
 
 
 def _money(document: InvoiceDocument, quantity: Decimal, styles: Mapping[str, Style]) -> str:

@@ -46,6 +46,8 @@ footer { color: var(--muted); font-size: 11px; border-top: 1px solid var(--rule)
 @page { size: A4; margin: 14mm; }
 @media print { main { padding: 0; max-width: none; } body { font-size: 10.5px; } section { margin-bottom: 16px; } }
 """
+STYLE = _CSS
+"""The pages' style sheet (the web view's pages use it too)."""
 
 
 def _escape(text: str) -> str:

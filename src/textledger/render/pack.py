@@ -13,7 +13,7 @@ def table_text(table: Table) -> str:
     rows: list[list[str]] = []
     for row in table.rows:
         if row.kind == "spacer" or (row.kind == "heading" and rows):
-            rows.append([" "] + [""] * (len(row.cells) - 1))  # a space: tabulate drops empty multi-line rows
+            rows.append([""] * len(row.cells))
         if row.kind == "spacer":
             continue
         rows.append(["  " * row.depth + row.cells[0]] + list(row.cells[1:]))
