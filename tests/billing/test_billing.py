@@ -80,6 +80,10 @@ def test_details_are_read_from_account_tags():
 @pytest.mark.parametrize(("declaration", "expected"), [
     ("account Liabilities:Tax:X  ; taxcode: x\n    ; rate: ten percent\n",
      "3:7: rate 'ten percent': write a percentage, e.g. `rate: 10.25%`, or a later one `rate: 10.35% from 2026-04-01`"),
+    ("account Liabilities:Tax:X  ; taxcode: x\n    ; rate: 1e999999999%\n",  # read as a Decimal, it overflowed
+     "3:7: rate '1e999999999%': write a percentage, e.g. `rate: 10.25%`, or a later one `rate: 10.35% from 2026-04-01`"),
+    ("account Liabilities:Tax:X  ; taxcode: x\n    ; rate: NaN%\n",
+     "3:7: rate 'NaN%': write a percentage, e.g. `rate: 10.25%`, or a later one `rate: 10.35% from 2026-04-01`"),
     ("account Liabilities:Tax:X  ; taxcode: x\n",
      "2:30: tax code 'x' has no rate: add a comment line `; rate: 10.25%` under the account"),
     ("account Assets:Receivable:Y  ; salestax: sometimes\n", "2:32: salestax 'sometimes': the only value is `salestax: exempt`"),

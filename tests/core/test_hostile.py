@@ -13,11 +13,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import textledger
 from tests.cli_run import run
 from tests.conftest import tool
-from textledger.core.amounts import exact_precision
+from textledger.core.amounts import exact_precision, plain_number
 from textledger.inventory.count import read_count
 
 BIG = "1234567890123456789012345678.91"
@@ -319,3 +321,20 @@ def test_no_traceback_from_the_command_on_hostile_text(tmp_path, capsys):
     journal.write_bytes(Path(__file__).read_bytes()[:0] + b"2026-01-01 a\rb\n    a  1\n    b\n")
     code, _, err = run(capsys, "-f", journal, "bal")
     assert code == 1 and "t.journal" not in err
+
+
+@given(st.text(max_size=60) | st.from_regex(r"[+-]?\d{0,45}(\.\d{0,5})?([eE][+-]?\d{1,12})?", fullmatch=True))
+def test_a_plain_number_is_read_or_refused_and_never_overflows(text):
+    """plain_number reads what a rate, quantity or typed amount may be; whatever it returns
+    survives the arithmetic it meets (a division, a sum, a product) without raising."""
+    number = plain_number(text)
+    if number is None:
+        return
+    assert number.is_finite()
+    assert not any(mark in text for mark in "eE_")
+    assert number / 100 + number * number - number == number / 100 + number * number - number
+
+
+def test_plain_number_examples():
+    assert [plain_number(text) for text in ("12", " -0.5 ", "10.", ".25", "1e3", "NaN", "Infinity", "1_000", "")] == [
+        Decimal(12), Decimal("-0.5"), Decimal(10), Decimal("0.25"), None, None, None, None, None]

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import attrs
 
+from textledger.core.amounts import plain_number
 from textledger.core.records import AccountDeclaration, Journal, Problem, Source
 from textledger.receivables.openitems import RECEIVABLES, Conventions, parse_date
 
@@ -117,11 +118,11 @@ def parse_rate(text: str) -> tuple[dt.date | None, Decimal] | None:
     percent = percent.strip()
     if not percent.endswith("%"):
         return None
-    try:
-        rate = Decimal(percent[:-1].strip()) / HUNDRED
-    except InvalidOperation:
+    number = plain_number(percent[:-1])
+    if number is None:
         return None
-    if not rate.is_finite() or rate < 0 or rate >= 1:
+    rate = number / HUNDRED
+    if rate < 0 or rate >= 1:
         return None
     start = None
     if start_text.strip():

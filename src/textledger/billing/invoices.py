@@ -14,12 +14,12 @@ import datetime as dt
 import itertools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
 from textledger.billing.details import BillingDetails, Customer, TaxCode, problem_at, read_details, sequence_parts
-from textledger.core.amounts import decimal_string, format_amount, format_number, quote_symbol
+from textledger.core.amounts import decimal_string, format_amount, format_number, plain_number, quote_symbol
 from textledger.core.lines import LineError, parse_amount
 from textledger.core.records import Amount, Journal, Posting, Problem, Source, Style, Tags, Transaction
 from textledger.receivables.openitems import RECEIVABLES, Conventions, side_postings, terms_days
@@ -188,7 +188,7 @@ def parse_line(text: str, commodities: Sequence[str], default_commodity: str) ->
             taxcode, rest = rest[1], rest[2:]
         if rest and ":" not in rest[0]:
             continue
-        quantity = _decimal(words[index - 1])
+        quantity = plain_number(words[index - 1])
         if quantity is None or quantity <= 0:
             continue
         try:
@@ -206,12 +206,6 @@ def parse_line(text: str, commodities: Sequence[str], default_commodity: str) ->
                        " e.g. \"Brochure print run 2 $250.00 tax wa Income:Print Production\" (is the price missing?)")
 
 
-def _decimal(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
 
 
 # ---------------------------------------------------------------- reading them back
@@ -262,7 +256,7 @@ def line_of(posting: Posting, commodities: Sequence[str]) -> InvoiceLine | None:
     a price or the quantity is missing or unreadable)."""
     description = posting.tag("line")
     price = _tag_amount(posting.tag("price"), commodities)
-    quantity = _decimal((posting.tag("qty") or "").strip())
+    quantity = plain_number((posting.tag("qty") or "").strip())
     if description is None or price is None or quantity is None:
         return None
     commodity = posting.amount.commodity if posting.amount is not None else ""
@@ -343,7 +337,7 @@ def _invoice_problems(journal: Journal, details: BillingDetails, invoice: Invoic
             continue
         price = posting.tag("price")
         unit = _tag_amount(price, commodities)
-        quantity = _decimal((posting.tag("qty") or "1").strip())
+        quantity = plain_number((posting.tag("qty") or "1").strip())
         if price is None or unit is None:
             problems.append(problem_at(journal, posting.source, "line:", "this invoice line has no price: add"
                                        " `price: AMOUNT` (the unit price, e.g. `price: $250.00`) to its tags"))

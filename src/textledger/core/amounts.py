@@ -14,6 +14,21 @@ _PLAIN_SYMBOL = re.compile(r'[^\s\d"@;=()*/{}\[\]+\-.,]+')
 DEFAULT_STYLE = Style(left=False, spaced=True)
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+PLAIN_NUMBER_LENGTH = 40
+"""The longest number `plain_number` reads: a rate, a quantity or a typed amount, not a journal's."""
+
+
+def plain_number(text: str) -> Decimal | None:
+    """A number written plainly (`12`, `-0.5`, `10.25`) of at most PLAIN_NUMBER_LENGTH
+    characters, or None. Python's Decimal also reads `1e999999999`, `NaN` and `Infinity`;
+    the first is finite and overflows the first sum or division it meets."""
+    text = text.strip()
+    if len(text) > PLAIN_NUMBER_LENGTH or not _PLAIN_NUMBER.fullmatch(text):
+        return None
+    return Decimal(text)
+
+
 DEFAULT_PRECISION = 28
 """Python's default decimal precision: what textledger computes with when no number is long."""
 LONG_DIGITS = 10

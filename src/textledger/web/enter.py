@@ -10,11 +10,11 @@ as it is then). A form that writes is only ever sent by POST with the page's CSR
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import Flask, abort, render_template, request
 
-from textledger.core.amounts import format_amount
+from textledger.core.amounts import format_amount, plain_number
 from textledger.core.lines import parse_date
 from textledger.core.printer import format_entry
 from textledger.core.records import Amount, Journal, JournalError
@@ -131,11 +131,7 @@ def add_page(journal: Journal):
 
 
 def _amount(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text.strip().replace(",", ""))
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
+    return plain_number(text.replace(",", ""))
 
 
 @journal_page
