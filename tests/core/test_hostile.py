@@ -338,3 +338,26 @@ def test_a_plain_number_is_read_or_refused_and_never_overflows(text):
 def test_plain_number_examples():
     assert [plain_number(text) for text in ("12", " -0.5 ", "10.", ".25", "1e3", "NaN", "Infinity", "1_000", "")] == [
         Decimal(12), Decimal("-0.5"), Decimal(10), Decimal("0.25"), None, None, None, None, None]
+
+
+DEEP = "(" * 1200 + "a" + ")" * 1200  # deeper than Python's regex parser can recurse
+
+
+@pytest.mark.parametrize("argv", [
+    ["bal", DEEP], ["reg", f"desc:{DEEP}"], ["forecast", "--cash", DEEP], ["aging", "--customer", DEEP],
+    ["stock", "--location", DEEP],
+])
+def test_a_regex_nested_too_deep_is_a_usage_error(tmp_path, capsys, argv):
+    journal = tmp_path / "j.journal"
+    journal.write_text("2026-01-01 x\n    Assets:Bank  $1\n    Income\n")
+    code, _, err = run(capsys, "-f", journal, *argv)
+    assert code == 2, err
+    assert "nested too deep or too large (RecursionError)" in err and "Traceback" not in err
+
+
+def test_an_automated_transaction_nested_too_deep_is_an_error_at_its_line(tmp_path, capsys):
+    journal = tmp_path / "j.journal"
+    journal.write_text(f"= {DEEP}\n    (Budget)  *-1\n\n2026-01-01 x\n    Assets:Bank  $1\n    Income\n")
+    code, _, err = run(capsys, "-f", journal, "bal")
+    assert code == 1, err
+    assert f"{journal}:1:" in err and "nested too deep" in err

@@ -26,7 +26,7 @@ from textledger.cli.base import Command, UsageError, journal_files, loaded, this
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.expand import STDIN
 from textledger.core.lines import LineError, parse_amount
-from textledger.core.query import QueryError, parse_date_bound
+from textledger.core.query import QueryError, parse_date_bound, user_regex
 from textledger.core.records import Amount, Journal, Source, Style
 from textledger.io.atomic import describe, locked
 from textledger.io.bankfiles import load_rules, read_statement, rules_path_for
@@ -57,7 +57,7 @@ def find_account(journal: Journal, text: str) -> str:
     if text in known:
         return text
     try:
-        pattern = re.compile(text, re.IGNORECASE)
+        pattern = user_regex(text)
     except re.error as error:
         raise UsageError(f"bad regular expression {text!r}: {error}") from None
     found = [name for name in known if pattern.search(name)]

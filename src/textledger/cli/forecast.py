@@ -31,7 +31,7 @@ from textledger.cash.forecast import (
 from textledger.cli.base import Command, UsageError, loaded, query_from_args
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.lines import LineError, parse_amount
-from textledger.core.query import QueryError, parse_date_bound
+from textledger.core.query import QueryError, parse_date_bound, user_regex
 from textledger.core.records import Amount, Journal, JournalError
 from textledger.receivables.openitems import check
 from textledger.render import tables as render
@@ -113,7 +113,7 @@ def cmd_forecast(journal: Journal | None, args: argparse.Namespace, out: TextIO)
     query = query_from_args(args)
     as_of = args.as_of or (query.end - dt.timedelta(days=1) if query.end else dt.date.today())
     try:
-        pattern = re.compile(args.cash, re.IGNORECASE) if args.cash is not None else None
+        pattern = user_regex(args.cash) if args.cash is not None else None
     except re.error as error:
         raise UsageError(f"bad regular expression {args.cash!r}: {error}") from None
     try:

@@ -12,7 +12,7 @@ from typing import TextIO
 
 from textledger.cli.base import Command, UsageError, loaded, query_from_args
 from textledger.core.amounts import decimal_string, format_amount
-from textledger.core.query import Query, QueryError, parse_date_bound
+from textledger.core.query import Query, QueryError, parse_date_bound, user_regex
 from textledger.core.records import Amount, Journal, Style
 from textledger.inventory.stock import Item, LowStock, Margin, StockPosition, gross_margin, items, low_stock, stock_positions
 from textledger.render import tables as render
@@ -44,7 +44,7 @@ def _as_of(args: argparse.Namespace) -> dt.date | None:
 def _location(text: str | None) -> str | None:
     if text is not None:
         try:
-            re.compile(text)
+            user_regex(text, 0)
         except re.error as error:
             raise UsageError(f"--location: bad regular expression {text!r}: {error}") from None
     return text

@@ -18,7 +18,7 @@ from textledger.cli.base import Command, UsageError, journal_files, loaded, with
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.expand import STDIN
 from textledger.core.printer import format_entry
-from textledger.core.query import QueryError, parse_date_bound
+from textledger.core.query import QueryError, parse_date_bound, user_regex
 from textledger.core.records import Amount, Journal, JournalError, Problem, SourceMap, Style, Transaction
 from textledger.inventory.count import DEFAULT_ACCOUNT, TAG, StockCheck, agreement_entry, read_count, stock_check
 from textledger.inventory.purchasing import COMPLETE, MatchLine, three_way_match
@@ -48,7 +48,7 @@ def _pattern(option: str, text: str | None) -> re.Pattern[str] | None:
     if text is None:
         return None
     try:
-        return re.compile(text, re.IGNORECASE)
+        return user_regex(text)
     except re.error as error:
         raise UsageError(f"{option}: bad regular expression {text!r}: {error}") from None
 

@@ -11,7 +11,7 @@ from typing import TextIO
 from textledger.cli import billing
 from textledger.cli.base import Command, UsageError, loaded, query_from_args
 from textledger.core.amounts import decimal_string, format_amount
-from textledger.core.query import QueryError, parse_date_bound
+from textledger.core.query import QueryError, parse_date_bound, user_regex
 from textledger.core.records import Amount, Journal, JournalError
 from textledger.receivables.aging import AgingReport, AgingRow, Buckets, aging, collections, days_outstanding
 from textledger.receivables.openitems import PAYABLES, RECEIVABLES, ZERO, Side, check, open_items, parties
@@ -117,7 +117,7 @@ def _pattern(text: str | None) -> re.Pattern[str] | None:
 
 def _compiled(text: str) -> re.Pattern[str]:
     try:
-        return re.compile(text, re.IGNORECASE)
+        return user_regex(text)
     except re.error as error:
         raise UsageError(f"bad regular expression {text!r}: {error}") from None
 

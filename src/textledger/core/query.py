@@ -28,9 +28,19 @@ class QueryError(ValueError):
     """A query term or period the user typed cannot be understood."""
 
 
+def user_regex(text: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """A regular expression a user typed, compiled; `re.error` for anything that cannot be
+    one — also what Python's own parser fails on with other errors: parentheses nested
+    deeper than its recursion limit, a repeat count too large."""
+    try:
+        return re.compile(text, flags)
+    except (RecursionError, OverflowError) as error:
+        raise re.error(f"nested too deep or too large ({type(error).__name__})") from None
+
+
 def _compile(pattern: str) -> re.Pattern[str]:
     try:
-        return re.compile(pattern, re.IGNORECASE)
+        return user_regex(pattern)
     except re.error as error:
         raise QueryError(f"bad regular expression {pattern!r}: {error}") from None
 
