@@ -31,6 +31,7 @@ from textledger.payroll import reports as payroll_reports
 from textledger.payroll import rules as payroll_rules
 from textledger.receivables import monthend as receivables_monthend
 from textledger.receivables import openitems
+from textledger.reports import locking
 from textledger.reports.monthend import SectionBuilder
 
 
@@ -51,6 +52,7 @@ PIPELINE = Pipeline(
         Check("receivables", openitems.check),  # unknown invoices, duplicate IDs, bad terms and due dates
         Check("purchasing", purchasing.check),  # unknown orders and items, more received or billed than ordered
         Check("billing", billing_checks.check),  # invoice lines, tax codes and rates, the number sequence, recurring rules
+        Check("lock", locking.check),  # `lock:` tags that name no date (the comparison with git is the command's)
     ),
 )
 

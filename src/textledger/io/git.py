@@ -180,13 +180,16 @@ class RevisionReader(FileReader):
         `?` and `[...]` within a name, `**` across folders, hidden names only matched by a
         pattern that starts with a dot."""
         parts = pattern.split(os.sep)
-        first = next(index for index, part in enumerate(parts) if glob.has_magic(part))
+        first = next((index for index, part in enumerate(parts) if glob.has_magic(part)), None)
+        if first is None:
+            return [pattern] if self.exists(pattern) else []
         base = os.sep.join(parts[:first]) or (os.sep if pattern.startswith(os.sep) else "")
         relative = self.inside(base or os.curdir)
         if relative is None:
             return super().glob(pattern)
-        found = self._matches(relative, parts[first:])
-        return sorted(os.path.join(base, *match) if base else os.path.join(*match) for match in found)
+        found = (os.path.join(base, *match) if base else os.path.join(*match)
+                 for match in self._matches(relative, parts[first:]))
+        return sorted(path for path in found if path)  # `**` alone does not match the current folder
 
     def _matches(self, folder: str, parts: list[str]) -> list[tuple[str, ...]]:
         """The names (a tuple per match, one name per part) under `folder` that match."""
@@ -194,16 +197,12 @@ class RevisionReader(FileReader):
             return [()]
         part, rest = parts[0], parts[1:]
         found: list[tuple[str, ...]] = []
-        if part == "**":  # zero or more folders, then the rest; last, every file and folder below
-            found += self._matches(folder, rest) if rest else [("",)]
-            for name in self._children.get(folder, []):
-                if name.startswith("."):
-                    continue
-                if self._entries[_join(folder, name)].kind == "tree":
-                    found += [(name, *match) for match in self._matches(_join(folder, name), parts)]
-                elif not rest:
-                    found.append((name,))
-            return found
+        if part == "**":  # zero or more folders, then the rest; last, the folder and everything below
+            below = self._below(folder)
+            if not rest:
+                return [("",), *below]
+            folders = [(), *(path for path in below if self._is_tree(folder, path))]
+            return [(*inner, *match) for inner in folders for match in self._matches(_join(folder, "/".join(inner)), rest)]
         for name in self._children.get(folder, []):
             matched = (fnmatch.fnmatchcase(name, part) and (part.startswith(".") or not name.startswith("."))
                        if glob.has_magic(part) else name == part)
@@ -215,6 +214,19 @@ class RevisionReader(FileReader):
                 found += [(name, *match) for match in self._matches(_join(folder, name), rest)]
         return found
 
+    def _below(self, folder: str) -> list[tuple[str, ...]]:
+        """Every file and folder under `folder` that no hidden name leads to, as name tuples."""
+        found: list[tuple[str, ...]] = []
+        for name in self._children.get(folder, []):
+            if not name.startswith("."):
+                found.append((name,))
+                if self._is_tree(folder, (name,)):
+                    found += [(name, *inner) for inner in self._below(_join(folder, name))]
+        return found
+
+    def _is_tree(self, folder: str, names: tuple[str, ...]) -> bool:
+        return self._entries[_join(folder, "/".join(names))].kind == "tree"
+
     def settled(self, method: str, argument: str) -> bool:
         """Questions about the revision's files: its tree's id is in the cache key."""
         if method == "glob":
@@ -225,7 +237,8 @@ class RevisionReader(FileReader):
 
 
 def _join(folder: str, name: str) -> str:
-    return f"{folder}/{name}" if folder else name
+    """A tree path: `name` (which may be "") inside `folder` ("" is the root)."""
+    return f"{folder}/{name}" if folder and name else folder or name
 
 
 def revision_name(root: str, revision: str, file: str) -> str:
@@ -282,6 +295,11 @@ def locked_period(journal: Journal, paths: Sequence[str], *, year: int | None = 
         return []
     try:
         root = repository(paths[0])
+    except GitError as error:  # git missing: say so only to books that have a lock
+        if locking.lock_of(journal) is None:
+            return []
+        return [Problem(paths[0], 0, 0, f"the locked period is not checked: {error}", warning=True)]
+    try:
         tree = tree_of(root, "HEAD") if root is not None else None
         if root is None or tree is None:
             return []
@@ -344,8 +362,8 @@ def working_lines_at_head(root: str, file: str, start: int, end: int) -> tuple[i
     if tree_of(root, "HEAD") is None or _run(root, "cat-file", "-e", f"HEAD:{relative}").returncode != 0:
         return None
     hunks = []
-    for line in _git(root, "diff", *_DIFF, "-U0", "HEAD", "--", relative).decode("utf-8", "replace").splitlines():
-        match = _HUNK.match(line)
+    for text in _git(root, "diff", *_DIFF, "-U0", "HEAD", "--", relative).decode("utf-8", "replace").splitlines():
+        match = _HUNK.match(text)
         if match:
             old, old_count, new, new_count = match.groups()
             hunks.append((int(old), int(old_count or 1), int(new), int(new_count or 1)))
@@ -353,7 +371,7 @@ def working_lines_at_head(root: str, file: str, start: int, end: int) -> tuple[i
     changed = False
     for line in range(start, end + 1):
         shift, added = 0, False
-        for old, old_count, new, new_count in hunks:
+        for _, old_count, new, new_count in hunks:
             if new_count and new <= line < new + new_count:
                 added = True
                 break
@@ -363,6 +381,11 @@ def working_lines_at_head(root: str, file: str, start: int, end: int) -> tuple[i
             changed = True
         else:
             mapped.append(line - shift)
+    for old, old_count, new, new_count in hunks:  # committed lines the working copy changed or removed in the entry
+        inside = new <= end and new + new_count > start if new_count else start <= new < end
+        if inside and old_count:
+            changed = True
+            mapped += [old, old + old_count - 1]
     return (min(mapped), max(mapped), changed) if mapped else None
 
 

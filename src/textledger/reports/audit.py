@@ -14,7 +14,7 @@ def named(journal: Journal, name: str) -> list[Transaction]:
     code = name[1:-1] if name.startswith("(") and name.endswith(")") else name
     found = []
     for transaction in journal.transactions:
-        if transaction.code == code and code or any(
+        if (code and transaction.code == code) or any(
                 key in ("invoice", "bill") and value == name
                 for tags in (transaction.tags, *(p.tags for p in transaction.postings)) for key, value in tags):
             found.append(transaction)

@@ -115,10 +115,13 @@ def _locked(closing: Closing, options: ClosingOptions) -> Closing:
         return attrs.evolve(closing, lock=Transaction(
             date=closing.end, status="*", description=f"Books locked | {closing.label} closed, nothing to carry",
             comment=f"{CLOSING_TAG}: {closing.label}\n{tag[0]}: {tag[1]}", tags=((CLOSING_TAG, closing.label), tag)))
-    first = "income" if closing.income is not None else "balance_sheet"
-    entry: Transaction = getattr(closing, first)
-    return attrs.evolve(closing, **{first: attrs.evolve(entry, comment=f"{entry.comment}\n{tag[0]}: {tag[1]}",
-                                                        tags=entry.tags + (tag,))})
+    def locking(entry: Transaction) -> Transaction:
+        return attrs.evolve(entry, comment=f"{entry.comment}\n{tag[0]}: {tag[1]}", tags=entry.tags + (tag,))
+
+    if closing.income is not None:
+        return attrs.evolve(closing, income=locking(closing.income))
+    assert closing.balance_sheet is not None
+    return attrs.evolve(closing, balance_sheet=locking(closing.balance_sheet))
 
 
 def _already_closed(entry: Transaction, period: str, end: dt.date) -> Problem:

@@ -19,16 +19,31 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 import attrs
 
 from textledger.core.amounts import format_amount
-from textledger.core.records import Amount, Journal, Posting, Price, Problem, Source, Style, Tags, Transaction
+from textledger.core.records import (
+    Amount,
+    Journal,
+    Posting,
+    PostingKind,
+    Price,
+    Problem,
+    Source,
+    Style,
+    Tags,
+    Transaction,
+)
 
 LOCK_TAG = "lock"
 _DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
 _DETAILS = 4
 """How many differences a message lists before it says how many more there are."""
+_STRICT = ("ids, description", "undated")
+"""The pairings that tie an entry to its edited self across the lock date (see `_strict`)."""
+R = TypeVar("R", Transaction, Price)
 
 
 @attrs.frozen
@@ -123,9 +138,9 @@ def locked_changes(committed: Journal, working: Journal, lock: dt.date,
     return sorted(changes, key=lambda change: change.after is None)
 
 
-def _changes(before: Sequence, after: Sequence, lock: dt.date, key: Callable[[object], Hashable],
-             pairings: Callable[[object], Iterable[Hashable]],
-             details: Callable[[object, object], tuple[str, ...]]) -> list[LockedChange]:
+def _changes(before: Sequence[R], after: Sequence[R], lock: dt.date, key: Callable[[R], Hashable],
+             pairings: Callable[[R], Sequence[Hashable]],
+             details: Callable[[R, R], tuple[str, ...]]) -> list[LockedChange]:
     """The unmatched records (by content) of both sides, paired where one is the other
     edited, reported where either side is in the locked period."""
     waiting: dict[Hashable, list[int]] = defaultdict(list)
@@ -142,13 +157,13 @@ def _changes(before: Sequence, after: Sequence, lock: dt.date, key: Callable[[ob
     if not old and not new:
         return []
 
-    def locked(record: object) -> bool:
+    def locked(record: R) -> bool:
         return _locked(record, lock)
 
     paired: dict[int, int] = {}  # after index -> before index
     taken: set[int] = set()
 
-    def pair(indexes: Iterable[int], keys: Callable[[object], Iterable[Hashable]], wanted: Callable[[int], bool],
+    def pair(indexes: Iterable[int], keys: Callable[[R], Sequence[Hashable]], wanted: Callable[[int], bool],
              allowed: Callable[[int, int], bool]) -> None:
         candidates: dict[Hashable, list[int]] = defaultdict(list)
         for index in reversed(old):
@@ -181,16 +196,15 @@ def _changes(before: Sequence, after: Sequence, lock: dt.date, key: Callable[[ob
     return changes
 
 
-def _strict(pairings: Callable[[object], Iterable[Hashable]], record: object) -> list[Hashable]:
+def _strict(pairings: Callable[[R], Sequence[Hashable]], record: R) -> list[Hashable]:
     """The pairings that still tie an entry to its edited self when its date moved: its
     invoice, bill or code with its description, or everything but the date."""
-    return [pairing for pairing in pairings(record) if pairing[0] in ("ids, description", "undated")]  # type: ignore[index]
+    return [pairing for pairing in pairings(record) if isinstance(pairing, tuple) and pairing[0] in _STRICT]
 
 
-def _locked(record: object, lock: dt.date) -> bool:
+def _locked(record: Transaction | Price, lock: dt.date) -> bool:
     if isinstance(record, Transaction):
         return record.date <= lock or any(p.date is not None and p.date <= lock for p in record.postings)
-    assert isinstance(record, Price)
     return record.date <= lock
 
 
@@ -330,8 +344,15 @@ def _take(mine: Counter, theirs: Counter, key: Hashable) -> bool:
     return surplus > 0
 
 
+def _account(posting: Posting) -> str:
+    """The account as the posting is written: `(virtual)`, `[balanced virtual]`."""
+    if posting.kind is PostingKind.VIRTUAL:
+        return f"({posting.account})"
+    return f"[{posting.account}]" if posting.kind is PostingKind.BALANCED_VIRTUAL else posting.account
+
+
 def _posting_text(posting: Posting, styles: Mapping[str, Style]) -> str:
-    return posting.account + (f" {format_amount(posting.amount, styles)}" if posting.amount is not None else "")
+    return _account(posting) + (f" {format_amount(posting.amount, styles)}" if posting.amount is not None else "")
 
 
 def _amount(amount: Amount | None, styles: Mapping[str, Style]) -> str:
@@ -340,7 +361,7 @@ def _amount(amount: Amount | None, styles: Mapping[str, Style]) -> str:
 
 def _one_posting(before: Posting, after: Posting, before_entry: Transaction, after_entry: Transaction,
                  styles: Mapping[str, Style]) -> list[str]:
-    account = after.account
+    account = _account(after)
     details = []
     if before.amount != after.amount:
         details.append(f"{account} {_amount(before.amount, styles)} -> {_amount(after.amount, styles)}")
@@ -405,7 +426,7 @@ def lock_moved_back(committed: Journal, working: Journal, committed_file: Callab
     """A warning when the lock as it is now is earlier than as committed, or gone: this
     change is still checked against the committed lock, the commits after it no longer."""
     before, after = lock_of(committed), lock_of(working)
-    if before is None or after is not None and after.date >= before.date:
+    if before is None or (after is not None and after.date >= before.date):
         return None
     was = before.date.isoformat()
     if after is None:
