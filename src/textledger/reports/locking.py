@@ -143,17 +143,13 @@ def _changes(before: Sequence[R], after: Sequence[R], lock: dt.date, key: Callab
              details: Callable[[R, R], tuple[str, ...]]) -> list[LockedChange]:
     """The unmatched records (by content) of both sides, paired where one is the other
     edited, reported where either side is in the locked period."""
-    waiting: dict[Hashable, list[int]] = defaultdict(list)
-    for index in range(len(before) - 1, -1, -1):
-        waiting[key(before[index])].append(index)
-    new: list[int] = []
-    for index, record in enumerate(after):
-        same = waiting.get(key(record))
-        if same:
-            same.pop()
-        else:
-            new.append(index)
-    old = sorted(index for indexes in waiting.values() for index in indexes)
+    # equal records first (most are: in the same order, before and after a change), then the rest by content
+    same = min(len(before), len(after))
+    start = next((index for index in range(same) if before[index] != after[index]), same)
+    end = next((index for index in range(same - start) if before[-1 - index] != after[-1 - index]), same - start)
+    old, new = _unmatched(before, after, range(start, len(before) - end), range(start, len(after) - end),
+                          lambda record: record)
+    old, new = _unmatched(before, after, old, new, key)
     if not old and not new:
         return []
 
@@ -194,6 +190,23 @@ def _changes(before: Sequence[R], after: Sequence[R], lock: dt.date, key: Callab
             changes.append(LockedChange(None, after[index]))
     changes += [LockedChange(before[index], None) for index in old if index not in taken and locked(before[index])]
     return changes
+
+
+def _unmatched(before: Sequence[R], after: Sequence[R], old: Iterable[int], new: Iterable[int],
+               key: Callable[[R], Hashable]) -> tuple[list[int], list[int]]:
+    """The indexes, of `old` in `before` and of `new` in `after`, left when records of equal
+    keys are matched one to one (in order)."""
+    waiting: dict[Hashable, list[int]] = defaultdict(list)
+    for index in reversed(list(old)):
+        waiting[key(before[index])].append(index)
+    unmatched: list[int] = []
+    for index in new:
+        same = waiting.get(key(after[index]))
+        if same:
+            same.pop()
+        else:
+            unmatched.append(index)
+    return sorted(index for indexes in waiting.values() for index in indexes), unmatched
 
 
 def _strict(pairings: Callable[[R], Sequence[Hashable]], record: R) -> list[Hashable]:
