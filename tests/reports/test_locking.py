@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import subprocess
 from decimal import Decimal
 from textwrap import dedent
 
@@ -14,9 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import textledger
+from tests.conftest import tool
 from tests.strategies import PHASES, journals
-from textledger.core.fmt import format_text
+from textledger.core.fmt import format_entries, format_text
+from textledger.core.printer import format_entry
 from textledger.core.records import Amount, Source
+from textledger.reports.closing import ClosingOptions, close_books
 from textledger.reports.locking import LockedChange, check, entry_name, lock_date, lock_of, lock_problems, locked_changes
 
 relaxed = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], phases=PHASES)
@@ -276,3 +280,29 @@ def test_each_locked_entry_removed_or_added_is_reported_once(generated, data):
     assert [c.before for c in found] == [c.before for c in found if c.before in dropped]
     back = locked_changes(after, before, lock)
     assert sorted((c.kind, c.after.date) for c in back) == sorted(("added", t.date) for t in dropped)
+
+
+# ---------------------------------------------------------------- close --lock
+
+
+def test_close_lock_tags_the_first_entry_and_ledger_and_hledger_read_it(tmp_path):
+    closing_entry = BOOKS[BOOKS.index("2026-01-31 * Closing"):BOOKS.index("2026-02-03")]
+    unclosed = textledger.loads(BOOKS.replace(closing_entry, ""))
+    january = close_books(unclosed, dt.date(2026, 1, 31), ClosingOptions(reopen=True, lock=True))
+    income, sheet = january.old_file
+    assert (income.tag("lock"), sheet.tag("lock"), january.reopening.tag("lock")) == ("2026-01-31", None, None)
+    assert income.comment == "closing: 2026-01\nlock: 2026-01-31"
+
+    journal = textledger.loads(BOOKS)
+    february = close_books(journal, dt.date(2026, 2, 28), ClosingOptions(lock=True))  # nothing to close
+    (only,) = february.old_file
+    assert (only.postings, only.tags) == ((), (("closing", "2026-02"), ("lock", "2026-02-28")))
+    text = BOOKS + "\n" + format_entries(format_entry(only, journal.style_map()), journal)
+    assert lock_of(textledger.loads(text)).date == dt.date(2026, 2, 28)
+    path = tmp_path / "books.journal"
+    path.write_text(text)
+    for name, argv in (("ledger", ["reg", "%lock"]), ("hledger", ["print", "tag:lock"])):
+        result = subprocess.run([tool(name), "-f", str(path), *argv], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        assert "Closing entry" in result.stdout
+    assert "Books locked" in result.stdout  # hledger prints the entry with no postings too
