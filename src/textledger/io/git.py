@@ -299,9 +299,11 @@ def locked_period(journal: Journal, paths: Sequence[str], *, year: int | None = 
         if locking.lock_of(journal) is None:
             return []
         return [Problem(paths[0], 0, 0, f"the locked period is not checked: {error}", warning=True)]
+    if root is None:
+        return []
     try:
-        tree = tree_of(root, "HEAD") if root is not None else None
-        if root is None or tree is None:
+        tree = tree_of(root, "HEAD")
+        if tree is None:
             return []
         if locking.lock_of(journal) is None and not mentions(root, tree, f"{locking.LOCK_TAG}:"):
             return []
