@@ -102,7 +102,7 @@ def test_api_examples_run(block, at_repo_root):
 # ---------------------------------------------------------------- docs/cli.md
 
 
-RUN_DOCS = ("cli.md", "cash.md", "inventory.md", "billing.md", "checklist.md")
+RUN_DOCS = ("cli.md", "cash.md", "inventory.md", "billing.md", "checklist.md", "git.md")
 _WRITES = ("--append", "--apply", "--in-place")
 
 

@@ -54,3 +54,9 @@ class FileReader:
 
     def display(self, path: str) -> str:
         return os.path.relpath(path)
+
+    def settled(self, method: str, argument: str) -> bool:
+        """Whether the journal cache's key already settles this question's answer, so that
+        a cached journal need not ask it again (the files of a git revision, whose tree is
+        in the key); on the disk, nothing is."""
+        return False

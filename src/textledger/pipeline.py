@@ -34,6 +34,7 @@ from textledger.payroll import reports as payroll_reports
 from textledger.payroll import rules as payroll_rules
 from textledger.receivables import monthend as receivables_monthend
 from textledger.receivables import openitems
+from textledger.reports import locking
 from textledger.reports.monthend import PackSection, SectionBuilder
 
 
@@ -62,6 +63,7 @@ PIPELINE = Pipeline(
         Check("purchasing", purchasing.check),  # unknown orders and items, more received or billed than ordered
         Check("billing", billing_checks.check),  # invoice lines, tax codes and rates, the number sequence, recurring rules
         Check("checklist", checklist_declaration.check),  # the accounts a month-end step names are in the books
+        Check("lock", locking.check),  # `lock:` tags that name no date (the comparison with git is the command's)
     ),
 )
 

@@ -18,6 +18,7 @@ LISTING = {
     "statements": ("balancesheet bs", "incomestatement is", "cashflow cf", "trial", "close", "report"),
     "fmt": ("fmt",),
     "diff": ("diff",),
+    "history": ("log",),
     "receivables": ("aging", "statement"),
     "payroll": ("payroll",),
     "cash": ("reconcile", "checks"),

@@ -15,16 +15,20 @@ from textledger.cli.base import (
     add_cost_option,
     add_period_options,
     add_query_argument,
+    alias_options,
     at_cost_when_asked,
+    journal_files,
     loaded,
     on_basis,
     query_from_args,
+    this_year,
     wants_balance_report,
 )
 from textledger.core.amounts import decimal_string, format_amount
 from textledger.core.printer import format_entry, print_journal
 from textledger.core.query import Query
 from textledger.core.records import Amount, Journal, Style
+from textledger.io import cache
 from textledger.render import tables as render
 from textledger.reports import balances
 from textledger.reports.register import register
@@ -32,14 +36,24 @@ from textledger.reports.register import register
 
 def cmd_check(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
     """Every check of `textledger.check()` on the loaded journal (the CLI has printed the
-    journal's warnings); --strict adds the stricter ones."""
+    journal's warnings); --strict adds the stricter ones; then, in a git repository, the
+    locked period against the journal as committed (docs/git.md)."""
     from textledger.core.validate import run_checks  # here: validation brings the parser, which a cached journal need not
+    from textledger.io import git
     from textledger.pipeline import PIPELINE
 
-    problems = run_checks(loaded(journal), PIPELINE.checks, args.strict)
-    for problem in problems:
+    journal = loaded(journal)
+    problems = run_checks(journal, PIPELINE.checks, args.strict)
+    locked = git.locked_period(journal, journal_files(args), year=this_year(), aliases=alias_options(args),
+                               auto=args.auto, use_cache=cache.enabled(args.no_cache))
+    for problem in problems + locked:
         print(problem.render(), file=sys.stderr)
-    return 1 if any(not p.warning for p in problems) else 0
+    refused = sum(not p.warning for p in locked)
+    if refused:
+        print(f"textledger check: {refused} change{'s' if refused != 1 else ''} to the locked period, against the"
+              " last commit (HEAD); to change a locked entry, first commit moving the lock back (`lock:` tag),"
+              " on its own: see docs/git.md, Locked periods", file=sys.stderr)
+    return 1 if any(not p.warning for p in problems + locked) else 0
 
 
 def cmd_balance(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:

@@ -300,6 +300,9 @@ def _configure_close(parser: argparse.ArgumentParser) -> None:
                         help="with --reopen: the account balance-sheet accounts close into (default: %(default)s)")
     parser.add_argument("--opening-account", metavar="ACCOUNT", default=ClosingOptions().opening_account,
                         help="with --reopen: the account they reopen from (default: %(default)s)")
+    parser.add_argument("--lock", action="store_true",
+                        help="also tag the closing entry `lock: END`: once committed, `check` refuses any change to"
+                             " an entry dated on or before END (docs/git.md)")
 
 
 def _closing_date(args: argparse.Namespace) -> dt.date:
@@ -317,7 +320,8 @@ def cmd_close(journal: Journal | None, args: argparse.Namespace, out: TextIO) ->
     journal = loaded(journal)
     end = _closing_date(args)
     types = _types(journal)
-    options = ClosingOptions(args.retained_earnings, args.reopen, args.closing_account, args.opening_account)
+    options = ClosingOptions(args.retained_earnings, args.reopen, args.closing_account, args.opening_account,
+                             args.lock)
     for flag, account in (("--retained-earnings", options.retained_earnings),
                           ("--closing-account", options.closing_account),
                           ("--opening-account", options.opening_account)):

@@ -99,45 +99,51 @@ def cache_key(paths: Sequence[str], options: Iterable[tuple[str, str]] = ()) -> 
 
 
 class Recorder(FileReader):
-    """The file system as the loader sees it, noting every question asked and its answer
-    (a file read is noted by the hash of its bytes)."""
+    """The file system as the loader sees it through `reader` (the disk, or a git
+    revision's tree), noting every question asked and its answer (a file read is noted by
+    the hash of its bytes) — except those the reader says the cache key settles."""
 
-    def __init__(self) -> None:
+    def __init__(self, reader: FileReader | None = None) -> None:
+        self.reader = reader or FileReader()
         self.observations: list[Observation] = []
 
     def read(self, path: str) -> bytes:
         try:
-            data = super().read(path)
+            data = self.reader.read(path)
         except OSError:
-            self.observations.append(("read", path, None))
+            self._note("read", path, None)
             raise
-        self.observations.append(("read", path, _digest(data)))
+        self._note("read", path, _digest(data))
         return data
 
     def resolve(self, path: str) -> str:
-        return self._noted("resolve", path, super().resolve(path))
+        return self._noted("resolve", path, self.reader.resolve(path))
 
     def expand_user(self, pattern: str) -> str:
-        return self._noted("expand_user", pattern, super().expand_user(pattern))
+        return self._noted("expand_user", pattern, self.reader.expand_user(pattern))
 
     def glob(self, pattern: str) -> list[str]:
-        return self._noted("glob", pattern, super().glob(pattern))
+        return self._noted("glob", pattern, self.reader.glob(pattern))
 
     def exists(self, path: str) -> bool:
-        return self._noted("exists", path, super().exists(path))
+        return self._noted("exists", path, self.reader.exists(path))
 
     def is_dir(self, path: str) -> bool:
-        return self._noted("is_dir", path, super().is_dir(path))
+        return self._noted("is_dir", path, self.reader.is_dir(path))
 
     def is_file(self, path: str) -> bool:
-        return self._noted("is_file", path, super().is_file(path))
+        return self._noted("is_file", path, self.reader.is_file(path))
 
     def display(self, path: str) -> str:
-        return self._noted("display", path, super().display(path))
+        return self._noted("display", path, self.reader.display(path))
 
     def _noted(self, method: str, argument: str, answer: T) -> T:
-        self.observations.append((method, argument, answer))
+        self._note(method, argument, answer)
         return answer
+
+    def _note(self, method: str, argument: str, answer: object) -> None:
+        if not self.reader.settled(method, argument):
+            self.observations.append((method, argument, answer))
 
 
 def loading_options(year: int | None, aliases: tuple[Alias, ...], auto: bool) -> tuple[tuple[str, str], ...]:
@@ -147,22 +153,25 @@ def loading_options(year: int | None, aliases: tuple[Alias, ...], auto: bool) ->
 
 
 def load(paths: Sequence[str], options: Iterable[tuple[str, str]] = (), use_cache: bool = True,
-         year: int | None = None, aliases: tuple[Alias, ...] = (), auto: bool = True) -> Journal:
+         year: int | None = None, aliases: tuple[Alias, ...] = (), auto: bool = True,
+         reader: FileReader | None = None) -> Journal:
     """The journal in `paths`, from the cache when nothing it was read from has changed;
     otherwise loaded (textledger.load, with `year` and `aliases`, which are part of the
-    key) and cached. Raises JournalError as load does."""
+    key) and cached. `reader` reads the files from elsewhere than the disk (a git revision,
+    io/git.py), and `options` must then name that place. Raises JournalError as load does."""
     options = (*options, *loading_options(year, aliases, auto))
-    if not use_cache or not all(path != STDIN and os.path.isfile(path) for path in paths):
-        return _fresh_load(paths, None, year, aliases, auto)
+    reader = reader or FileReader()
+    if not use_cache or not all(path != STDIN and reader.is_file(path) for path in paths):
+        return _fresh_load(paths, reader, year, aliases, auto)
     key = cache_key(paths, options)
     place = folder()
     if not _private_folder(place):
-        return _fresh_load(paths, None, year, aliases, auto)
+        return _fresh_load(paths, reader, year, aliases, auto)
     file = place / f"journal-{key.hex()[:32]}.cache"
-    journal = _read(file, key)
+    journal = _read(file, key, reader)
     if journal is not None:
         return journal
-    recorder = Recorder()
+    recorder = Recorder(reader)
     journal = _fresh_load(paths, recorder, year, aliases, auto)
     _write(place, file, key, (recorder.observations, journal))
     return journal
@@ -198,7 +207,7 @@ def _ours(info: os.stat_result) -> bool:
     return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _read(file: Path, key: bytes) -> Journal | None:
+def _read(file: Path, key: bytes, reader: FileReader | None = None) -> Journal | None:
     """The cached journal, if the file is ours, whole, for this key, and every answer the
     file system gave when it was loaded is still the same; None otherwise."""
     try:
@@ -220,14 +229,13 @@ def _read(file: Path, key: bytes) -> Journal | None:
         observations, journal = pickle.loads(payload)
     except Exception:  # whatever a damaged pickle raises, the cache is only missed
         return None
-    if not isinstance(journal, Journal) or not _unchanged(observations):
+    if not isinstance(journal, Journal) or not _unchanged(observations, reader or FileReader()):
         return None
     return journal
 
 
-def _unchanged(observations: list[Observation]) -> bool:
+def _unchanged(observations: list[Observation], reader: FileReader) -> bool:
     """Whether the file system answers every noted question as it did."""
-    reader = FileReader()
     for method, argument, answer in observations:
         try:
             now = _digest(reader.read(argument)) if method == "read" else getattr(reader, method)(argument)

@@ -9,7 +9,9 @@ new file, as hledger's `close` does: one zeroes them at the period end against
 next day from `Equity:Opening Balances` (for the top of the new file).
 
 Every entry is balanced, carries explicit amounts in each commodity, and is tagged
-`closing: LABEL` (`opening: DATE` for the reopening one). The period closed runs from the
+`closing: LABEL` (`opening: DATE` for the reopening one). With `lock`, the first entry
+also gets `lock: END` (reports/locking.py), on a comment line of its own so that ledger
+reads it as a tag too; with nothing to close, an entry with no postings carries it. The period closed runs from the
 day after the previous closing entry (else from the start of the first transaction's
 year) to the day given; a period that overlaps one already closed is refused, with the
 line of the closing entry that covers it.
@@ -26,6 +28,7 @@ import attrs
 from textledger.core.accounts import AccountType, AccountTypes
 from textledger.core.periods import label, start_of
 from textledger.core.records import Amount, Journal, JournalError, Posting, Problem, Transaction
+from textledger.reports.locking import LOCK_TAG
 from textledger.reports.statements import Sums
 
 CLOSING_TAG = "closing"
@@ -38,6 +41,7 @@ class ClosingOptions:
     reopen: bool = False
     closing_account: str = "Equity:Closing Balances"
     opening_account: str = "Equity:Opening Balances"
+    lock: bool = False  # tag the period `lock: END`, so that `check` keeps its entries as they are
 
 
 @attrs.frozen
@@ -50,11 +54,12 @@ class Closing:
     income: Transaction | None  # revenue and expenses into retained earnings
     balance_sheet: Transaction | None = None  # with `reopen`: the balance-sheet accounts zeroed (old file)
     reopening: Transaction | None = None  # with `reopen`: and opened again the next day (new file)
+    lock: Transaction | None = None  # with `lock` and nothing else to append: the entry that locks the period
 
     @property
     def old_file(self) -> tuple[Transaction, ...]:
         """The entries to append to the journal being closed, in order."""
-        return tuple(t for t in (self.income, self.balance_sheet) if t is not None)
+        return tuple(t for t in (self.income, self.balance_sheet, self.lock) if t is not None)
 
 
 def previous_closings(journal: Journal) -> tuple[Transaction, ...]:
@@ -81,7 +86,7 @@ def close_books(journal: Journal, end: dt.date, options: ClosingOptions = Closin
     entry = (_entry(end, f"Closing entry | revenue and expenses for {period} to retained earnings",
                     (CLOSING_TAG, period), income, options.retained_earnings) if income else None)
     if not options.reopen:
-        return Closing(start, end, period, entry)
+        return _locked(Closing(start, end, period, entry), options)
     after = dict(balances)
     for account, sums in income.items():  # the balances once the closing entry is in
         after[account] = {}
@@ -91,14 +96,32 @@ def close_books(journal: Journal, end: dt.date, options: ClosingOptions = Closin
     sheet = {a: s for a, s in after.items()
              if types.type_of(a) not in (AccountType.REVENUE, AccountType.EXPENSE, None) and any(s.values())}
     if not sheet:
-        return Closing(start, end, period, entry)
+        return _locked(Closing(start, end, period, entry), options)
     next_day = end + dt.timedelta(days=1)
-    return Closing(
+    return _locked(Closing(
         start, end, period, entry,
         _entry(end, "Closing balances | balance-sheet accounts, for a new file", (CLOSING_TAG, period), sheet,
                options.closing_account),
         _entry(next_day, "Opening balances | carried forward", (OPENING_TAG, next_day.isoformat()),
-               {a: {c: -q for c, q in s.items()} for a, s in sheet.items()}, options.opening_account))
+               {a: {c: -q for c, q in s.items()} for a, s in sheet.items()}, options.opening_account)), options)
+
+
+def _locked(closing: Closing, options: ClosingOptions) -> Closing:
+    """With `lock`, its first entry tagged `lock: END` (or, with none, one that is only that)."""
+    if not options.lock:
+        return closing
+    tag = (LOCK_TAG, closing.end.isoformat())
+    if closing.income is None and closing.balance_sheet is None:
+        return attrs.evolve(closing, lock=Transaction(
+            date=closing.end, status="*", description=f"Books locked | {closing.label} closed, nothing to carry",
+            comment=f"{CLOSING_TAG}: {closing.label}\n{tag[0]}: {tag[1]}", tags=((CLOSING_TAG, closing.label), tag)))
+    def locking(entry: Transaction) -> Transaction:
+        return attrs.evolve(entry, comment=f"{entry.comment}\n{tag[0]}: {tag[1]}", tags=entry.tags + (tag,))
+
+    if closing.income is not None:
+        return attrs.evolve(closing, income=locking(closing.income))
+    assert closing.balance_sheet is not None
+    return attrs.evolve(closing, balance_sheet=locking(closing.balance_sheet))
 
 
 def _already_closed(entry: Transaction, period: str, end: dt.date) -> Problem:
