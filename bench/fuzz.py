@@ -347,6 +347,10 @@ def _cli_value(rng: random.Random, metavar: str | None, dest: str, corpus: Corpu
     return rng.choice(corpus.tokens + REGEXES)
 
 
+SERVING = ("web",)
+"""Commands that serve until stopped: left out (tests/web fuzzes the pages and forms)."""
+
+
 def _command_table():
     """(name, [(option strings, nargs, metavar, dest, choices)], positionals) per command,
     read from the real argument parser so every option of every command is drawn."""
@@ -355,6 +359,8 @@ def _command_table():
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     table = []
     for name, command in sub.choices.items():
+        if name in SERVING:
+            continue
         options, positionals = [], []
         for action in command._actions:
             if action.dest == "help" or isinstance(action, argparse._SubParsersAction):
