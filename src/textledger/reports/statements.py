@@ -63,7 +63,7 @@ class Line:
     account: str
     depth: int
     cells: tuple[Balance, ...]
-    kind: str = "account"  # account | computed | total
+    kind: str = "account"  # account | computed | total | subheading (a caption, no amounts)
 
 
 @attrs.frozen
@@ -81,6 +81,7 @@ class Statement:
     summary: tuple[Line, ...] = ()
     notes: tuple[str, ...] = ()
     value_in: str | None = None
+    supplement: tuple[Section, ...] = ()  # shown after the summary (the cash flow's non-cash disclosure)
 
 
 @attrs.frozen
