@@ -20,7 +20,13 @@ from tests.strategies import journals
 from textledger.core.accounts import AccountType, AccountTypes, Activities, Activity
 from textledger.core.periods import Interval, Period, split
 from textledger.core.records import PostingKind
-from textledger.reports.cashflow import EXCHANGE_LABEL, NON_CASH_TITLE, SUM_PRECISION, cash_flow_by_activity
+from textledger.reports.cashflow import (
+    EXCHANGE_LABEL,
+    NON_CASH_TITLE,
+    SUM_PRECISION,
+    cash_flow_by_activity,
+    entry_kind,
+)
 from textledger.reports.statements import Options, Statement
 
 REPO = Path(__file__).resolve().parents[2]
@@ -172,6 +178,29 @@ def _check_valued(statement: Statement, periods: tuple[Period, ...]) -> None:
         assert _clean({c: end.get(c, D(0)) - start.get(c, D(0)) for c in set(end) | set(start)}) == change
         if index:
             assert start == _summary(statement, "Cash at end", index - 1)
+
+
+@given(journals(), st.sampled_from(("month", "quarter")))
+def test_columns_add_up_to_the_whole_range(generated, unit):
+    """Each line of a statement by month sums to the line of one column over the same dates."""
+    journal = textledger.loads(generated.text)
+    columns = split(min(generated.dates), max(generated.dates) + dt.timedelta(days=1), Interval(unit))
+    whole = Period(columns[0].start, columns[-1].end, "all")
+    parts, overall = (cash_flow_by_activity(journal, periods, Options(flat=True)) for periods in (columns, (whole,)))
+
+    def lines(statement: Statement) -> dict[tuple[str, str], list]:
+        shown = {(section.title, line.account or line.label): list(line.cells)
+                 for section in statement.sections + statement.supplement for line in section.lines + (section.total,)
+                 if line.kind != "subheading"}
+        shown.update({("", line.label): list(line.cells) for line in statement.summary
+                      if line.label not in ("Cash at start", "Cash at end")})
+        return shown
+
+    split_lines, whole_lines = lines(parts), lines(overall)
+    for key in set(split_lines) | set(whole_lines):
+        assert _add(*split_lines.get(key, [()])) == _sums(whole_lines.get(key, [()])[0]), key
+    assert _summary(overall, "Cash at start", 0) == _summary(parts, "Cash at start", 0)
+    assert _summary(overall, "Cash at end", 0) == _summary(parts, "Cash at end", len(columns) - 1)
 
 
 # ---------------------------------------------------------------- an accountant's examples
@@ -413,6 +442,20 @@ def test_virtual_postings_query_and_posting_dates_have_lines_of_their_own():
         """)
     assert dated["Operating activities"] == {"Net income": usd("-300.00")}
     assert dated[ADJUSTMENTS] == {"Postings dated apart from their entry": usd("300.00")}
+
+
+@pytest.mark.parametrize("entry, kind", [
+    ("2026-12-31 * x  ; closing: 2026\n    Income:Sales  $5\n    Equity:Retained Earnings\n", "closing"),
+    ("2027-01-01 * x  ; opening: 2027-01-01\n    Assets:Bank:Checking  $5\n    Equity:Capital\n", "opening"),
+    ("2026-01-01 * x\n    Assets:Bank:Checking  $5\n    Equity:Opening\n", "opening"),
+    ("2026-01-01 * x\n    Assets:Bank:Checking  $5\n    Equity:opening-balances\n", "opening"),
+    ("2026-12-31 * x\n    Assets:Bank:Checking  $-5\n    Equity:Closing Balances\n", "closing"),
+    ("2026-01-01 * x\n    Assets:Bank:Checking  $5\n    Equity:Opening Capital\n", None),
+    ("2026-01-01 * x\n    Assets:Bank:Checking  $5\n    Income:Opening Balances\n", None),
+])
+def test_which_entries_move_balances_rather_than_cash(entry, kind):
+    journal = textledger.loads(entry)
+    assert entry_kind(journal.transactions[0], AccountTypes.of(journal)) == kind
 
 
 # ---------------------------------------------------------------- the classification

@@ -12,6 +12,10 @@ name has the word cash, bank, checking or savings (`Assets:Petty Cash`,
 `Assets:Bank:Checking`) are cash.
 The types other areas declare (`receivable`, `inventory`, `payable`) are assets or
 liabilities here; an unknown type is reported as a warning and the name decides.
+
+The cash flow statement also needs each account's activity — operating, investing or
+financing: `Activities` reads it from a `cashflow:` tag, else from the type and the words
+of the name (docs/reports.md, "Cash flow activities").
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ per commodity, to the change in the cash accounts' own amounts:
   (`; date:`), whose other side is in another period.
 
 Closing and opening entries (tagged `closing:` / `opening:` as `close` writes them, or
-posting to an equity account named Closing Balances / Opening Balances) are no flows:
+posting to an equity account named Opening Balances, Opening, Closing Balances or Closing) are no flows:
 the cash an opening entry brings is part of the cash at start; a closing entry that
 zeroes the books at a period's end is left out of that period, so its cash at end is
 the cash before it.
@@ -84,8 +84,8 @@ _SECTION = {Activity.INVESTING: _INVESTING, Activity.FINANCING: _FINANCING}
 _COMPUTED_ADJUSTMENTS = ((_VIRTUAL, "Unbalanced virtual postings"), (_OUTSIDE, "Postings outside the query"),
                          (_APART, "Postings dated apart from their entry"))
 
-_OPENING_ACCOUNT = re.compile(r"opening[- ]balances?", re.IGNORECASE)
-_CLOSING_ACCOUNT = re.compile(r"closing[- ]balances?", re.IGNORECASE)
+_OPENING_ACCOUNT = re.compile(r"opening([- ]balances?)?", re.IGNORECASE)
+_CLOSING_ACCOUNT = re.compile(r"closing([- ]balances?)?", re.IGNORECASE)
 
 SUM_PRECISION = 3 * PRECISION
 """Digits kept while adding amounts: values (-X) have up to PRECISION digits each, which their

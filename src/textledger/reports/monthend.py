@@ -54,7 +54,7 @@ from textledger.reports.valuation import PriceTable
 class Row:
     """One table row: the label first, then the cells (amounts already formatted).
 
-    `kind` is account | heading | total | computed | spacer (an empty row); `tones` optionally marks cells
+    `kind` is account | heading | subheading | total | computed | spacer (an empty row); `tones` optionally marks cells
     "good" or "bad" (a favourable or unfavourable variance), one entry per cell.
     """
 
