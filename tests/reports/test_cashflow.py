@@ -553,3 +553,15 @@ def test_the_month_end_pack_shows_the_statement_of_cash_flows(capsys):
     assert glance["Cash at start of month"] == "$204,479.33" and glance["Cash at end of month"] == "$209,879.33"
     code, out, _ = run(capsys, "-f", DEMO, "report", "--month", "2026-11", "-X", "$")
     assert code == 0 and "Net cash from financing activities" in out
+
+
+@pytest.mark.parametrize("mode", [(), ("--by-account",)])
+def test_long_numbers_are_never_rounded(capsys, tmp_path, mode):
+    path = tmp_path / "t.journal"
+    big = "123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890.01"
+    path.write_text(f"2026-01-01 * big\n    Assets:Bank:Checking   ${big}\n    Liabilities:Loan   $-7.77\n"
+                    "    Equity:Owner\n")
+    code, out, _ = run(capsys, "-f", path, "cf", "-O", "csv", *mode)
+    assert code == 0
+    rows = {row.split(",")[1]: row.split(",")[-1] for row in out.splitlines()}
+    assert rows["Cash at end"] == rows["Net change in cash"] == big

@@ -88,8 +88,9 @@ _OPENING_ACCOUNT = re.compile(r"opening([- ]balances?)?", re.IGNORECASE)
 _CLOSING_ACCOUNT = re.compile(r"closing([- ]balances?)?", re.IGNORECASE)
 
 SUM_PRECISION = 3 * PRECISION
-"""Digits kept while adding amounts: values (-X) have up to PRECISION digits each, which their
-sums keep exactly, so that with -X too the lines add up to their totals to the last digit."""
+"""Digits kept while adding amounts (at least; more when the journal's numbers are longer, see
+amounts.exact): values (-X) have up to PRECISION digits each, which their sums keep exactly,
+so that with -X too the lines add up to their totals to the last digit."""
 
 Contributions = dict[tuple[str, str, str], Decimal]  # (kind, account, commodity) -> amount
 
@@ -373,7 +374,7 @@ def cash_flow_by_activity(journal: Journal, periods: tuple[Period, ...], options
     types = types or AccountTypes.of(journal)
     activities = activities or Activities.of(journal, types)
     width = len(periods)
-    with decimal.localcontext(prec=SUM_PRECISION):
+    with decimal.localcontext(prec=max(SUM_PRECISION, decimal.getcontext().prec)):
         gathered = _gather(journal, periods, options, types, activities)
         prices = PriceTable.of(journal) if options.value_in else None
 
@@ -446,7 +447,7 @@ def cash_flow_by_activity(journal: Journal, periods: tuple[Period, ...], options
                  f" `account {gathered.untyped[0]}  ; type: asset`",)
     title = f"Cash flow {periods[0].label}" if width == 1 else "Cash flow"
     statement = Statement(title, periods, tuple(sections), tuple(summary), notes, options.value_in, supplement)
-    with decimal.localcontext(prec=SUM_PRECISION):
+    with decimal.localcontext(prec=max(SUM_PRECISION, decimal.getcontext().prec)):
         return _without_extra_zeros(statement, {symbol: style.precision for symbol, style in journal.styles})
 
 

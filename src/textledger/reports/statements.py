@@ -315,7 +315,7 @@ def cash_flow(journal: Journal, periods: tuple[Period, ...], options: Options = 
     types = types or AccountTypes.of(journal)
     width = len(periods)
     query = options.query
-    with decimal.localcontext(prec=PRECISION):
+    with decimal.localcontext(prec=max(PRECISION, decimal.getcontext().prec)):  # no fewer digits than the journal needs
         balances = column_sums(journal, periods, query, historical=True)
         changes = column_sums(journal, periods, query)
         cash_accounts = {a for a in set(balances) | set(changes) if types.is_cash(a)}
