@@ -32,10 +32,10 @@ per commodity, to the change in the cash accounts' own amounts:
   (`; date:`), whose other side is in another period.
 
 Closing and opening entries (tagged `closing:` / `opening:` as `close` writes them, or
-posting to an equity account named Opening Balances, Opening, Closing Balances or Closing) are no flows:
-the cash an opening entry brings is part of the cash at start; a closing entry that
-zeroes the books at a period's end is left out of that period, so its cash at end is
-the cash before it.
+posting to an equity account named Opening Balances, Opening, Closing Balances or
+Closing) are no flows: the cash an opening entry brings is part of the cash at start; a
+closing entry that zeroes the books at a period's end is left out of that period, so its
+cash at end is the cash before it.
 """
 
 from __future__ import annotations
@@ -378,8 +378,11 @@ def cash_flow_by_activity(journal: Journal, periods: tuple[Period, ...], options
         gathered = _gather(journal, periods, options, types, activities)
         prices = PriceTable.of(journal) if options.value_in else None
 
+        values = {kind: valued(dict(lines), periods, prices, options.value_in)
+                  for kind, lines in gathered.lines.items() if kind != _CASH}
+
         def group(kind: str) -> dict[str, list[Sums]]:
-            return valued(dict(gathered.lines.get(kind, {})), periods, prices, options.value_in)
+            return values.get(kind, {})
 
         def one(kind: str) -> list[Sums]:
             return group(kind).get("", [{} for _ in range(width)])
