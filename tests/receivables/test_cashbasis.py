@@ -547,3 +547,27 @@ def test_hledger_reads_the_cash_basis_print_to_the_same_balances(capsys, tmp_pat
     printed = tmp_path / "cash.journal"
     printed.write_text(out, encoding="utf-8")
     assert_same(textledger_balances(STUDIO, capsys, "--basis", "cash"), hledger_balances(printed), "hledger")
+
+
+def test_the_cash_flow_on_the_cash_basis_moves_the_same_cash(capsys):
+    """cf --basis cash: operating starts from the cash-basis net income, and with no
+    receivables or payables left to change, the cash from operations is the same."""
+    shown = {}
+    for basis in ("accrual", "cash"):
+        code, out, err = run(capsys, "-f", DEMO, "cf", "--basis", basis, "-O", "json")
+        assert code == 0, err
+        shown[basis] = json.loads(out)
+    assert shown["cash"]["basis"] == "cash" and shown["accrual"]["basis"] == "accrual"
+
+    def line(statement, section, label):
+        found = next(s for s in statement["sections"] if s["title"] == section)
+        rows = found["rows"] + [found["total"]]
+        return next(r["amounts"][0] for r in rows if r["label"] == label)
+
+    assert line(shown["accrual"], "Operating activities", "Net income") == [{"commodity": "$", "amount": "2900.00"}]
+    assert line(shown["cash"], "Operating activities", "Net income") == [{"commodity": "$", "amount": "2100.00"}]
+    for basis in shown.values():
+        assert line(basis, "Operating activities", "Net cash from operating activities") == [
+            {"commodity": "$", "amount": "2200.00"}]
+    receivable_rows = [r for s in shown["cash"]["sections"] for r in s["rows"] if r["account"].startswith("Assets:Receivable")]
+    assert receivable_rows == []

@@ -27,7 +27,7 @@ from textledger.cli.base import (
     on_cash_basis,
     query_from_args,
 )
-from textledger.core.accounts import AccountType, AccountTypes
+from textledger.core.accounts import AccountType, AccountTypes, Activities
 from textledger.core.amounts import decimal_string
 from textledger.core.fmt import format_entries
 from textledger.core.periods import Interval, Period, report_range, split
@@ -39,6 +39,7 @@ from textledger.render import pack as pack_render
 from textledger.render import tables as render
 from textledger.reports import monthend
 from textledger.reports.budget import UNBUDGETED, BudgetRow, budget_report
+from textledger.reports.cashflow import cash_flow_by_activity
 from textledger.reports.closing import ClosingOptions, close_books
 from textledger.reports.monthend import Pack, PackOptions, PackSection, Row, Table, cell_text, statement_table
 from textledger.reports.statements import (
@@ -156,25 +157,45 @@ def _line_json(line: Line) -> dict:
             "amounts": [_amount_objects(cell) for cell in line.cells]}
 
 
+def _section_json(section: Section) -> dict:
+    return {"title": section.title, "rows": [_line_json(line) for line in section.lines],
+            "total": _line_json(section.total) if section.total.label else None}
+
+
 def statement_json(statement: Statement, basis: str = "accrual") -> dict:
-    return {
+    shown = {
         "title": statement.title, "value_in": statement.value_in, "basis": basis,
         "columns": _columns_json(statement.columns),
-        "sections": [{"title": s.title, "rows": [_line_json(line) for line in s.lines], "total": _line_json(s.total)}
-                     for s in statement.sections],
+        "sections": [_section_json(s) for s in statement.sections],
         "summary": [_line_json(line) for line in statement.summary],
         "notes": list(statement.notes),
     }
+    if statement.supplement:
+        shown["supplement"] = [_section_json(s) for s in statement.supplement]
+    return shown
 
 
 def statement_csv(statement: Statement) -> str:
-    """One row per line and commodity: section, account (or caption), commodity, a column per period."""
+    """One row per line and commodity: section, account (or caption), commodity, a column per period.
+    A subheading's rows name it with their section (`Operating activities: Changes in working capital`)."""
     rows = []
+
+    def section_rows(section: Section) -> None:
+        title = section.title
+        for line in section.lines:
+            if line.kind == "subheading":
+                title = f"{section.title}: {line.label}"
+            else:
+                rows.extend(_csv_rows(title, line))
+        if section.total.label:
+            rows.extend(_csv_rows(section.title, section.total))
+
     for section in statement.sections:
-        for line in list(section.lines) + [section.total]:
-            rows += _csv_rows(section.title, line)
+        section_rows(section)
     for line in statement.summary:
         rows += _csv_rows("", line)
+    for section in statement.supplement:
+        section_rows(section)
     return render.csv_table(["section", "account", "commodity"] + [p.label for p in statement.columns], rows)
 
 
@@ -235,7 +256,27 @@ def _statement_command(
 
 cmd_balancesheet = _statement_command(balance_sheet)
 cmd_incomestatement = _statement_command(income_statement)
-cmd_cashflow = _statement_command(cash_flow)
+def cmd_cashflow(journal: Journal | None, args: argparse.Namespace, out: TextIO) -> int:
+    """By activity (operating, investing, financing), or with --by-account the cash's counterparts."""
+    journal = loaded(journal)
+    types = _types(journal)
+    periods, options = report_periods(journal, args), statement_options(journal, args)
+    if args.by_account:
+        statement = cash_flow(journal, periods, options, types)
+    else:
+        activities = Activities.of(journal, types)
+        for warning in activities.warnings:
+            print(_with_context(journal, warning).render(), file=sys.stderr)
+        statement = cash_flow_by_activity(journal, periods, options, types, activities)
+    write_statement(statement, journal, args, out)
+    return 0
+
+
+def _configure_cashflow(parser: argparse.ArgumentParser) -> None:
+    _configure_statement_on_basis(parser)
+    parser.add_argument("--by-account", action="store_true",
+                        help="the cash's counterparts by account and each cash account's change, instead of"
+                             " operating, investing and financing activities")
 
 
 # ---------------------------------------------------------------- trial
@@ -520,8 +561,8 @@ COMMANDS = (
             on_basis(at_cost_when_asked(cmd_balancesheet)), aliases=("bs",), formats=FORMATS),
     Command("incomestatement", "revenue, expenses and net income in each period", _configure_statement_on_basis,
             on_basis(at_cost_when_asked(cmd_incomestatement)), aliases=("is",), formats=FORMATS),
-    Command("cashflow", "movements of cash accounts in each period, and where the cash came from and went",
-            _configure_statement, at_cost_when_asked(cmd_cashflow), aliases=("cf",), formats=FORMATS),
+    Command("cashflow", "statement of cash flows: operating (from net income), investing and financing activities",
+            _configure_cashflow, on_basis(at_cost_when_asked(cmd_cashflow)), aliases=("cf",), formats=FORMATS),
     Command("trial", "trial balance: each account's balance as a debit or a credit, totals equal",
             _configure_statement_on_basis, on_basis(at_cost_when_asked(cmd_trial)), formats=FORMATS),
     Command("close", "print the closing entries for a period end (revenue and expenses to retained earnings)",

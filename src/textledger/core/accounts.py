@@ -12,6 +12,10 @@ name has the word cash, bank, checking or savings (`Assets:Petty Cash`,
 `Assets:Bank:Checking`) are cash.
 The types other areas declare (`receivable`, `inventory`, `payable`) are assets or
 liabilities here; an unknown type is reported as a warning and the name decides.
+
+The cash flow statement also needs each account's activity — operating, investing or
+financing: `Activities` reads it from a `cashflow:` tag, else from the type and the words
+of the name (docs/reports.md, "Cash flow activities").
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable
+from typing import TypeVar
 
 from textledger.core.records import AccountDeclaration, Journal, Problem
 
@@ -156,3 +161,128 @@ class InventoryAccounts:
         # segment (an account of 20,000 segments would otherwise take seconds)
         return any(account[:size] in self._declared and account[size:size + 1] in ("", ":")
                    for size in {len(name) for name in self._declared} if size <= len(account))
+
+
+# ---------------------------------------------------------------- cash flow activities
+
+
+_T = TypeVar("_T")
+
+
+class Activity(enum.Enum):
+    """Where the cash flow statement puts an account's cash: operating, investing or financing."""
+
+    OPERATING = "operating"
+    INVESTING = "investing"
+    FINANCING = "financing"
+
+
+def _words(*words: str) -> re.Pattern[str]:
+    """Any of `words` as a whole word (or phrase), in any case."""
+    return re.compile(r"(?<!\w)(" + "|".join(words) + r")(?!\w)", re.IGNORECASE)
+
+
+# Assets that turn over in the business (working capital) even when another word says long-term
+_WORKING_ASSET = _words(r"receivables?", r"inventor(y|ies)", r"prepaids?", r"prepayments?", "accrued", "unbilled")
+_LONG_TERM_ASSET = _words(
+    "equipment", "fixed", r"propert(y|ies)", "plant", "ppe", r"vehicles?", "furniture", r"fixtures?", r"computers?",
+    "machinery", r"buildings?", "land", r"leaseholds?", r"investments?", "securities", "depreciation",
+    r"amorti[sz]ation", r"intangibles?", "goodwill", r"patents?", r"trademarks?", r"copyrights?", r"loans?",
+    r"long[- ]?term", r"non[- ]?current")
+_BORROWING = _words(r"loans?", r"mortgages?", r"notes?", r"bonds?", r"debentures?", r"borrowings?",
+                    r"long[- ]?term", r"non[- ]?current", r"lines? of credit", r"credit lines?", r"dividends?")
+# Revenue and expenses that are gains or losses on selling an asset: their cash is investing
+_GAIN_OR_LOSS = _words(r"gains?", r"loss(es)?")
+_CURRENCY = _words("exchange", r"currenc(y|ies)", "forex", "fx", "conversion", "translation", "rounding")
+_WORKING_TYPES = frozenset({"receivable", "inventory", "payable"})
+_PAYABLES = re.compile(r"[^:]*:(accounts )?payables?(:|$)", re.IGNORECASE)  # as receivables/openitems.py reads them
+
+
+def activity_from_tag(value: str) -> Activity | None:
+    """The activity a `cashflow:` tag names, or None when it names none we know."""
+    try:
+        return Activity(value.strip().lower())
+    except ValueError:
+        return None
+
+
+class Activities:
+    """The cash flow activity of every non-cash account: `Activities.of(journal).activity_of(name)`.
+
+    The nearest `account` directive with a `cashflow:` tag decides (the account's own, else
+    an ancestor's). Otherwise its type and name: revenue and expenses are operating, except
+    gains and losses (investing); equity is financing; other assets are operating unless
+    their name says long-term (`Equipment`, `Accumulated Depreciation`, ...: investing);
+    liabilities are operating unless their name says borrowing (`Loan`, `Mortgage`, ...:
+    financing); accounts of no type are operating. Receivables and inventory (by name or
+    declared `type:`) and payables (declared, or under `Liabilities:Payable`) are always
+    operating. A lookup helper, like AccountTypes.
+    """
+
+    __slots__ = ("_types", "_declared", "_subtypes", "warnings", "_cache")
+
+    def __init__(self, types: AccountTypes, declared: dict[str, Activity], subtypes: dict[str, str],
+                 warnings: tuple[Problem, ...] = ()):
+        self._types = types
+        self._declared = dict(declared)
+        self._subtypes = dict(subtypes)
+        self.warnings = warnings
+        self._cache: dict[str, Activity] = {}
+
+    @classmethod
+    def of(cls, journal: Journal, types: AccountTypes | None = None) -> Activities:
+        declared: dict[str, Activity] = {}
+        subtypes: dict[str, str] = {}
+        warnings = []
+        for declaration in journal.accounts:
+            kind = (declaration.tag("type") or "").strip().lower()
+            if kind:
+                subtypes[declaration.name] = kind
+            value = declaration.tag("cashflow")
+            if value is None:
+                continue
+            activity = activity_from_tag(value)
+            if activity is None:
+                source = declaration.source
+                warnings.append(Problem(
+                    source.file if source else "<journal>", source.line if source else 0, 1,
+                    f"unknown cash flow activity {value!r} for {declaration.name}: write one of operating, investing,"
+                    " financing; using its type and name instead", warning=True))
+                continue
+            declared[declaration.name] = activity
+        return cls(types or AccountTypes.of(journal), declared, subtypes, tuple(warnings))
+
+    def activity_of(self, account: str) -> Activity:
+        try:
+            return self._cache[account]
+        except KeyError:
+            activity = self._cache[account] = self._find(account)
+            return activity
+
+    def _nearest(self, table: dict[str, _T], account: str) -> _T | None:
+        parts = account.split(":")
+        for level in range(len(parts), 0, -1):
+            found = table.get(":".join(parts[:level]))
+            if found is not None:
+                return found
+        return None
+
+    def _find(self, account: str) -> Activity:
+        declared = self._nearest(self._declared, account)
+        if declared is not None:
+            return declared
+        kind = self._types.type_of(account)
+        if kind in (AccountType.REVENUE, AccountType.EXPENSE):
+            gain_or_loss = _GAIN_OR_LOSS.search(account) and not _CURRENCY.search(account)
+            return Activity.INVESTING if gain_or_loss else Activity.OPERATING
+        if kind is AccountType.EQUITY:
+            return Activity.FINANCING
+        if kind not in (AccountType.ASSET, AccountType.LIABILITY):
+            return Activity.OPERATING  # cash (never asked) and accounts of no type
+        if (self._nearest(self._subtypes, account) or "") in _WORKING_TYPES:
+            return Activity.OPERATING
+        if kind is AccountType.ASSET:
+            if _WORKING_ASSET.search(account) or not _LONG_TERM_ASSET.search(account):
+                return Activity.OPERATING
+            return Activity.INVESTING
+        return Activity.FINANCING if _BORROWING.search(account) and not _PAYABLES.match(account) else Activity.OPERATING

@@ -36,6 +36,7 @@ tr.heading td { font-weight: 700; padding-top: 9px; }
 tr.spacer td { height: 8px; }
 tr.total td { font-weight: 700; border-top: 1px solid var(--ink); }
 tr.computed td:first-child { font-style: italic; }
+tr.subheading td { font-weight: 600; padding-top: 5px; }
 td.good { color: var(--good); }
 td.bad { color: var(--bad); }
 .note { color: var(--muted); font-size: 12px; margin: 6px 0 0; }

@@ -65,7 +65,7 @@ def table_markdown(table: Table) -> str:
             continue
         label_text = "\u00a0\u00a0" * row.depth + _markdown_cell(row.cells[0])
         cells = [label_text] + [_markdown_cell(c) for c in row.cells[1:]]
-        if row.kind in ("heading", "total") and label_text:
+        if row.kind in ("heading", "total", "subheading") and label_text:
             cells = [f"**{c}**" if c else c for c in cells]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

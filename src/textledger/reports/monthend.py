@@ -27,18 +27,19 @@ from textledger.core.periods import Interval, Period, advance, label, split, sta
 from textledger.core.query import Query, Term
 from textledger.core.records import Journal, Style
 from textledger.reports.budget import budget_goals
+from textledger.reports.cashflow import cash_flow_by_activity
 from textledger.reports.closing import CLOSING_TAG
 from textledger.reports.statements import (
     Balance,
     Line,
     Options,
+    Section,
     Statement,
     Sums,
     account_lines,
     add_into,
     balance_of,
     balance_sheet,
-    cash_flow,
     clipped,
     column_sums,
     income_statement,
@@ -53,7 +54,7 @@ from textledger.reports.valuation import PriceTable
 class Row:
     """One table row: the label first, then the cells (amounts already formatted).
 
-    `kind` is account | heading | total | computed | spacer (an empty row); `tones` optionally marks cells
+    `kind` is account | heading | subheading | total | computed | spacer (an empty row); `tones` optionally marks cells
     "good" or "bad" (a favourable or unfavourable variance), one entry per cell.
     """
 
@@ -116,16 +117,24 @@ def statement_table(statement: Statement, styles: dict[str, Style], zero: str = 
     """A statement as one table: section headings, account rows, totals, summary lines."""
     width = len(statement.columns)
     rows: list[Row] = []
-    for section in statement.sections:
+
+    def line_row(line: Line, depth: int, kind: str) -> Row:
+        cells = ("",) * width if kind == "subheading" else tuple(cell_text(c, styles, zero) for c in line.cells)
+        return Row((line.label,) + cells, depth, kind)
+
+    def section_rows(section: Section) -> None:
         rows.append(Row((section.title,) + ("",) * width, 0, "heading"))
-        rows.extend(Row((line.label,) + tuple(cell_text(c, styles, zero) for c in line.cells), line.depth, line.kind)
-                    for line in section.lines)
-        rows.append(Row((section.total.label,) + tuple(cell_text(c, styles, zero) for c in section.total.cells),
-                        0, "total"))
+        rows.extend(line_row(line, line.depth, line.kind) for line in section.lines)
+        if section.total.label:
+            rows.append(line_row(section.total, 0, "total"))
+
+    for section in statement.sections:
+        section_rows(section)
     if len(statement.summary) > 1:  # several summary lines (cash at start, change, end) stand apart
         rows.append(Row(("",) * (width + 1), 0, "spacer"))
-    rows.extend(Row((line.label,) + tuple(cell_text(c, styles, zero) for c in line.cells), 0, "total")
-                for line in statement.summary)
+    rows.extend(line_row(line, 0, "total") for line in statement.summary)
+    for section in statement.supplement:
+        section_rows(section)
     headers = ("",) + tuple(_column_heading(statement, period) for period in statement.columns)
     return Table(headers, tuple(rows))
 
@@ -332,8 +341,8 @@ def _summary(context: _Context) -> PackSection:
                      (Series("Revenue", tuple(value(c) for c in revenue.cells)),
                       Series("Expenses", tuple(value(c) for c in expenses.cells))), commodity)
     figures = income_statement(journal, (month, context.year_to_date), context.income_options(), context.types)
-    cash = cash_flow(journal, (month,), context.statement_options(), context.types)
-    start_cash, _change, end_cash = cash.summary
+    cash = cash_flow_by_activity(journal, (month,), context.statement_options(), context.types)
+    start_cash, end_cash = cash.summary[-2:]
     goals = _budget_totals(context)
     rows = []
     for line, goal in ((figures.sections[0].total, goals[0]), (figures.sections[1].total, goals[1]),
@@ -395,9 +404,9 @@ def _statement_lines(statement: Statement) -> list[Line | None]:
 
 
 def _cash(context: _Context) -> PackSection:
-    """Where cash came from and went, this month and in the year to date."""
+    """The statement of cash flows (operating, investing, financing), this month and in the year to date."""
     options = attrs.evolve(context.statement_options(), depth=context.options.depth or 2)
-    statement = cash_flow(context.journal, (context.month, context.year_to_date), options, context.types)
+    statement = cash_flow_by_activity(context.journal, (context.month, context.year_to_date), options, context.types)
     table = statement_table(statement, context.styles, ZERO)
     table = attrs.evolve(table, headers=("", "This month", "Year to date"))
     return PackSection("cash-flow", f"Cash flow, {context.month.label}", (table,), (), statement.notes)

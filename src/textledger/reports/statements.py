@@ -63,7 +63,7 @@ class Line:
     account: str
     depth: int
     cells: tuple[Balance, ...]
-    kind: str = "account"  # account | computed | total
+    kind: str = "account"  # account | computed | total | subheading (a caption, no amounts)
 
 
 @attrs.frozen
@@ -81,6 +81,7 @@ class Statement:
     summary: tuple[Line, ...] = ()
     notes: tuple[str, ...] = ()
     value_in: str | None = None
+    supplement: tuple[Section, ...] = ()  # shown after the summary (the cash flow's non-cash disclosure)
 
 
 @attrs.frozen
@@ -314,7 +315,7 @@ def cash_flow(journal: Journal, periods: tuple[Period, ...], options: Options = 
     types = types or AccountTypes.of(journal)
     width = len(periods)
     query = options.query
-    with decimal.localcontext(prec=PRECISION):
+    with decimal.localcontext(prec=max(PRECISION, decimal.getcontext().prec)):  # no fewer digits than the journal needs
         balances = column_sums(journal, periods, query, historical=True)
         changes = column_sums(journal, periods, query)
         cash_accounts = {a for a in set(balances) | set(changes) if types.is_cash(a)}
