@@ -39,9 +39,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
-# Every command-line input is another journal: cached, each would leave a file in the user's
-# cache folder. The cache has its own tests (damaged and foreign files, concurrent writers).
-os.environ["TEXTLEDGER_NO_CACHE"] = "1"
 
 import textledger  # noqa: E402
 from textledger.cash.bankcsv import parse_rules, parse_statement  # noqa: E402
@@ -696,6 +693,7 @@ def replay(path: str, minimize_it: bool, limit: float) -> int:
 
 def _worker(number: int, workers: int, start: int, count: int, seed: int, kinds: tuple[str, ...], out: str,
             hostile_paths: bool, limit: float, counts, progress, memory: int) -> None:
+    no_journal_cache()
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     corpus = Corpus()
@@ -806,7 +804,16 @@ def table(result: dict, kinds: tuple[str, ...]) -> str:
     return "\n".join(rows)
 
 
+def no_journal_cache() -> None:
+    """Every command-line input is another journal: cached, each would leave a file in the
+    user's cache folder. The cache has its own tests (damaged and foreign files, concurrent
+    writers). Set in a worker process or the script, never on import: the test suite
+    imports this module, and the variable would turn the cache off for every later test."""
+    os.environ["TEXTLEDGER_NO_CACHE"] = "1"
+
+
 def main(argv: list[str] | None = None) -> int:
+    no_journal_cache()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--count", type=int, default=10000)
