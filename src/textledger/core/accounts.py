@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from textledger.core.records import AccountDeclaration, Journal, Problem
@@ -75,6 +75,29 @@ def type_from_tag(value: str) -> AccountType | None:
     return _TYPE_WORDS.get(value.strip().lower())
 
 
+T = TypeVar("T")
+
+
+def declared_tags(journal: Journal, tag: str, read: Callable[[str], T | None],
+                  unknown: Callable[[str, str], str]) -> tuple[dict[str, T], tuple[Problem, ...]]:
+    """Each `account` declaration's `tag:` value as `read` reads it, by account name; a value
+    it cannot read (None) is left out, with a warning at the declaration saying `unknown(value, name)`."""
+    declared: dict[str, T] = {}
+    warnings = []
+    for declaration in journal.accounts:
+        value = declaration.tag(tag)
+        if value is None:
+            continue
+        found = read(value)
+        if found is None:
+            source = declaration.source
+            warnings.append(Problem(source.file if source else "<journal>", source.line if source else 0, 1,
+                                    unknown(value, declaration.name), warning=True))
+            continue
+        declared[declaration.name] = found
+    return declared, tuple(warnings)
+
+
 class AccountTypes:
     """The type of every account of a journal: `AccountTypes.of(journal).type_of(name)`.
 
@@ -91,23 +114,11 @@ class AccountTypes:
 
     @classmethod
     def of(cls, journal: Journal) -> AccountTypes:
-        declared: dict[str, AccountType] = {}
-        warnings = []
-        for declaration in journal.accounts:
-            value = declaration.tag("type")
-            if value is None:
-                continue
-            kind = type_from_tag(value)
-            if kind is None:
-                source = declaration.source
-                warnings.append(Problem(
-                    source.file if source else "<journal>", source.line if source else 0, 1,
-                    f"unknown account type {value!r} for {declaration.name}: write one of asset, liability,"
-                    " equity, revenue, expense, cash (or A, L, E, R, X, C); using its name instead",
-                    warning=True))
-                continue
-            declared[declaration.name] = kind
-        return cls(declared, tuple(warnings))
+        declared, warnings = declared_tags(
+            journal, "type", type_from_tag,
+            lambda value, name: f"unknown account type {value!r} for {name}: write one of asset, liability,"
+                                " equity, revenue, expense, cash (or A, L, E, R, X, C); using its name instead")
+        return cls(declared, warnings)
 
     def type_of(self, account: str) -> AccountType | None:
         """The account's type, or None when neither a directive nor its name says."""
@@ -165,8 +176,6 @@ class InventoryAccounts:
 
 # ---------------------------------------------------------------- cash flow activities
 
-
-_T = TypeVar("_T")
 
 
 class Activity(enum.Enum):
@@ -231,26 +240,13 @@ class Activities:
 
     @classmethod
     def of(cls, journal: Journal, types: AccountTypes | None = None) -> Activities:
-        declared: dict[str, Activity] = {}
-        subtypes: dict[str, str] = {}
-        warnings = []
-        for declaration in journal.accounts:
-            kind = (declaration.tag("type") or "").strip().lower()
-            if kind:
-                subtypes[declaration.name] = kind
-            value = declaration.tag("cashflow")
-            if value is None:
-                continue
-            activity = activity_from_tag(value)
-            if activity is None:
-                source = declaration.source
-                warnings.append(Problem(
-                    source.file if source else "<journal>", source.line if source else 0, 1,
-                    f"unknown cash flow activity {value!r} for {declaration.name}: write one of operating, investing,"
-                    " financing; using its type and name instead", warning=True))
-                continue
-            declared[declaration.name] = activity
-        return cls(types or AccountTypes.of(journal), declared, subtypes, tuple(warnings))
+        declared, warnings = declared_tags(
+            journal, "cashflow", activity_from_tag,
+            lambda value, name: f"unknown cash flow activity {value!r} for {name}: write one of operating, investing,"
+                                " financing; using its type and name instead")
+        subtypes = {declaration.name: kind for declaration in journal.accounts
+                    if (kind := (declaration.tag("type") or "").strip().lower())}
+        return cls(types or AccountTypes.of(journal), declared, subtypes, warnings)
 
     def activity_of(self, account: str) -> Activity:
         try:
@@ -259,7 +255,7 @@ class Activities:
             activity = self._cache[account] = self._find(account)
             return activity
 
-    def _nearest(self, table: dict[str, _T], account: str) -> _T | None:
+    def _nearest(self, table: dict[str, T], account: str) -> T | None:
         parts = account.split(":")
         for level in range(len(parts), 0, -1):
             found = table.get(":".join(parts[:level]))
