@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import textledger
 from tests.cli_run import run
 from tests.conftest import tool
+from textledger.core import expand
 from textledger.core.amounts import exact_precision, plain_number
 from textledger.inventory.count import read_count
 
@@ -361,3 +362,31 @@ def test_an_automated_transaction_nested_too_deep_is_an_error_at_its_line(tmp_pa
     code, _, err = run(capsys, "-f", journal, "bal")
     assert code == 1, err
     assert f"{journal}:1:" in err and "nested too deep" in err
+
+
+def test_files_including_one_another_through_a_glob_stop_at_the_first_cycle(tmp_path, capsys):
+    """Eight files that each include *.journal: before, every order of them was walked (8!
+    paths, minutes); the first cycle ends the load, with that one error."""
+    for name in "abcdefgh":
+        (tmp_path / f"{name}.journal").write_text(f"include *.journal\n2026-01-01 {name}\n    A  $1\n    B\n")
+    started = time.process_time()
+    code, _, err = run(capsys, "-f", tmp_path / "a.journal", "bal")
+    assert code == 1 and err.count("include cycle") == 1, err
+    assert time.process_time() - started < 5
+
+
+def test_includes_reaching_files_by_too_many_paths_stop_with_an_error(tmp_path, capsys, monkeypatch):
+    """Layers of two files, each including both files of the next layer: 2**depth reads, no
+    cycle. Past MAX_INCLUDED_FILES the load stops with an error at the include line."""
+    monkeypatch.setattr(expand, "MAX_INCLUDED_FILES", 100)
+    depth = 8  # 2 + 4 + ... + 256 reads
+    for layer in range(depth):
+        folder = tmp_path / f"L{layer}"
+        folder.mkdir()
+        for name in "ab":
+            include = f"include ../L{layer + 1}/*.journal\n" if layer + 1 < depth else ""
+            (folder / f"{name}.journal").write_text(include)
+    (tmp_path / "main.journal").write_text("include L0/*.journal\n")
+    code, _, err = run(capsys, "-f", tmp_path / "main.journal", "bal")
+    assert code == 1, err
+    assert "the includes read more than 100 files" in err and err.count("error") == 1, err

@@ -24,6 +24,10 @@ TEXT = "<string>"
 MAX_INCLUDE_DEPTH = 100
 """Includes nest at most this deep: deeper is surely a mistake, and it would overflow the
 stack of this depth-first expansion."""
+MAX_INCLUDED_FILES = 10_000
+"""Files read by the includes of one load, counting a file each time it is included: files
+whose includes reach one another in many orders (layers of glob includes) would otherwise
+be read once per path, which grows exponentially."""
 
 
 class Reader(Protocol):
@@ -61,6 +65,8 @@ class Expanded:
     items: list[object] = attrs.Factory(list)
     files: list[str] = attrs.Factory(list)
     lines: dict[str, list[str]] = attrs.Factory(dict)
+    stopped: bool = False
+    """Set by an include cycle or too many included files: no further include is followed."""
 
 
 def expand_files(paths: tuple[str, ...], reader: Reader, year: int | None = None,
@@ -135,11 +141,20 @@ def _expand_include(expanded: Expanded, reader: Reader, include: Include, stack:
             return
         matches = [pattern]
     for match in matches:
+        if expanded.stopped:
+            return
         key = reader.resolve(match)
         if key in stack:
             chain = " -> ".join(reader.display(p) for p in stack[stack.index(key):] + (key,))
             _include_problem(expanded, include, f"include cycle: {chain}")
-            continue
+            expanded.stopped = True  # the load fails here; going on would walk every other order of the cycle
+            return
+        if len(expanded.files) >= MAX_INCLUDED_FILES:
+            _include_problem(expanded, include, f"the includes read more than {MAX_INCLUDED_FILES:,} files"
+                                                " (each time a file is included counts): do included files include"
+                                                " each other through a pattern?")
+            expanded.stopped = True
+            return
         if reader.is_dir(match):
             _include_problem(expanded, include, f"{match} is a folder; include files, e.g. {include.pattern}/*.journal")
             continue
