@@ -7,6 +7,7 @@ import contextlib
 import decimal
 import json
 import os
+import re
 import subprocess
 import time
 from decimal import Decimal
@@ -390,3 +391,21 @@ def test_includes_reaching_files_by_too_many_paths_stop_with_an_error(tmp_path, 
     code, _, err = run(capsys, "-f", tmp_path / "main.journal", "bal")
     assert code == 1, err
     assert "the includes read more than 100 files" in err and err.count("error") == 1, err
+
+
+NINETY = "1" + "2345678901" * 9  # 91 digits: past the 60 the statements used to sum in
+
+
+@pytest.mark.parametrize("command", [["bs"], ["is"], ["trial"], ["cf"], ["bal", "--budget"]])
+def test_statements_keep_every_digit_of_long_amounts(tmp_path, capsys, command):
+    """Statements summed in 60 digits whatever the journal needed: a 91-digit amount came out
+    rounded. They now sum in at least the journal's exact precision."""
+    journal = tmp_path / "j.journal"
+    journal.write_text(f"~ monthly\n    Expenses:Rent  $1\n    Assets:Bank\n\n"
+                       f"2026-01-01 x\n    Assets:Bank  ${NINETY}.01\n    Income:Sales\n"
+                       f"2026-01-02 y\n    Expenses:Rent  $0.01\n    Assets:Bank\n")
+    code, out, err = run(capsys, "-f", journal, *command, "-O", "json")
+    assert code == 0, err
+    digits = {text.replace("-", "").replace(".", "") for text in re.findall(r'"amount": "(-?[\d.]+)"', out)}
+    assert any(NINETY in number for number in digits), out[:2000]
+    assert not any(re.search(r"[Ee][+-]?\d", text) for text in re.findall(r'"amount": "([^"]+)"', out))

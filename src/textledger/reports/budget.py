@@ -55,7 +55,7 @@ class BudgetCell:
         actual = self.actual[0].quantity if self.actual else Decimal(0)
         if self.actual and self.actual[0].commodity != budget.commodity:
             return None
-        with decimal.localcontext(prec=PRECISION):
+        with decimal.localcontext(prec=max(PRECISION, decimal.getcontext().prec)):  # no fewer digits than the journal needs
             percent = (actual * 100 / budget.quantity).quantize(Decimal("0.01"), rounding=decimal.ROUND_HALF_UP)
         return percent if percent else abs(percent)  # never "-0"
 
@@ -120,7 +120,7 @@ def budget_report(journal: Journal, periods: tuple[Period, ...], options: Option
     the total (see the module's doc)."""
     width = len(periods)
     query = attrs.evolve(options.query, begin=None, end=None)
-    with decimal.localcontext(prec=PRECISION):
+    with decimal.localcontext(prec=max(PRECISION, decimal.getcontext().prec)):  # no fewer digits than the journal needs
         prices = PriceTable.of(journal) if options.value_in else None
         goals = valued(clipped(budget_goals(journal, periods, query), options.depth, width), periods, prices,
                        options.value_in)

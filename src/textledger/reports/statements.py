@@ -259,7 +259,7 @@ def balance_sheet(journal: Journal, periods: tuple[Period, ...], options: Option
     types = types or AccountTypes.of(journal)
     width = len(periods)
     stock = InventoryAccounts(journal.accounts)
-    with decimal.localcontext(prec=PRECISION):
+    with decimal.localcontext(prec=max(PRECISION, decimal.getcontext().prec)):  # no fewer digits than the journal needs
         sums = valued(column_sums(journal, periods, options.query, historical=True, at_cost=stock.__contains__), periods,
                       PriceTable.of(journal) if options.value_in else None, options.value_in)
         grouped = _by_type(sums, types)
@@ -289,7 +289,7 @@ def income_statement(journal: Journal, periods: tuple[Period, ...], options: Opt
     """Revenue, expenses and net income in each period."""
     types = types or AccountTypes.of(journal)
     width = len(periods)
-    with decimal.localcontext(prec=PRECISION):
+    with decimal.localcontext(prec=max(PRECISION, decimal.getcontext().prec)):  # no fewer digits than the journal needs
         sums = valued(column_sums(journal, periods, options.query), periods,
                       PriceTable.of(journal) if options.value_in else None, options.value_in)
         grouped = _by_type(sums, types)
@@ -459,7 +459,7 @@ def trial_balance(journal: Journal, periods: tuple[Period, ...], options: Option
     Stock is at cost, as on the balance sheet."""
     width = len(periods)
     stock = InventoryAccounts(journal.accounts)
-    with decimal.localcontext(prec=PRECISION):
+    with decimal.localcontext(prec=max(PRECISION, decimal.getcontext().prec)):  # no fewer digits than the journal needs
         sums = valued(clipped(column_sums(journal, periods, options.query, historical=True,
                                           at_cost=stock.__contains__), options.depth, width),
                       periods, PriceTable.of(journal) if options.value_in else None, options.value_in)
