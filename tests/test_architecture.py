@@ -59,7 +59,7 @@ FORBIDDEN_ATTRIBUTES = {"today", "now", "environ", "getenv", "read_text", "read_
 PURITY_EXCEPTIONS = {"core.grammar"}
 # Lark only where a grammar file is read; Flask only in the web view; tabulate nowhere:
 # render/tables.py writes its layout (tabulate is the tests' oracle for it, and importing it
-# cost a cached report most of its start-up).
+# cost a cached report a fifth of its CPU).
 LIBRARY_HOMES = {
     "lark": {"core.grammar", "core.parser", "core.lines", "core.fmt", "payroll.rules", "cash.bankcsv",
              "checklist.declaration"},
