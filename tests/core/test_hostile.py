@@ -4,6 +4,7 @@ usage error (exit 2), quickly — never a traceback, a hang, or a silently wrong
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import decimal
 import json
 import os
@@ -22,6 +23,8 @@ from tests.cli_run import run
 from tests.conftest import tool
 from textledger.core import expand
 from textledger.core.amounts import exact_precision, plain_number
+from textledger.core.periods import Interval, advance, label, start_of
+from textledger.core.query import parse_period
 from textledger.inventory.count import read_count
 
 BIG = "1234567890123456789012345678.91"
@@ -409,3 +412,17 @@ def test_statements_keep_every_digit_of_long_amounts(tmp_path, capsys, command):
     digits = {text.replace("-", "").replace(".", "") for text in re.findall(r'"amount": "(-?[\d.]+)"', out)}
     assert any(NINETY in number for number in digits), out[:2000]
     assert not any(re.search(r"[Ee][+-]?\d", text) for text in re.findall(r'"amount": "([^"]+)"', out))
+
+
+@given(st.dates(min_value=dt.date(100, 1, 1), max_value=dt.date(9899, 1, 1)),
+       st.sampled_from(["year", "quarter", "month", "day"]))  # week labels (2026-W03) are not a -p form
+def test_a_period_label_reads_back_as_the_same_period(day, unit):
+    """Column labels name the period `-p` reads back, years before 1000 too (`0100-01`, which
+    was written `100-01`)."""
+    if unit == "day":
+        start, end = day, day + dt.timedelta(days=1)
+    else:
+        start = start_of(day, unit)
+        end = advance(start, Interval(unit))
+    text = label(start, end)
+    assert parse_period(text) == (start, end), text

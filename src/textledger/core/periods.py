@@ -94,19 +94,20 @@ def advance(date: dt.date, interval: Interval, steps: int = 1) -> dt.date:
 
 
 def label(start: dt.date, end: dt.date) -> str:
-    """`2026`, `2026q2`, `2026-05`, `2026-W03`, `2026-05-04`, or `2026-01-15..2026-03-09`."""
+    """`2026`, `2026q2`, `2026-05`, `2026-W03`, `2026-05-04`, or `2026-01-15..2026-03-09`;
+    years always with four digits (`0100-01`), as `-p` reads them back."""
     last = end - dt.timedelta(days=1)
     if end == start + dt.timedelta(days=1):
         return start.isoformat()
     if start == start_of(start, "year") and end == advance(start, Interval("year")):
-        return str(start.year)
+        return f"{start.year:04d}"
     if start == start_of(start, "quarter") and end == advance(start, Interval("quarter")):
-        return f"{start.year}q{(start.month - 1) // 3 + 1}"
+        return f"{start.year:04d}q{(start.month - 1) // 3 + 1}"
     if start == start_of(start, "month") and end == advance(start, Interval("month")):
-        return f"{start.year}-{start.month:02d}"
+        return f"{start.year:04d}-{start.month:02d}"
     if start.weekday() == 0 and end == start + dt.timedelta(weeks=1):
         year, week, _ = start.isocalendar()
-        return f"{year}-W{week:02d}"
+        return f"{year:04d}-W{week:02d}"
     return f"{start.isoformat()}..{last.isoformat()}"
 
 
