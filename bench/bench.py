@@ -1,7 +1,8 @@
 """Benchmark load + balance of textledger against ledger and hledger.
 
-Generates deterministic small-business journals (cached under --out) and times
-`TOOL -f FILE bal` for each size and tool, the tools in turn (paired), textledger both
+Generates deterministic journals of each shape and size (cached under --out: a small
+business, deep accounts with 8-decimal amounts, 26 commodities traded at a cost) and times
+`TOOL -f FILE bal` for each journal and tool, the tools in turn (paired), textledger both
 cold (`--no-cache`) and warm (from its journal cache); the example company's journal
 measures start-up.  Run `python bench/bench.py --help`.
 """
@@ -96,6 +97,19 @@ def posting(account, amount=None, comment=""):
     return f"{line}  ; {comment}\n" if comment else line + "\n"
 
 
+def pick(rng, items):
+    """Uniform choice that only uses random() so output is stable across Pythons."""
+    return items[int(rng.random() * len(items))]
+
+
+def entry_header(rng, date, description, comment=""):
+    """Transaction first line: date, status (mostly `*`), payee | note, comment."""
+    r = rng.random()
+    status = "* " if r < 0.85 else "! " if r < 0.90 else ""
+    tail = f"  ; {comment}" if comment else ""
+    return f"{date} {status}{description}{tail}\n"
+
+
 def percent(cents, per_mille):
     """Integer-cent share of an amount, rounded half up (never a float)."""
     return (cents * per_mille + 500) // 1000
@@ -126,8 +140,8 @@ class Books:
         return magnitude + int(self.rng.random() * magnitude * 9)
 
     def pick(self, items):
-        """Uniform choice that only uses random() so output is stable across Pythons."""
-        return items[int(self.rng.random() * len(items))]
+        """Uniform choice with the books' generator."""
+        return pick(self.rng, items)
 
     def elide(self):
         """About half the transactions leave one amount for the tool to infer."""
@@ -142,11 +156,8 @@ class Books:
         return heapq.heappop(queue)[1:] if queue and queue[0][0] <= day else None
 
     def header(self, day, description, comment=""):
-        """Transaction first line: date, status (mostly `*`), payee | note, comment."""
-        r = self.rng.random()
-        status = "* " if r < 0.85 else "! " if r < 0.90 else ""
-        tail = f"  ; {comment}" if comment else ""
-        return f"{self.dates[day]} {status}{description}{tail}\n"
+        """Transaction first line, dated `day`."""
+        return entry_header(self.rng, self.dates[day], description, comment)
 
     def transaction(self, day):
         """One transaction of a kind drawn from the small-business mix."""
@@ -259,12 +270,15 @@ class Books:
                 + posting(CARD, None if self.elide() else usd(-euros * rate)) + "\n")
 
 
+def calendar():
+    """The ISO dates of the journals' six years (and a month after, for due dates)."""
+    return [(START_DATE + datetime.timedelta(days=d)).isoformat() for d in range(SPAN_DAYS + 31)]
+
+
 def journal_text(size, seed):
     """The whole journal as one string, deterministic from seed (random.Random(seed))."""
     rng = random.Random(seed)
-    dates = [(START_DATE + datetime.timedelta(days=d)).isoformat()
-             for d in range(SPAN_DAYS + 31)]
-    books = Books(rng, dates)
+    books = Books(rng, calendar())
     parts = [f"; textledger benchmark journal: {size} transactions, seed {seed}\n",
              "commodity $1,000.00\n", "commodity 1,000.00 EUR\n"]
     parts += [f"account {account}\n" for account in all_accounts()]
@@ -276,17 +290,180 @@ def journal_text(size, seed):
     return "".join(parts)
 
 
-def ensure_journal(out, size, seed):
+def distinct(rng, items, count):
+    """`count` different items, drawn uniformly."""
+    chosen = []
+    while len(chosen) < count:
+        item = pick(rng, items)
+        if item not in chosen:
+            chosen.append(item)
+    return chosen
+
+
+def fixed(units, places, commodity):
+    """Integer units of 10**-places as `-1234.56789012 BTC`: exact, never a float."""
+    sign = "-" if units < 0 else ""
+    whole, rest = divmod(abs(units), 10**places)
+    return f"{sign}{whole}.{rest:0{places}d} {commodity}"
+
+
+# The "deep" shape: many accounts four levels deep, one commodity of 8 decimal places.
+DEEP_VERSION = 1
+DEEP_COMMODITY = "BTC"
+DEEP_PLACES = 8
+DEEP_GROUPS = {
+    "assets": ("bank", "brokerage", "cash", "receivable", "prepaid"),
+    "liabilities": ("card", "loan", "payable", "tax", "deferred"),
+    "income": ("sales", "services", "interest", "dividends", "grants"),
+    "expenses": ("office", "travel", "payroll", "facilities", "marketing"),
+}
+DEEP_ACCOUNTS = tuple(f"{top}:{group}:{branch}:sub{n}" for top, groups in DEEP_GROUPS.items()
+                      for group in groups for branch in ("north", "south", "east", "west")
+                      for n in range(1, 6))
+"""The 400 accounts, all four levels deep: `assets:bank:north:sub3`."""
+DEEP_PAYEES = tuple(f"Counterparty {n:03d}" for n in range(1, 201))
+DEEP_NOTES = ("transfer", "payment", "deposit", "refund", "fee")
+
+
+def deep_transaction(rng, date):
+    """80% two postings, 15% three, 5% four; amounts from 0.00000001 to 10,000 BTC with all
+    eight decimals written; the last posting balances the others, elided in 30%."""
+    r = rng.random()
+    accounts = distinct(rng, DEEP_ACCOUNTS, 2 if r < 0.80 else 3 if r < 0.95 else 4)
+    text = entry_header(rng, date, f"{pick(rng, DEEP_PAYEES)} | {pick(rng, DEEP_NOTES)}")
+    total = 0
+    for account in accounts[:-1]:
+        units = 1 + int(rng.random() * 10 ** (DEEP_PLACES + int(rng.random() * 5)))
+        total += units
+        text += posting(account, fixed(units, DEEP_PLACES, DEEP_COMMODITY))
+    last = None if rng.random() < 0.3 else fixed(-total, DEEP_PLACES, DEEP_COMMODITY)
+    return text + posting(accounts[-1], last) + "\n"
+
+
+def deep_text(size, seed):
+    """The deep journal as one string, deterministic from seed."""
+    rng = random.Random(seed)
+    dates = calendar()
+    parts = [f"; textledger benchmark journal, shape deep: {size} transactions, seed {seed}\n",
+             f"commodity {DEEP_COMMODITY}\n    format 1000.{'0' * DEEP_PLACES} {DEEP_COMMODITY}\n"]
+    parts += [f"account {account}\n" for account in DEEP_ACCOUNTS]
+    parts.append("\n")
+    parts += [deep_transaction(rng, dates[i * SPAN_DAYS // size]) for i in range(size)]
+    return "".join(parts)
+
+
+# The "commodities" shape: ~1k accounts ten levels deep, 26 commodities, ~30% of postings at a cost.
+COMMODITIES_VERSION = 1
+SYMBOLS = tuple(letter * 3 for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+CLASSES = ("assets", "liabilities", "equity", "income", "expenses")
+LEVELS = ("region", "branch", "desk", "team", "project", "phase", "task", "item")
+CHAINS = 110
+
+
+def chain_account(chain, depth):
+    """The account `depth` (2-10) levels down chain `chain`: `expenses:c004:region1:branch2:...`."""
+    names = [CLASSES[chain % len(CLASSES)], f"c{chain:03d}"]
+    names += [f"{LEVELS[k]}{(chain + k) % 4 + 1}" for k in range(depth - 2)]
+    return ":".join(names)
+
+
+TRADE_ACCOUNTS = tuple(chain_account(chain, depth) for chain in range(CHAINS) for depth in range(2, 11))
+"""990 accounts, each level of each chain posted to (a parent has its own balance too)."""
+TRADERS = tuple(f"Desk {n:02d}" for n in range(1, 41))
+
+
+def hundredths(rng, decades):
+    """A positive quantity in hundredths, from 0.01 up to 10**decades: small ones are common."""
+    return 1 + int(rng.random() * 10 ** (2 + int(rng.random() * (decades + 1))))
+
+
+def priced(rng, sign, unit, currency):
+    """One amount at a cost and its weight in hundredths of `currency`: 20% a total cost (`@@`);
+    else a unit cost (`@`) with either the quantity or the price whole, so that quantity ×
+    price has two decimals and the transaction balances exactly in every tool."""
+    r = rng.random()
+    if r < 0.2:
+        quantity, total = hundredths(rng, 3), hundredths(rng, 4)
+        return f"{fixed(sign * quantity, 2, unit)} @@ {fixed(total, 2, currency)}", sign * total
+    if r < 0.6:
+        quantity, price = 100 * (1 + int(rng.random() * 999)), hundredths(rng, 2)
+    else:
+        quantity, price = hundredths(rng, 3), 100 * (1 + int(rng.random() * 99))
+    return (f"{fixed(sign * quantity, 2, unit)} @ {fixed(price, 2, currency)}",
+            sign * quantity * price // 100)
+
+
+def trade_transaction(rng, date):
+    """47% a transfer within one commodity, 45% one posting at a cost, 8% two (both bought or
+    both sold, never cancelling); the last posting balances in the cost commodity, elided in half."""
+    r = rng.random()
+    legs = 0 if r < 0.47 else 1 if r < 0.92 else 2
+    accounts = distinct(rng, TRADE_ACCOUNTS, max(2, legs + 1))
+    sign = 1 if rng.random() < 0.5 else -1
+    note = "transfer" if not legs else "buy" if sign > 0 else "sell"
+    text = entry_header(rng, date, f"{pick(rng, TRADERS)} | {note}")
+    currency = pick(rng, SYMBOLS)
+    if not legs:
+        weight = sign * hundredths(rng, 4)
+        text += posting(accounts[0], fixed(weight, 2, currency))
+    else:
+        weight = 0
+        for account in accounts[:-1]:
+            unit = currency
+            while unit == currency:
+                unit = pick(rng, SYMBOLS)
+            amount, cost = priced(rng, sign, unit, currency)
+            weight += cost
+            text += posting(account, amount)
+    last = None if rng.random() < 0.5 else fixed(-weight, 2, currency)
+    return text + posting(accounts[-1], last) + "\n"
+
+
+def commodities_text(size, seed):
+    """The commodities journal as one string, deterministic from seed. Its first transaction
+    opens a balance in every commodity, written out, so each tool learns each commodity's
+    two decimals from a posting amount before any cost uses it (ledger takes a commodity's
+    display precision only from posting amounts, not from costs)."""
+    rng = random.Random(seed)
+    dates = calendar()
+    parts = [f"; textledger benchmark journal, shape commodities: {size} transactions, seed {seed}\n"]
+    parts += [f"commodity {symbol}\n    format 1000.00 {symbol}\n" for symbol in SYMBOLS]
+    parts += [f"account {account}\n" for account in TRADE_ACCOUNTS]
+    parts += ["\n", entry_header(rng, dates[0], "Opening balances")]
+    parts += [posting(chain_account(5 * k % CHAINS, 2), fixed(100_000, 2, symbol)) for k, symbol in enumerate(SYMBOLS)]
+    parts += [posting(chain_account(2, 2), fixed(-100_000, 2, symbol)) for symbol in SYMBOLS]
+    parts.append("\n")
+    parts += [trade_transaction(rng, dates[i * SPAN_DAYS // size]) for i in range(1, size)]
+    return "".join(parts)
+
+
+SHAPES = {
+    "small-business": (GENERATOR_VERSION, journal_text),
+    "deep": (DEEP_VERSION, deep_text),
+    "commodities": (COMMODITIES_VERSION, commodities_text),
+}
+"""Each shape's generator and its version (bump it when the output changes)."""
+DEFAULT_SHAPES = ("small-business",)
+
+
+def journal_path(out, shape, size, seed):
+    """Cached journal of a shape; small-business keeps its earlier name `journal-v…`."""
+    version = SHAPES[shape][0]
+    prefix = "journal" if shape == "small-business" else shape
+    return out / f"{prefix}-v{version}-seed{seed}-{size}.journal"
+
+
+def ensure_journal(out, size, seed, shape="small-business"):
     """Generate the journal unless cached; written once and renamed so no partial file stays."""
-    path = out / f"journal-v{GENERATOR_VERSION}-seed{seed}-{size}.journal"
+    path = journal_path(out, shape, size, seed)
     if not path.exists():
         started = time.perf_counter()
         out.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial")
         with open(partial, "w", encoding="utf-8", newline="\n") as f:
-            f.write(journal_text(size, seed))
+            f.write(SHAPES[shape][1](size, seed))
         os.replace(partial, path)
-        log(f"generated {size:,} transactions in {time.perf_counter() - started:.1f}s")
+        log(f"generated {shape} {size:,} transactions in {time.perf_counter() - started:.1f}s")
     log(f"journal: {path} ({path.stat().st_size / 2**20:.1f} MiB)")
     return path
 
@@ -309,7 +486,8 @@ class Result:
     tool: str
     command: list
     status: str  # ok | failed | not installed
-    journal: str = ""
+    journal: str = ""  # what the table shows: `deep 10,000`, or `studio`
+    shape: str = ""  # a key of SHAPES, or `studio` for the example company
     times_seconds: list = field(default_factory=list)
     median_seconds: float = None
     transactions_per_second: float = None
@@ -352,14 +530,14 @@ def run_once(argv):
     return Run(seconds, rss_bytes(usage.ru_maxrss), proc.returncode, head)
 
 
-def bench_paired(tools, path, size, runs, command=("bal",), label=""):
+def bench_paired(tools, path, size, runs, command=("bal",), label="", shape=""):
     """Each tool's warm-up run, then `runs` rounds with every tool once in turn, so that the
     machine's drift touches them alike; ratios to ledger and hledger are the median of the
     rounds' ratios. A non-zero exit marks a tool failed."""
     results = {}
     for tool, prefix in tools:
         argv = prefix + ["-f", str(path), *command, *tool_options(tool)]
-        results[tool] = Result(size, tool, argv, "ok", label)
+        results[tool] = Result(size, tool, argv, "ok", label, shape)
     for attempt in range(runs + 1):
         for result in results.values():
             if result.status != "ok":
@@ -400,17 +578,18 @@ def startup_size():
 
 def table(results):
     """Human-readable results, one row per journal and tool."""
-    lines = [f"{'size':>10}  {'tool':<16}{'median s':>10}{'txn/s':>12}{'peak MiB':>10}"
+    width = max([10] + [len(r.journal) for r in results])
+    lines = [f"{'journal':>{width}}  {'tool':<16}{'median s':>10}{'txn/s':>12}{'peak MiB':>10}"
              f"{'vs ledger':>11}{'vs hledger':>12}"]
     for r in results:
         name = r.journal or f"{r.size:,}"
         if r.status != "ok":
-            lines.append(f"{name:>10}  {r.tool:<16}{r.status.upper()}")
-            lines += [f"{'':12}{line}" for line in r.error.splitlines()]
+            lines.append(f"{name:>{width}}  {r.tool:<16}{r.status.upper()}")
+            lines += [f"{'':{width + 2}}{line}" for line in r.error.splitlines()]
             continue
         ratio = f"{r.ratio_to_ledger:.2f}x" if r.ratio_to_ledger else "-"
         ratio_h = f"{r.ratio_to_hledger:.2f}x" if r.ratio_to_hledger else "-"
-        lines.append(f"{name:>10}  {r.tool:<16}{r.median_seconds:>10.3f}"
+        lines.append(f"{name:>{width}}  {r.tool:<16}{r.median_seconds:>10.3f}"
                      f"{r.transactions_per_second:>12,.0f}"
                      f"{r.peak_rss_bytes / 2**20:>10.1f}{ratio:>11}{ratio_h:>12}")
     return "\n".join(lines)
@@ -432,6 +611,9 @@ def parse_args(argv):
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--sizes", type=comma_list(int), default=list(DEFAULT_SIZES),
                         help="transactions per journal (default 10000,100000,1000000)")
+    parser.add_argument("--shapes", type=comma_list(str), default=list(DEFAULT_SHAPES),
+                        help=f"journal shapes, each at every size: {', '.join(SHAPES)} or all"
+                             f" (default {','.join(DEFAULT_SHAPES)})")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per tool (default 5)")
     parser.add_argument("--tools", type=comma_list(str), default=list(DEFAULT_TOOLS),
                         help=f"default {','.join(DEFAULT_TOOLS)}; also textledger (as a user runs it)")
@@ -447,6 +629,11 @@ def parse_args(argv):
     unknown = set(args.tools) - set(TOOLS)
     if unknown:
         parser.error(f"unknown tools: {', '.join(sorted(unknown))}")
+    if "all" in args.shapes:
+        args.shapes = list(SHAPES)
+    unknown = set(args.shapes) - set(SHAPES)
+    if unknown or not args.shapes:
+        parser.error(f"unknown shapes: {', '.join(sorted(unknown))} (known: {', '.join(SHAPES)}, all)")
     if args.runs < 1 or not args.sizes or min(args.sizes) < 1:
         parser.error("--runs and every size must be at least 1")
     return args
@@ -458,23 +645,23 @@ def main(argv=None):
     args = parse_args(argv)
     os.environ["XDG_CACHE_HOME"] = str((args.out / "xdg-cache").resolve())
     os.environ.pop("TEXTLEDGER_NO_CACHE", None)
-    journals = [(startup_size(), STARTUP_JOURNAL, "studio")] if args.startup else []
-    journals += [(size, None, "") for size in args.sizes]
+    journals = [(startup_size(), STARTUP_JOURNAL, "studio", "studio")] if args.startup else []
+    journals += [(size, None, f"{shape} {size:,}", shape) for shape in args.shapes for size in args.sizes]
     results = []
-    for size, path, label in journals:
-        path = path or ensure_journal(args.out, size, args.seed)
+    for size, path, label, shape in journals:
+        path = path or ensure_journal(args.out, size, args.seed, shape)
         tools = []
         for tool in args.tools:
             prefix = tool_command(tool)
             if prefix is None:
-                results.append(Result(size, tool, [], "not installed", label))
+                results.append(Result(size, tool, [], "not installed", label, shape))
             else:
                 tools.append((tool, prefix))
-        log(f"{', '.join(tool for tool, _ in tools)} {' '.join(args.command)}: {label or f'{size:,} transactions'},"
+        log(f"{', '.join(tool for tool, _ in tools)} {' '.join(args.command)}: {label} ({size:,} transactions),"
             f" warm-up + {args.runs} rounds")
-        results += bench_paired(tools, path, size, args.runs, args.command, label)
+        results += bench_paired(tools, path, size, args.runs, args.command, label, shape)
     if args.json:
-        print(json.dumps({"seed": args.seed, "runs": args.runs,
+        print(json.dumps({"seed": args.seed, "runs": args.runs, "shapes": args.shapes,
                           "results": [asdict(r) for r in results]}, indent=2))
     else:
         print(table(results))
