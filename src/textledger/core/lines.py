@@ -723,13 +723,24 @@ _PLAIN_COMMENT = _PLAIN_POSTING_RE.groupindex["COMMENT"]
 
 def _parse_plain_posting(line: str) -> PostingParts | None:
     """The common posting shape (the grammar's plain_posting), or None for the parser."""
-    match = _PLAIN_POSTING_RE.fullmatch(line + "\n")
+    return plain_posting_at(line + "\n", 0)
+
+
+_plain_match = _PLAIN_POSTING_RE.match
+
+
+def plain_posting_at(text: str, start: int) -> PostingParts | None:
+    """The plain posting line that starts at `start` in `text` (and ends with its newline),
+    columns counted from `start`; None if the line is not one. None of plain_posting's
+    terminals but its last takes a newline, so a match never runs into the next line:
+    an entry's lines are read where they stand, not split out and copied."""
+    match = _plain_match(text, start)
     if match is None:
         return None
     account, comment, sign, currency, sign2, left_digits, right_sign, right_digits, unit = match.group(*_PLAIN_GROUPS)
     if left_digits is None and right_digits is None:
-        column = match.start(_PLAIN_COMMENT) + comment.index(";") if comment is not None else len(line)
-        return _parts(("", account, PostingKind.REAL, None, None, None, _comment(comment), column, None))
+        column = match.start(_PLAIN_COMMENT) + comment.index(";") if comment is not None else match.end() - 1
+        return _parts(("", account, PostingKind.REAL, None, None, None, _comment(comment), column - start, None))
     if currency is not None:
         if sign and sign2:
             return None
@@ -745,8 +756,8 @@ def _parse_plain_posting(line: str) -> PostingParts | None:
         quantity, group = Decimal(digits), ""
     signed = quantity.copy_negate() if sign == "-" else quantity  # exact: `-x` would round to the context
     parsed = (Amount(signed, symbol), _style(left, spaced, ".", group, precision), True)
-    return _parts(("", account, PostingKind.REAL, parsed, None, None, _comment(comment), match.start(_PLAIN_AMOUNT),
-                   None))
+    return _parts(("", account, PostingKind.REAL, parsed, None, None, _comment(comment),
+                   match.start(_PLAIN_AMOUNT) - start, None))
 
 
 def parse_posting(line: str, decimal_marks: dict[str, str]) -> PostingParts:

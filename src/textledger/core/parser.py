@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, cast
 
@@ -44,6 +46,7 @@ from textledger.core.lines import (
     parse_price_line,
     parse_tags,
     parse_year_line,
+    plain_posting_at,
     posting_fields,
     read_sample,
 )
@@ -252,17 +255,22 @@ class _Builder(lark.Transformer[lark.Token, Any]):
 
     def transaction(self, children: Children) -> Transaction | None:
         state = _STATE.get()
-        lines = _entry_lines(children[0])
-        line, head = lines[0]
+        token = children[0]
+        line = _line(token)
+        body = token.find("\n") + 1
+        head = token[:body - 1] if token[body:].strip() else token.rstrip()
         try:
             header = parse_header(head, state.year())
         except LineError as error:
             state.problem(line, error.column, error.message)
             return None
-        body = self._body(state, lines[1:], header.comment or "", header.date.year)
-        if body is None:
+        comment = header.comment or ""
+        read = _plain_body(state, token, body, line + 1, comment, header.date.year)
+        if read is None:
+            read = self._body(state, _entry_lines(token)[1:], comment, header.date.year)
+        if read is None:
             return None
-        comment, tags, postings = body
+        comment, tags, postings = read
         return Transaction(
             date=header.date, date2=header.date2, status=header.status, code=header.code,
             description=header.description, comment=comment, tags=tags, postings=postings,
@@ -322,7 +330,7 @@ class _Builder(lark.Transformer[lark.Token, Any]):
                 state.problem(line, error.column, error.message)
                 ok = False
                 continue
-            status, account, kind, amount, cost, assertion, own_comment, amount_column, _ = parts
+            _, account, _, amount, _, assertion, own_comment, amount_column, _ = parts
             if amount is not None:
                 if not multiplier or amount[0].commodity:  # a bare factor (`*-1`) is no commodity's style
                     state.note_style(amount, line, amount_column)
@@ -336,20 +344,7 @@ class _Builder(lark.Transformer[lark.Token, Any]):
             parsed.append((line, parts, [own_comment] if own_comment else []))
         if not ok:
             return None
-        comment = "\n".join(comments)
-        tags = parse_tags(comment)
-        postings = []
-        for line, (status, account, kind, amount, cost, assertion, _, _, lot), own in parsed:
-            own_comment = "\n".join(own)
-            own_tags = parse_tags(own_comment) if own_comment else ()
-            postings.append(Posting(
-                account=account, amount=amount[0] if amount is not None else None, cost=cost,
-                assertion=assertion, kind=kind, status=status, comment=own_comment,
-                tags=tags + own_tags if own_tags else tags,
-                date=_posting_date(state, line, own_comment, own_tags, year) if own_comment else None,
-                lot=lot, source=Source(state.file, line),
-            ))
-        return comment, tags, tuple(postings)
+        return _records(state, comments, parsed, year)
 
     # -- directives -------------------------------------------------------------------
 
@@ -607,6 +602,73 @@ def _note_assertion_style(state: ParseState, line: int, text: str) -> None:
         state.note_style(parse_amount(fields.assertion, column, state.marks()), line, column)
 
 
+_Read = tuple[int, PostingParts, list[str]]
+"""A posting line read: its number, its parts, and its comment lines (its own first)."""
+
+
+def _records(state: ParseState, comments: list[str], parsed: list[_Read], year: int | None,
+             ) -> tuple[str, Tags, tuple[Posting, ...]]:
+    """(comment, tags, postings) of an entry's lines once read (see `_Builder._body`)."""
+    comment = "\n".join(comments)
+    tags = parse_tags(comment)
+    postings = []
+    file = state.file
+    for line, (status, account, kind, amount, cost, assertion, _, _, lot), own in parsed:
+        own_comment = "\n".join(own)
+        own_tags = parse_tags(own_comment) if own_comment else ()
+        postings.append(Posting(
+            account=account, amount=amount[0] if amount is not None else None, cost=cost,
+            assertion=assertion, kind=kind, status=status, comment=own_comment,
+            tags=tags + own_tags if own_tags else tags,
+            date=_posting_date(state, line, own_comment, own_tags, year) if own_comment else None,
+            lot=lot, source=Source(file, line),
+        ))
+    return comment, tags, tuple(postings)
+
+
+def _plain_body(state: ParseState, text: str, start: int, line: int, comment: str, year: int,
+                ) -> tuple[str, Tags, tuple[Posting, ...]] | None:
+    """`_Builder._body` for a transaction whose lines (from `start` in its token, numbered
+    from `line`) are all plain postings and comments, read where they stand in the token
+    (no line is split out and copied); None for any other line, or where the scope renames
+    accounts or changes how amounts read: then `_body` reads the entry, and says what is
+    wrong with a line. Nothing is noted in the state before every line has read."""
+    if type(state.marks()) is not dict or state.scope.commodity is not None or state.renames():
+        return None
+    comments = [comment] if comment else []
+    parsed: list[_Read] = []
+    content = len(text.rstrip())
+    end = text.find("\n", content) + 1 if content > start else start  # trailing blank lines are not the entry's
+    if text[content:end].strip(" \t\n"):
+        return None  # `_body` reads the last line without its trailing invisible characters
+    starts: list[int] = []
+    while start < end:
+        parts = plain_posting_at(text, start)
+        stop = text.index("\n", start) + 1
+        if parts is None or parts.account.isspace():
+            stripped = text[start:stop].strip()
+            if not stripped.startswith(";"):
+                return None  # any other line, or one of only invisible characters
+            remark = stripped[1:].strip()
+            if remark:
+                (parsed[-1][2] if parsed else comments).append(remark)
+        else:
+            parsed.append((line, parts, [parts.comment] if parts.comment else []))
+            starts.append(start)
+        start = stop
+        line += 1
+    # only now that every line has read: what is noted below must not be noted twice
+    for (line, parts, _), start in zip(parsed, starts, strict=True):
+        if parts.amount is not None:
+            state.note_style(parts.amount, line, parts.amount_column)
+        elif " " in parts.account and ends_in_amount(parts.account):
+            row = text[start:text.index("\n", start)]
+            state.problem(line, len(row) - len(row.lstrip()),
+                          f"account name {parts.account!r} ends in what looks like an amount:"
+                          " put two spaces (or a tab) between the account and the amount", warning=True)
+    return _records(state, comments, parsed, year)
+
+
 def _posting_date(state: ParseState, line: int, comment: str, tags: Tags, year: int | None) -> dt.date | None:
     """A posting's own date: hledger's `date:` tag or ledger's `[DATE]` in its comment
     (written without its year, the transaction's)."""
@@ -679,6 +741,67 @@ def parser() -> lark.Lark:
     return grammar.build_parser(_BUILDER)
 
 
+@functools.cache
+def _entry_builders() -> dict[str, Callable[[Children], Any] | None] | None:
+    """Each terminal's builder method, when the grammar is the flat list of entries it is
+    (`start: _item*`, each `_item` a filtered terminal or a rule that is one terminal);
+    None (a filtered terminal) for `_BLANK` and `_COMMENT`. The lexer's tokens are then
+    the parse, in order, and Lark's LALR parser, which would only group them (a tenth of
+    a cold load), is not run. None if the grammar ever stops being flat: Lark parses."""
+    rules = parser().rules
+    expansions: dict[str, list[list[Any]]] = {}
+    for rule in rules:
+        if rule.alias is not None:
+            return None
+        expansions.setdefault(rule.origin.name, []).append(list(rule.expansion))
+    star = {symbol.name for expansion in expansions.get("start", []) for symbol in expansion}
+    if len(star) != 1 or not all(len(expansion) <= 1 for expansion in expansions["start"]):
+        return None
+    star_name = next(iter(star))
+    if sorted(len(expansion) for expansion in expansions.get(star_name, [])) != [1, 2] or any(
+            [symbol.name for symbol in expansion] not in (["_item"], [star_name, "_item"])
+            for expansion in expansions[star_name]):
+        return None
+    builders: dict[str, Callable[[Children], Any] | None] = {}
+    for (symbol,) in expansions.get("_item", []):
+        if symbol.is_term:
+            if not symbol.filter_out:
+                return None
+            builders[symbol.name] = None
+            continue
+        inner = expansions.get(symbol.name, [])
+        method = getattr(_BUILDER, symbol.name, None)
+        if len(inner) != 1 or len(inner[0]) != 1 or not inner[0][0].is_term or method is None:
+            return None
+        builders[inner[0][0].name] = method
+    if set(builders) != {terminal.name for terminal in parser().terminals} or len(expansions) != len(builders) + 3 - sum(
+            builder is None for builder in builders.values()):
+        return None
+    return builders
+
+
+@functools.cache
+def _entry_lexer() -> lark.lexer.BasicLexer:
+    """The grammar's lexer over every terminal, built once (`Lark.lex` builds one a call):
+    for the flat grammar, what the contextual lexer does in every state."""
+    return lark.lexer.BasicLexer(parser().lexer_conf)
+
+
+def _parse_entries(text: str) -> list[Any]:
+    """The records and Includes of the text, in order (see `_entry_builders`)."""
+    builders = _entry_builders()
+    if builders is None:
+        return cast(list[Any], parser().parse(text))
+    items = []
+    for token in lark.lexer.LexerThread.from_text(_entry_lexer(), text).lex(None):  # type: ignore[no-untyped-call]
+        build = builders[token.type]
+        if build is not None:
+            item = build([token])
+            if item is not None:
+                items.append(item)
+    return items
+
+
 def parse_text(text: str, file: str, state: ParseState | None = None,
                scope: Scope = Scope()) -> tuple[list[Any], ParseState]:
     """Records and Includes of one file's text, in file order, and the state (problems,
@@ -707,7 +830,7 @@ def parse_text(text: str, file: str, state: ParseState | None = None,
     state.digits = max(state.digits, _longest_number(text))
     token = _STATE.set(state)
     try:
-        items = cast(list[Any], parser().parse(text))
+        items = _parse_entries(text)
     except lark.exceptions.LarkError as error:  # pragma: no cover - the grammar accepts every line
         line = getattr(error, "line", 1) or 1
         state.problem(line, (getattr(error, "column", 1) or 1) - 1, f"cannot parse this line ({error.__class__.__name__})")
