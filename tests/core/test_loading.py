@@ -4,10 +4,13 @@ import datetime as dt
 import textwrap
 from decimal import Decimal
 
+import attrs
 import pytest
 
 import textledger
 from textledger import Amount, JournalError, PostingKind
+from textledger.core import book
+from textledger.core.records import Assertion, Cost, Lot, Posting, Source, Transaction
 
 
 def loads(text: str):
@@ -247,3 +250,36 @@ def test_bad_posting_date_is_an_error_at_its_line():
                 Assets:Bank  ; date: 2026-02-30
             """)
     assert raised.value.line == 3
+
+
+def _every_field_set(kind, values):
+    """`kind` with every field given a value other than its default (a field added to the
+    record fails here until it is given one, so the test below covers it too)."""
+    assert set(values) == {field.name for field in attrs.fields(kind)}
+    return kind(**values)
+
+
+def _fields(record):
+    return [getattr(record, field.name) for field in attrs.fields(type(record))]
+
+
+def test_filling_in_an_amount_keeps_every_other_field_as_evolve_does():
+    posting = _every_field_set(Posting, {
+        "account": "a", "amount": None, "cost": Cost(Amount(Decimal(2), "$")),
+        "assertion": Assertion(Amount(Decimal(5), "$")), "kind": PostingKind.BALANCED_VIRTUAL, "status": "*",
+        "comment": "c", "tags": (("t", "v"),), "date": dt.date(2026, 1, 2), "inferred": False, "lot": Lot(note="n"),
+        "source": Source("f.journal", 3)})
+    amount = Amount(Decimal(1), "$")
+    assert _fields(book._with_amount(posting, amount)) == _fields(attrs.evolve(posting, amount=amount, inferred=True))
+    transaction = _every_field_set(Transaction, {
+        "date": dt.date(2026, 1, 1), "date2": dt.date(2026, 1, 3), "status": "!", "code": "7", "description": "d",
+        "comment": "c", "tags": (("t", "v"),), "postings": (), "source": Source("f.journal", 2)})
+    assert _fields(book._with_postings(transaction, (posting,))) == _fields(attrs.evolve(transaction, postings=(posting,)))
+
+
+def test_a_transaction_that_does_not_balance_is_an_error_however_its_postings_are_kinded():
+    for text in ("2026-01-01 x\n    a  $1\n    b  $-2\n",
+                 "2026-01-01 x\n    a  $1\n    b  $-1\n    [c]  $1\n    [d]  $-2\n",
+                 "2026-01-01 x\n    a  $1\n    (v)\n    b  $-2\n"):
+        with pytest.raises(JournalError, match="does not balance"):
+            textledger.loads(text)

@@ -154,18 +154,54 @@ Entry = TypeVar("Entry", Transaction, PeriodicTransaction)
 def _balance(
         entry: Entry, precisions: dict[str, int], styles: Mapping[str, Style], sources: SourceMap,
         problems: list[Problem]) -> Entry | None:
-    """The entry with its elided amount filled in, or None (and a problem) if it cannot balance."""
+    """The entry with its elided amount filled in, or None (and a problem) if it cannot balance.
+    Most entries have only real postings and at most one elided amount: summed in one pass,
+    the entry and its filled posting made anew only when an amount is filled in."""
     postings = entry.postings
-    elided = [p for p in postings if p.amount is None]
-    if not elided and not postings:
-        return entry
+    sums: dict[str, Decimal] = {}
+    missing = None
+    has_cost = False
+    for posting in postings:
+        if posting.kind is not _REAL:
+            return _balance_groups(entry, precisions, styles, sources, problems)
+        amount = posting.amount
+        if amount is None:
+            if missing is not None:
+                return _balance_groups(entry, precisions, styles, sources, problems)
+            missing = posting
+            continue
+        cost = posting.cost
+        if cost is not None:
+            has_cost = True
+            amount = cost.convert(amount.quantity)
+        commodity = amount.commodity
+        sums[commodity] = sums.get(commodity, _ZERO) + amount.quantity
+    if missing is None:
+        if _is_balanced(has_cost, sums, precisions):
+            return entry
+        problems.append(_unbalanced(sources, entry, "real", sums, precisions, styles))
+        return None
+    filled: list[Posting] = []
+    for posting in postings:
+        if posting is missing:
+            filled.extend(_fill(posting, sums))
+        else:
+            filled.append(posting)
+    return _with_postings(entry, tuple(filled))
 
+
+def _balance_groups(
+        entry: Entry, precisions: dict[str, int], styles: Mapping[str, Style], sources: SourceMap,
+        problems: list[Problem]) -> Entry | None:
+    """`_balance` for an entry with virtual postings or more than one elided amount: the
+    real and the balanced virtual postings each balance on their own."""
+    postings = entry.postings
     fills: dict[int, list[Posting]] = {}
-    for posting in elided:
-        if posting.kind is PostingKind.VIRTUAL:
+    for posting in postings:
+        if posting.amount is None and posting.kind is PostingKind.VIRTUAL:
             # hledger keeps an amountless `(a)` as a posting of nothing: it moves no balance
-            fills[id(posting)] = [attrs.evolve(posting, amount=Amount(Decimal(0)), inferred=True)]
-    for kind, label in ((PostingKind.REAL, "real"), (PostingKind.BALANCED_VIRTUAL, "balanced virtual [..]")):
+            fills[id(posting)] = [_with_amount(posting, Amount(Decimal(0)))]
+    for kind, label in ((_REAL, "real"), (PostingKind.BALANCED_VIRTUAL, "balanced virtual [..]")):
         group = [p for p in postings if p.kind is kind]
         missing = [p for p in group if p.amount is None]
         if len(missing) > 1:
@@ -177,17 +213,44 @@ def _balance(
         sums = _sums(group)
         if missing:
             fills[id(missing[0])] = _fill(missing[0], sums)
-        elif not _is_balanced(group, sums, precisions):
-            shown = ", ".join(format_amount(Amount(q, c), styles) for c, q in sums.items() if _rounded(q, c, precisions))
-            problems.append(_problem(sources, entry, 1, f"transaction does not balance: its {label} postings add up to {shown};"
-                              " they must add up to zero in each commodity"))
+        elif not _is_balanced(any(p.cost is not None for p in group), sums, precisions):
+            problems.append(_unbalanced(sources, entry, label, sums, precisions, styles))
             return None
     if not fills:
         return entry
     filled: list[Posting] = []
     for posting in postings:
         filled.extend(fills.get(id(posting), (posting,)))
-    return attrs.evolve(entry, postings=tuple(filled))
+    return _with_postings(entry, tuple(filled))
+
+
+_REAL = PostingKind.REAL
+_ZERO = Decimal(0)
+
+
+def _unbalanced(sources: SourceMap, entry: Transaction | PeriodicTransaction, label: str, sums: dict[str, Decimal],
+                precisions: dict[str, int], styles: Mapping[str, Style]) -> Problem:
+    shown = ", ".join(format_amount(Amount(q, c), styles) for c, q in sums.items() if _rounded(q, c, precisions))
+    return _problem(sources, entry, 1, f"transaction does not balance: its {label} postings add up to {shown};"
+                                       " they must add up to zero in each commodity")
+
+
+def _with_amount(posting: Posting, amount: Amount) -> Posting:
+    """The posting with an inferred amount: `attrs.evolve(posting, amount=amount,
+    inferred=True)` without evolve's look-up of every field by name, the cost of
+    filling in half the amounts of a journal (tests/core/test_book.py keeps the two equal)."""
+    return Posting(account=posting.account, amount=amount, cost=posting.cost, assertion=posting.assertion,
+                   kind=posting.kind, status=posting.status, comment=posting.comment, tags=posting.tags,
+                   date=posting.date, inferred=True, lot=posting.lot, source=posting.source)
+
+
+def _with_postings(entry: Entry, postings: tuple[Posting, ...]) -> Entry:
+    """The entry with these postings (`attrs.evolve(entry, postings=postings)`, the same way)."""
+    if type(entry) is Transaction:
+        return Transaction(date=entry.date, date2=entry.date2, status=entry.status, code=entry.code,
+                           description=entry.description, comment=entry.comment, tags=entry.tags,
+                           postings=postings, source=entry.source)
+    return attrs.evolve(entry, postings=postings)
 
 
 def _problem(sources: SourceMap, record: Posting | Transaction | PeriodicTransaction | AutomatedTransaction, column: int,
@@ -216,7 +279,7 @@ def _fill(posting: Posting, sums: dict[str, Decimal]) -> list[Posting]:
     amounts = [Amount(-quantity, commodity) for commodity, quantity in sums.items() if quantity]
     if not amounts:
         amounts = [Amount(Decimal(0), "")]
-    return [attrs.evolve(posting, amount=amount, inferred=True) for amount in amounts]
+    return [_with_amount(posting, amount) for amount in amounts]
 
 
 def _rounded(quantity: Decimal, commodity: str, precisions: dict[str, int]) -> Decimal:
@@ -228,13 +291,13 @@ def _rounded(quantity: Decimal, commodity: str, precisions: dict[str, int]) -> D
     return quantity.quantize(Decimal(1).scaleb(-precision)) if isinstance(exponent, int) and exponent < -precision else quantity
 
 
-def _is_balanced(group: list[Posting], sums: dict[str, Decimal], precisions: dict[str, int]) -> bool:
-    left = [(c, q) for c, q in sums.items() if _rounded(q, c, precisions)]
+def _is_balanced(has_cost: bool, sums: dict[str, Decimal], precisions: dict[str, int]) -> bool:
+    """Whether sums of postings (`has_cost`: one has a cost) balance."""
+    left = [(c, q) for c, q in sums.items() if q and _rounded(q, c, precisions)]
     if not left:
         return True
     # Two commodities, one in and one out, with no cost written: an implied exchange, as in
     # ledger and hledger (`10 EUR` against `$-11` means 1 EUR cost $1.10).
-    has_cost = any(p.cost is not None for p in group)
     return not has_cost and len(left) == 2 and (left[0][1] > 0) != (left[1][1] > 0)
 
 
