@@ -38,6 +38,8 @@ def assertions(journal: Journal) -> list[Problem]:
     """Each balance assertion against the running balance after its posting, in date order
     (a posting's own date first), then file order."""
     problems: list[Problem] = []
+    if not any(p.assertion is not None for t in journal.transactions for p in t.postings):
+        return problems  # most journals assert nothing: no running balances to keep
     styles = journal.style_map()
     running: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for posting in _postings_by_date(journal.transactions):

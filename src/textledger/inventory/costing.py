@@ -226,7 +226,11 @@ def relieve(transactions: Sequence[Transaction], accounts: Iterable[AccountDecla
             issues.append(Issue(declaration, f"the reorder point of {declaration.symbol} must be a number of units,"
                                              f" like `reorder: 20`, not {reorder.strip()!r}", point_at=reorder.strip()))
     items = set(declared)
-    touching = []
+    touching: list[int] = []
+    # Most books hold no stock: one pass over the account names says so, and the
+    # per-posting scan below is skipped.
+    if not any(account in inventory for account in {p.account for t in transactions for p in t.postings}):
+        return list(transactions), issues
     for index, transaction in enumerate(transactions):
         held = False
         for posting in transaction.postings:
