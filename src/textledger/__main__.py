@@ -1,5 +1,5 @@
 """`python -m textledger` runs the report command."""
 
-from textledger.cli.main import main
+from textledger.cli.main import run
 
-raise SystemExit(main())
+run()

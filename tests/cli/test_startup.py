@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.cli_run import run
 from textledger import cli
 
@@ -45,3 +47,34 @@ def test_a_command_imports_its_own_module_only(tmp_path):
     others = {f"textledger.cli.{module}" for module in cli.LISTING} - {"textledger.cli.books"}
     assert not loaded & others
     assert not {"lark", "textledger.pipeline", "textledger.payroll", "textledger.receivables"} & loaded
+
+
+def _command(*argv: str, stdout=subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    """`python -m textledger ARGV` as a user runs it (through `run`, which ends the process
+    with os._exit once the output is flushed)."""
+    env = {**os.environ, "PYTHONPATH": str(SRC), "TEXTLEDGER_NO_CACHE": "1"}
+    return subprocess.run([sys.executable, "-m", "textledger", *argv], env=env, stdout=stdout,
+                          stderr=subprocess.PIPE, text=True, check=False)
+
+
+def test_the_command_ends_with_its_whole_output_and_its_exit_code(tmp_path):
+    journal = tmp_path / "a.journal"
+    journal.write_text("".join(f"2026-01-{day:02d} x\n    a:{day}  $1\n    b\n\n" for day in range(1, 29)))
+    done = _command("-f", str(journal), "bal", "--flat")
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.splitlines()[-1].strip() == "0" and len(done.stdout.splitlines()) == 28 + 1 + 2
+    broken = tmp_path / "broken.journal"
+    broken.write_text("2026-01-01 x\n    a  $1\n    b  $2\n")
+    done = _command("-f", str(broken), "bal")
+    assert done.returncode == 1 and "does not balance" in done.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("size", [1, 400])
+def test_output_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path, size):
+    journal = tmp_path / "a.journal"
+    journal.write_text("".join(f"2026-01-01 x\n    a:{n}  $1\n    b\n\n" for n in range(size)))
+    with open("/dev/full", "w") as full:
+        done = _command("-f", str(journal), "bal", "--flat", stdout=full)
+    assert done.returncode == 1
+    assert done.stderr == "textledger: cannot write the output: No space left on device\n"
