@@ -12,7 +12,6 @@ import glob
 import os
 import stat
 import sys
-from pathlib import Path
 
 STDIN = "-"
 """The path that means standard input (as core/expand.py's STDIN)."""
@@ -32,7 +31,8 @@ class FileReader:
             raise OSError(errno.ENOENT, "no such file (the path has a NUL byte)") from None
         if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
             raise OSError(errno.EINVAL, "not a regular file (a device or a socket)")
-        return Path(path).read_bytes()
+        with open(path, "rb") as stream:
+            return stream.read()
 
     def resolve(self, path: str) -> str:
         return os.path.realpath(path)

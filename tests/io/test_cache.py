@@ -3,12 +3,14 @@ any change to what the load read, to textledger or to a loading option reloads."
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import pickle
 import subprocess
 import sys
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -21,6 +23,7 @@ from tests.core.test_properties import _write_split
 from tests.strategies import PHASES, split_journals
 from textledger import Journal, JournalError
 from textledger.cli.base import this_year
+from textledger.core.records import Amount, Posting, Source, Transaction
 from textledger.io import cache
 
 SRC = Path(cache.__file__).resolve().parents[2]
@@ -55,7 +58,7 @@ def fresh(monkeypatch) -> list[tuple[str, ...]]:
 
 
 def _cache_files() -> list[Path]:
-    return sorted(cache.folder().glob("journal-*.cache"))
+    return sorted(Path(cache.folder()).glob("journal-*.cache"))
 
 
 def _rent(journal: Journal) -> str:
@@ -80,7 +83,9 @@ def test_the_example_books_come_back_whole_from_the_cache(home, fresh):
     assert len(fresh) == 2  # the cold load and the one that filled the cache
     for field in attrs.fields(Journal):
         assert getattr(warm, field.name) == getattr(cold, field.name), field.name
-    assert cache._WRITERS and all(builder is not None for builder, _ in cache._WRITERS.values())
+    written = set(cache._Pickler.dispatch_table)  # the record classes written through a builder
+    assert {Transaction, Posting, Amount, Source, Journal} <= written
+    assert all(attrs.has(kind) for kind in written - {Decimal, dt.date})
 
 
 @attrs.define(slots=False)
@@ -221,10 +226,10 @@ def test_a_cache_file_others_may_write_is_never_read(home, fresh):
 
 def test_a_folder_others_may_write_is_made_private(home, fresh):
     path = str(home / "main.journal")
-    cache.folder().mkdir(parents=True)
-    cache.folder().chmod(0o777)  # made under a umask of 0
+    Path(cache.folder()).mkdir(parents=True)
+    Path(cache.folder()).chmod(0o777)  # made under a umask of 0
     cache.load([path])
-    assert cache.folder().stat().st_mode & 0o777 == 0o755
+    assert Path(cache.folder()).stat().st_mode & 0o777 == 0o755
     cache.load([path])
     assert len(fresh) == 1
 
@@ -232,8 +237,8 @@ def test_a_folder_others_may_write_is_made_private(home, fresh):
 @pytest.mark.skipif(os.geteuid() != 0, reason="giving a folder to another user needs root")
 def test_a_folder_of_another_user_is_not_used(home, fresh):
     path = str(home / "main.journal")
-    cache.folder().mkdir(parents=True)
-    os.chown(cache.folder(), 65534, 65534)
+    Path(cache.folder()).mkdir(parents=True)
+    os.chown(Path(cache.folder()), 65534, 65534)
     cache.load([path])
     cache.load([path])
     assert len(fresh) == 2
@@ -291,7 +296,7 @@ def test_commands_filling_the_cache_at_once_leave_a_good_cache(home, fresh):
     assert all(process.returncode == 0 for process in processes), outputs
     assert len({out for out, _ in outputs}) == 1
     (file,) = _cache_files()
-    assert not list(cache.folder().glob(".*.tmp"))  # no temporary file left behind
+    assert not list(Path(cache.folder()).glob(".*.tmp"))  # no temporary file left behind
     key = cache.cache_key([path], cache.loading_options(this_year(), (), True))  # as the command keys it
     assert cache._read(file, key) == cache._fresh_load([path], None, this_year())  # whole and valid: a hit
 

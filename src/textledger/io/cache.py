@@ -32,8 +32,8 @@ A hit imports neither Lark nor the parser: this module imports the loader only o
 from __future__ import annotations
 
 import contextlib
+import datetime
 import decimal
-import hashlib
 import importlib
 import io
 import os
@@ -43,14 +43,19 @@ import struct
 import sys
 import types
 import zlib
-from collections.abc import Iterable, Sequence
-from pathlib import Path
+from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
 from textledger.core.records import Journal
 from textledger.files import STDIN, FileReader
+
+try:  # what hashlib.blake2b is, without hashlib's loading of OpenSSL (a tenth of a cached command's imports)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b
 
 if TYPE_CHECKING:
     from textledger.core.aliases import Alias
@@ -72,30 +77,42 @@ def enabled(no_cache: bool = False) -> bool:
     return not no_cache and os.environ.get(ENVIRONMENT, "") in ("", "0")
 
 
-def folder() -> Path:
+def folder() -> str:
     """The cache folder: $XDG_CACHE_HOME/textledger, else ~/.cache/textledger."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "textledger"
+    return os.path.join(base, "textledger")
 
 
 def code_version() -> str:
     """textledger's own code, as files: size and modification time of every module and
     grammar of the package that is running (and of a source checkout's grammar/)."""
-    package = Path(__file__).resolve().parent.parent
-    found = []
-    for root in (package, package.parent.parent / "grammar"):
-        for path in sorted(root.rglob("*")) if root.is_dir() else ():
-            if path.suffix in (".py", ".lark"):
-                info = path.stat()
-                found.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    found: list[str] = []
+    for root in (package, os.path.join(os.path.dirname(os.path.dirname(package)), "grammar")):
+        _code_files(root, found)
     return "\n".join(found)
+
+
+def _code_files(folder: str, found: list[str]) -> None:
+    """`path:size:mtime` of each module and grammar under `folder`, in path order."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if entry.name != "__pycache__":
+                _code_files(entry.path, found)
+        elif entry.name.endswith((".py", ".lark")):
+            info = entry.stat()
+            found.append(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}")
 
 
 def cache_key(paths: Sequence[str], options: Iterable[tuple[str, str]] = ()) -> bytes:
     """The 32-byte key of a journal read from `paths` with these loading options."""
     parts = [str(FORMAT), code_version(), sys.version, str(decimal.getcontext().prec), os.getcwd(),
              *(f"path {path}" for path in paths), *(f"option {name}={value}" for name, value in sorted(options))]
-    return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=32).digest()
+    return blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=32).digest()
 
 
 class Recorder(FileReader):
@@ -167,7 +184,7 @@ def load(paths: Sequence[str], options: Iterable[tuple[str, str]] = (), use_cach
     place = folder()
     if not _private_folder(place):
         return _fresh_load(paths, reader, year, aliases, auto)
-    file = place / f"journal-{key.hex()[:32]}.cache"
+    file = os.path.join(place, f"journal-{key.hex()[:32]}.cache")
     journal = _read(file, key, reader)
     if journal is not None:
         return journal
@@ -185,19 +202,19 @@ def _fresh_load(paths: Sequence[str], reader: FileReader | None = None, year: in
 
 
 def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=32).digest()
+    return blake2b(data, digest_size=32).digest()
 
 
-def _private_folder(place: Path) -> bool:
+def _private_folder(place: str) -> bool:
     """Make the folder if need be; whether it is ours and no one else may write in it.
     Ours but writable by the group or others (made under a umask of 002, say, by the
     grammar cache), it is made private first: files already in it are each checked anyway."""
     try:
-        place.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = place.stat()
+        os.makedirs(place, mode=0o700, exist_ok=True)
+        info = os.stat(place)
         if stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            place.chmod(stat.S_IMODE(info.st_mode) & ~(stat.S_IWGRP | stat.S_IWOTH))
-            info = place.stat()
+            os.chmod(place, stat.S_IMODE(info.st_mode) & ~(stat.S_IWGRP | stat.S_IWOTH))
+            info = os.stat(place)
     except OSError:
         return False
     return stat.S_ISDIR(info.st_mode) and _ours(info)
@@ -207,7 +224,7 @@ def _ours(info: os.stat_result) -> bool:
     return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _read(file: Path, key: bytes, reader: FileReader | None = None) -> Journal | None:
+def _read(file: str, key: bytes, reader: FileReader | None = None) -> Journal | None:
     """The cached journal, if the file is ours, whole, for this key, and every answer the
     file system gave when it was loaded is still the same; None otherwise."""
     try:
@@ -246,28 +263,39 @@ def _unchanged(observations: list[Observation], reader: FileReader) -> bool:
     return True
 
 
+class _Reducers(dict[type, Callable[[Any], Any]]):
+    """The pickler's dispatch table: how each class's objects are written. Records (slotted
+    attrs classes) are written as a call of their class's builder with their field values:
+    the builder (`__getattr__` below) makes the object and fills each slot in turn, which
+    reads a 100k-transaction journal back in about half the CPU of attrs' own __setstate__
+    (a loop setting fields by name), in a file a fifth smaller. A record's entry is made on
+    first sight; Decimals and dates are written by their own (C) reducers, listed up front
+    so that no Python code runs for them; any other class is pickled its own way."""
+
+    def __missing__(self, kind: type) -> Callable[[Any], Any]:
+        reducer = _record_reducer(kind)
+        if reducer is None:
+            raise KeyError(kind)
+        self[kind] = reducer
+        return reducer
+
+
+def _record_reducer(kind: type) -> Callable[[Any], Any] | None:
+    """`record -> (builder, field values)` for a record class with a builder, else None."""
+    builder = _builder_of(kind) if attrs.has(kind) else None
+    if builder is None:
+        return None
+    names = [field.name for field in attrs.fields(kind)]
+    if len(names) < 2:  # attrgetter gives a tuple only for two names or more
+        return lambda record: (builder, tuple(getattr(record, name) for name in names))
+    values = attrgetter(*names)
+    return lambda record: (builder, values(record))
+
+
 class _Pickler(pickle.Pickler):
-    """Records (slotted attrs classes) written as a call of their class's builder with their
-    field values: the builder (`__getattr__` below) makes the object and fills each slot in turn,
-    which reads a 100k-transaction journal back in about half the CPU of attrs' own
-    __setstate__ (a loop setting fields by name). The file is a fifth smaller than attrs'
-    own pickling too (a dict per record). Other classes are pickled their own way."""
-
-    def reducer_override(self, obj: object) -> Any:
-        kind = type(obj)
-        known = _WRITERS.get(kind)
-        if known is None:
-            if not attrs.has(kind):
-                return NotImplemented
-            known = _WRITERS[kind] = (_builder_of(kind), tuple(field.name for field in attrs.fields(kind)))
-        builder, names = known
-        if builder is None:
-            return NotImplemented
-        return builder, tuple(getattr(obj, name) for name in names)
+    dispatch_table = _Reducers({decimal.Decimal: decimal.Decimal.__reduce__, datetime.date: datetime.date.__reduce__})
 
 
-_WRITERS: dict[type, tuple[Any, tuple[str, ...]]] = {}
-"""Per attrs class: its builder (None: none) and its field names."""
 _BUILDER = "_build:"
 """A builder's name in this module: `_build:textledger/core/records:Posting` (no dots, which
 pickle would follow as attributes)."""
@@ -302,7 +330,7 @@ def __getattr__(name: str) -> Any:
     return builder
 
 
-def _write(place: Path, file: Path, key: bytes, entry: tuple[list[Observation], Journal]) -> None:
+def _write(place: str, file: str, key: bytes, entry: tuple[list[Observation], Journal]) -> None:
     """Write the entry whole under a temporary name and rename it into place; a cache
     that cannot be written (full disk, read-only folder) is only not written."""
     buffer = io.BytesIO()
@@ -312,10 +340,12 @@ def _write(place: Path, file: Path, key: bytes, entry: tuple[list[Observation], 
         return
     payload = buffer.getvalue()
     header = _HEADER.pack(MAGIC, FORMAT, key, len(payload), zlib.crc32(payload))
-    for stale in place.glob(f".{file.name}.*.tmp"):  # left by a killed command (or one writing now, which then only fails)
-        with contextlib.suppress(OSError):
-            stale.unlink()
-    temporary = place / f".{file.name}.{os.urandom(8).hex()}.tmp"
+    name = os.path.basename(file)
+    for stale in os.listdir(place):  # left by a killed command (or one writing now, which then only fails)
+        if stale.startswith(f".{name}.") and stale.endswith(".tmp"):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(place, stale))
+    temporary = os.path.join(place, f".{name}.{os.urandom(8).hex()}.tmp")
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     except OSError:

@@ -8,9 +8,7 @@ fifth of its time. tests/render/test_tables.py holds the layout to tabulate's.
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 
 FORMATS = ("text", "csv", "json")
 
@@ -59,6 +57,8 @@ _ALIGN = {"left": str.ljust, "right": str.rjust, "center": lambda cell, size: f"
 
 
 def csv_table(headers: list[str], rows: list[list[str]]) -> str:
+    import csv  # here: a text report does not pay for importing it
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(headers)
@@ -67,4 +67,6 @@ def csv_table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def json_text(value) -> str:
+    import json  # here: a text report does not pay for importing it
+
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
