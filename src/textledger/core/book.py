@@ -39,6 +39,7 @@ from textledger.core.records import (
     SourceMap,
     Style,
     Transaction,
+    maker,
 )
 
 
@@ -239,18 +240,24 @@ def _with_amount(posting: Posting, amount: Amount) -> Posting:
     """The posting with an inferred amount: `attrs.evolve(posting, amount=amount,
     inferred=True)` without evolve's look-up of every field by name, the cost of
     filling in half the amounts of a journal (tests/core/test_book.py keeps the two equal)."""
-    return Posting(account=posting.account, amount=amount, cost=posting.cost, assertion=posting.assertion,
-                   kind=posting.kind, status=posting.status, comment=posting.comment, tags=posting.tags,
-                   date=posting.date, inferred=True, lot=posting.lot, source=posting.source)
+    filled: Posting = _POSTING(posting.account, amount, posting.cost, posting.assertion, posting.kind, posting.status,
+                               posting.comment, posting.tags, posting.date, True, posting.lot, posting.source)
+    return filled
 
 
 def _with_postings(entry: Entry, postings: tuple[Posting, ...]) -> Entry:
     """The entry with these postings (`attrs.evolve(entry, postings=postings)`, the same way)."""
     if type(entry) is Transaction:
-        return Transaction(date=entry.date, date2=entry.date2, status=entry.status, code=entry.code,
-                           description=entry.description, comment=entry.comment, tags=entry.tags,
-                           postings=postings, source=entry.source)
+        made: Entry = _TRANSACTION(entry.date, entry.date2, entry.status, entry.code, entry.description,
+                                   entry.comment, entry.tags, postings, entry.source)
+        return made
     return attrs.evolve(entry, postings=postings)
+
+
+_POSTING = maker(Posting, ("account", "amount", "cost", "assertion", "kind", "status", "comment", "tags", "date",
+                           "inferred", "lot", "source"))
+_TRANSACTION = maker(Transaction, ("date", "date2", "status", "code", "description", "comment", "tags", "postings",
+                                   "source"))
 
 
 def _problem(sources: SourceMap, record: Posting | Transaction | PeriodicTransaction | AutomatedTransaction, column: int,

@@ -26,12 +26,24 @@ import functools
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from sys import intern
 from typing import Any, NamedTuple, cast
 
 import lark
 
 from textledger.core import grammar
-from textledger.core.records import FIRST_DATE, LAST_DATE, Amount, Assertion, Cost, Lot, PostingKind, Style, Tags
+from textledger.core.records import (
+    FIRST_DATE,
+    LAST_DATE,
+    Amount,
+    Assertion,
+    Cost,
+    Lot,
+    PostingKind,
+    Style,
+    Tags,
+    maker,
+)
 
 __all__ = [
     "DATE_RE", "Header", "LineError", "ParsedAmount", "PostingFields", "PostingParts", "PriceParts",
@@ -727,6 +739,7 @@ def _parse_plain_posting(line: str) -> PostingParts | None:
 
 
 _plain_match = _PLAIN_POSTING_RE.match
+_AMOUNT = maker(Amount, ("quantity", "commodity"))
 
 
 def plain_posting_at(text: str, start: int) -> PostingParts | None:
@@ -755,7 +768,7 @@ def plain_posting_at(text: str, start: int) -> PostingParts | None:
     else:
         quantity, group = Decimal(digits), ""
     signed = quantity.copy_negate() if sign == "-" else quantity  # exact: `-x` would round to the context
-    parsed = (Amount(signed, symbol), _style(left, spaced, ".", group, precision), True)
+    parsed = (_AMOUNT(signed, intern(symbol)), _style(left, spaced, ".", group, precision), True)
     return _parts(("", account, PostingKind.REAL, parsed, None, None, _comment(comment),
                    match.start(_PLAIN_AMOUNT) - start, None))
 

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from decimal import Decimal
+from sys import intern
 from typing import Any, cast
 
 import attrs
@@ -64,6 +65,7 @@ from textledger.core.records import (
     Style,
     Tags,
     Transaction,
+    maker,
     tag_value,
 )
 
@@ -271,11 +273,9 @@ class _Builder(lark.Transformer[lark.Token, Any]):
         if read is None:
             return None
         comment, tags, postings = read
-        return Transaction(
-            date=header.date, date2=header.date2, status=header.status, code=header.code,
-            description=header.description, comment=comment, tags=tags, postings=postings,
-            source=Source(state.file, line),
-        )
+        made: Transaction = _TRANSACTION(header.date, header.date2, header.status, header.code, header.description,
+                                         comment, tags, postings, _SOURCE(state.file, line))
+        return made
 
     def periodic(self, children: Children) -> PeriodicTransaction | None:
         state = _STATE.get()
@@ -608,7 +608,9 @@ _Read = tuple[int, PostingParts, list[str]]
 
 def _records(state: ParseState, comments: list[str], parsed: list[_Read], year: int | None,
              ) -> tuple[str, Tags, tuple[Posting, ...]]:
-    """(comment, tags, postings) of an entry's lines once read (see `_Builder._body`)."""
+    """(comment, tags, postings) of an entry's lines once read (see `_Builder._body`).
+    Account names are interned: one string per account however many postings name it,
+    in memory and in the journal cache."""
     comment = "\n".join(comments)
     tags = parse_tags(comment)
     postings = []
@@ -616,14 +618,20 @@ def _records(state: ParseState, comments: list[str], parsed: list[_Read], year: 
     for line, (status, account, kind, amount, cost, assertion, _, _, lot), own in parsed:
         own_comment = "\n".join(own)
         own_tags = parse_tags(own_comment) if own_comment else ()
-        postings.append(Posting(
-            account=account, amount=amount[0] if amount is not None else None, cost=cost,
-            assertion=assertion, kind=kind, status=status, comment=own_comment,
-            tags=tags + own_tags if own_tags else tags,
-            date=_posting_date(state, line, own_comment, own_tags, year) if own_comment else None,
-            lot=lot, source=Source(file, line),
+        postings.append(_POSTING(
+            intern(account), amount[0] if amount is not None else None, cost, assertion, kind, status, own_comment,
+            tags + own_tags if own_tags else tags,
+            _posting_date(state, line, own_comment, own_tags, year) if own_comment else None,
+            False, lot, _SOURCE(file, line),
         ))
     return comment, tags, tuple(postings)
+
+
+_POSTING = maker(Posting, ("account", "amount", "cost", "assertion", "kind", "status", "comment", "tags", "date",
+                           "inferred", "lot", "source"))
+_TRANSACTION = maker(Transaction, ("date", "date2", "status", "code", "description", "comment", "tags", "postings",
+                                   "source"))
+_SOURCE = maker(Source, ("file", "line"))
 
 
 def _plain_body(state: ParseState, text: str, start: int, line: int, comment: str, year: int,

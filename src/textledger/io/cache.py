@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from textledger.core.records import Journal
+from textledger.core.records import Journal, maker
 from textledger.files import STDIN, FileReader
 
 try:  # what hashlib.blake2b is, without hashlib's loading of OpenSSL (a tenth of a cached command's imports)
@@ -313,18 +313,12 @@ def _builder_of(kind: type) -> Any:
 
 def __getattr__(name: str) -> Any:
     """Builders, made on first use (PEP 562): a function taking the record's field values in
-    order, generated as attrs generates __init__ — straight-line code, one slot set per line."""
+    field order (records.maker)."""
     if not name.startswith(_BUILDER):
         raise AttributeError(name)
     module, _, qualname = name[len(_BUILDER):].partition(":")
     kind = getattr(importlib.import_module(module.replace("/", ".")), qualname)
-    fields = [field.name for field in attrs.fields(kind)]
-    arguments = ", ".join(f"v{index}" for index in range(len(fields)))
-    lines = "".join(f"    s{index}(record, v{index})\n" for index in range(len(fields)))
-    scope: dict[str, Any] = {f"s{index}": getattr(kind, field).__set__ for index, field in enumerate(fields)}
-    scope.update(new=object.__new__, kind=kind)
-    exec(f"def build({arguments}):\n    record = new(kind)\n{lines}    return record\n", scope)
-    builder = scope["build"]
+    builder = maker(kind, tuple(field.name for field in attrs.fields(kind)))
     builder.__module__, builder.__name__, builder.__qualname__ = __name__, name, name
     globals()[name] = builder
     return builder
