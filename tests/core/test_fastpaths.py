@@ -5,12 +5,17 @@ LALR parser groups them, and a transaction's plain lines read where they stand
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from tests.strategies import PHASES, journals
 from textledger.core import parser
+from textledger.core.records import Amount, Assertion, Cost, Lot, Posting, PostingKind, Source, maker
 
 relaxed = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], phases=PHASES)
 
@@ -68,3 +73,24 @@ def test_the_journal_grammar_is_flat_so_the_lexer_dispatch_is_used():
     assert builders is not None
     assert builders["TRANSACTION"] == parser._BUILDER.transaction
     assert builders["_BLANK"] is None and builders["_COMMENT"] is None
+
+
+def test_a_maker_makes_what_the_class_makes_and_takes_exactly_its_fields():
+    names = ("source", "lot", "inferred", "date", "tags", "comment", "status", "kind", "assertion", "cost", "amount",
+             "account")  # any order, each field once
+    values = (Source("f.journal", 3), Lot(note="n"), True, dt.date(2026, 1, 2), (("t", "v"),), "c", "*",
+              PostingKind.VIRTUAL, Assertion(Amount(Decimal(5), "$")), Cost(Amount(Decimal(2), "$")),
+              Amount(Decimal(1), "EUR"), "a")
+    made = maker(Posting, names)(*values)
+    expected = Posting(**dict(zip(names, values, strict=True)))
+    assert [getattr(made, name) for name in names] == [getattr(expected, name) for name in names]
+    for wrong in (names[1:], (*names, "extra"), (*names[1:], "amount")):
+        with pytest.raises(TypeError, match="not the slots of its fields"):
+            maker(Posting, wrong)
+    with pytest.raises(TypeError, match="not the slots"):
+        maker(_Unslotted, ("value",))
+
+
+@attrs.frozen(slots=False)
+class _Unslotted:
+    value: int
