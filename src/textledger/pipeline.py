@@ -11,41 +11,53 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
 import os
 from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from textledger.billing import checks as billing_checks
-from textledger.billing import monthend as billing_monthend
-from textledger.checklist import declaration as checklist_declaration
-from textledger.checklist import monthend as checklist_monthend
 from textledger.core import validate
 from textledger.core.aliases import Alias
 from textledger.core.amounts import exact
 from textledger.core.expand import TEXT, Reader, expand_files, expand_text
 from textledger.core.loading import DirectiveReader, Pipeline, build_journal
-from textledger.core.periods import Period
 from textledger.core.records import Directive, Journal, JournalError, Problem
 from textledger.core.strict import strict_problems
 from textledger.core.validate import Check, run_checks
 from textledger.files import FileReader
-from textledger.inventory import costing, purchasing
-from textledger.payroll import monthend as payroll_monthend
-from textledger.payroll import reports as payroll_reports
-from textledger.payroll import rules as payroll_rules
-from textledger.receivables import monthend as receivables_monthend
-from textledger.receivables import openitems
-from textledger.reports import locking
-from textledger.reports.monthend import PackSection, SectionBuilder
+from textledger.inventory import costing
+
+if TYPE_CHECKING:
+    from textledger.core.periods import Period
+    from textledger.reports.monthend import PackSection, SectionBuilder
+
+
+class _Later:
+    """The function `name` of the feature module `module`, imported when first called: a
+    load then imports only what loading needs, not every feature's checks and month-end
+    sections (a third of a command's start on a journal it must read afresh)."""
+
+    __slots__ = ("module", "name")
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(self.module), self.name)(*args, **kwargs)
 
 
 def _payroll_directives(directives: Sequence[Directive], decimal_marks: Mapping[str, str]
                         ) -> tuple[Mapping[str, tuple[object, ...]], list[Problem]]:
+    from textledger.payroll import rules as payroll_rules
+
     deductions, employees, problems = payroll_rules.read(directives, decimal_marks)
     return {"deductions": deductions, "employees": employees}, problems
 
 
 def _checklist_directives(directives: Sequence[Directive], decimal_marks: Mapping[str, str]
                           ) -> tuple[Mapping[str, tuple[object, ...]], list[Problem]]:
+    from textledger.checklist import declaration as checklist_declaration
+
     checklists, problems = checklist_declaration.read(directives, decimal_marks)
     return {"checklists": checklists}, problems
 
@@ -57,25 +69,34 @@ PIPELINE = Pipeline(
     validations=(Check("assertions", validate.assertions),),
     checks=(
         Check("declared", strict_problems, strict=True),  # every account and commodity declared
-        Check("payroll", payroll_reports.check),  # recorded pay runs recomputed from the rules
-        Check("payroll-accounts", payroll_reports.check_accounts, strict=True),
-        Check("receivables", openitems.check),  # unknown invoices, duplicate IDs, bad terms and due dates
-        Check("purchasing", purchasing.check),  # unknown orders and items, more received or billed than ordered
-        Check("billing", billing_checks.check),  # invoice lines, tax codes and rates, the number sequence, recurring rules
-        Check("checklist", checklist_declaration.check),  # the accounts a month-end step names are in the books
-        Check("lock", locking.check),  # `lock:` tags that name no date (the comparison with git is the command's)
+        Check("payroll", _Later("textledger.payroll.reports", "check")),  # recorded pay runs recomputed from the rules
+        Check("payroll-accounts", _Later("textledger.payroll.reports", "check_accounts"), strict=True),
+        # unknown invoices, duplicate IDs, bad terms and due dates
+        Check("receivables", _Later("textledger.receivables.openitems", "check")),
+        # unknown orders and items, more received or billed than ordered
+        Check("purchasing", _Later("textledger.inventory.purchasing", "check")),
+        # invoice lines, tax codes and rates, the number sequence, recurring rules
+        Check("billing", _Later("textledger.billing.checks", "check")),
+        # the accounts a month-end step names are in the books
+        Check("checklist", _Later("textledger.checklist.declaration", "check")),
+        # `lock:` tags that name no date (the comparison with git is the command's)
+        Check("lock", _Later("textledger.reports.locking", "check")),
     ),
 )
 
 
 def _checklist_section(journal: Journal, month: Period) -> PackSection:
     """The month-end checklist, its `check` step answered by `check` below."""
+    from textledger.checklist import monthend as checklist_monthend
+
     return checklist_monthend.checklist_section(journal, month, lambda strict: check(journal, strict))
 
 
 # The month-end pack's sections from the feature packages, after its built-in ones.
-MONTH_END_SECTIONS: tuple[SectionBuilder, ...] = (receivables_monthend.aging_section, payroll_monthend.payroll_section,
-                                                  billing_monthend.billing_section, _checklist_section)
+MONTH_END_SECTIONS: tuple[SectionBuilder, ...] = (_Later("textledger.receivables.monthend", "aging_section"),
+                                                  _Later("textledger.payroll.monthend", "payroll_section"),
+                                                  _Later("textledger.billing.monthend", "billing_section"),
+                                                  _checklist_section)
 
 
 @contextlib.contextmanager

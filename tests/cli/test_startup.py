@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_run import run
-from textledger import cli
+from textledger import cli, pipeline
 
 SRC = Path(cli.__file__).resolve().parents[2]
 
@@ -78,3 +78,20 @@ def test_output_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path, siz
         done = _command("-f", str(journal), "bal", "--flat", stdout=full)
     assert done.returncode == 1
     assert done.stderr == "textledger: cannot write the output: No space left on device\n"
+
+
+def test_every_feature_function_the_pipeline_imports_later_exists():
+    later = [check.run for check in pipeline.PIPELINE.checks if isinstance(check.run, pipeline._Later)]
+    later += [section for section in pipeline.MONTH_END_SECTIONS if isinstance(section, pipeline._Later)]
+    assert len(later) >= 9
+    for function in later:
+        assert callable(getattr(importlib.import_module(function.module), function.name)), function.module
+
+
+def test_loading_a_journal_afresh_imports_no_feature_it_does_not_use(tmp_path):
+    path = tmp_path / "a.journal"
+    path.write_text("2026-01-01 x\n    a  $1\n    b\n")
+    loaded = _modules_after("-f", str(path), "bal", "--no-cache")
+    assert "textledger.pipeline" in loaded
+    for feature in ("billing", "receivables", "payroll", "checklist", "cash"):
+        assert not any(name.startswith(f"textledger.{feature}") for name in loaded), feature

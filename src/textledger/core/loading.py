@@ -62,6 +62,8 @@ def _build_journal(expanded: Expanded, pipeline: Pipeline, precision: int, auto:
     fields: dict[str, tuple[object, ...]] = {}
     for reader in pipeline.directive_readers:
         mine = [directive for directive in booked.directives if directive.keyword in reader.keywords]
+        if not mine:  # the fields keep their defaults (nothing to read), and the reader is not imported
+            continue
         values, found = reader.read(mine, expanded.state.decimal_marks)
         fields.update(values)
         problems.extend(sources.with_context(found))
