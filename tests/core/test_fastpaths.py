@@ -27,6 +27,7 @@ _LINES = (
     "    g  = $5", "    h  $1 = $1", "    i  $1 ; date: 2026-01-09", "    j  $1 ; [2026-01-08]", "    k  10 X {$2}",
     "    * l  $1", "    m  1e5", "    n  $1.123456789012345678901234567890", "account a", "commodity $1,000.00",
     "P 2026-01-01 EUR $1", "", "   ", "; top comment", "# x", "~ monthly", "= expr", "Y 2026", "D $1.00",
+    "    o  1,000", "    p  0.000", "    q  1.000 EUR @ $2", "    r  2 X @@ 1,000 Y", "    s  5 AAA {1.000 BBB}",
     "decimal-mark ,", "alias a=b", "end aliases", "apply account p", "end apply account", "include x.journal",
 )
 

@@ -773,12 +773,13 @@ def plain_posting_at(text: str, start: int) -> PostingParts | None:
                    match.start(_PLAIN_AMOUNT) - start, None))
 
 
-def parse_posting(line: str, decimal_marks: dict[str, str]) -> PostingParts:
-    """`  [*|!] ACCOUNT  [AMOUNT] [@ COST | @@ COST] [= ASSERTION] [; COMMENT]`."""
-    if type(decimal_marks) is dict:  # under `decimal-mark`, `1,000.00` is no plain amount
-        plain = _parse_plain_posting(line)
-        if plain is not None:
-            return plain
+def parse_posting(line: str, decimal_marks: dict[str, str], plain: bool = True) -> PostingParts:
+    """`  [*|!] ACCOUNT  [AMOUNT] [@ COST | @@ COST] [= ASSERTION] [; COMMENT]`; `plain=False`
+    when the line is known not to be a plain posting (its reading is not tried again)."""
+    if plain and type(decimal_marks) is dict:  # under `decimal-mark`, `1,000.00` is no plain amount
+        read = _parse_plain_posting(line)
+        if read is not None:
+            return read
     return _parse_any_posting(line, decimal_marks)
 
 

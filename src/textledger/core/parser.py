@@ -174,14 +174,20 @@ class ParseState:
                 # (but not the first's decimal mark: `$4,80` then `$1,000.00` would print `$1,000,00`)
                 self.first_style[symbol] = attrs.evolve(first, thousands=style.thousands)
         if decimal_known:
-            if symbol not in self.decimal_marks and (style.precision or style.thousands):
-                self.decimal_marks[symbol] = style.decimal_mark
+            _learn_mark(self.decimal_marks, parsed)
         elif symbol not in self.declared:
             self.problem(line, column,
                          f"ambiguous amount: read as {amount.quantity} (decimal mark {style.decimal_mark!r});"
                          f" declare the commodity (e.g. `commodity {_declaration_sample(symbol, style)}`)"
                          " to say which mark is the decimal mark",
                          warning=True)
+
+
+def _learn_mark(marks: dict[str, str], parsed: ParsedAmount) -> None:
+    """What an amount whose decimal mark is known says of its commodity's (`note_style`)."""
+    amount, style, _ = parsed
+    if amount.commodity not in marks and (style.precision or style.thousands):
+        marks[amount.commodity] = style.decimal_mark
 
 
 def _declaration_sample(symbol: str, style: Style) -> str:
@@ -636,12 +642,15 @@ _SOURCE = maker(Source, ("file", "line"))
 
 def _plain_body(state: ParseState, text: str, start: int, line: int, comment: str, year: int,
                 ) -> tuple[str, Tags, tuple[Posting, ...]] | None:
-    """`_Builder._body` for a transaction whose lines (from `start` in its token, numbered
-    from `line`) are all plain postings and comments, read where they stand in the token
-    (no line is split out and copied); None for any other line, or where the scope renames
-    accounts or changes how amounts read: then `_body` reads the entry, and says what is
-    wrong with a line. Nothing is noted in the state before every line has read."""
-    if type(state.marks()) is not dict or state.scope.commodity is not None or state.renames():
+    """`_Builder._body` for a transaction, its lines (from `start` in its token, numbered
+    from `line`) read where they stand in the token (no line is split out and copied): plain
+    postings by the grammar's plain_posting rule, comments, and other postings as
+    `parse_posting` reads them. None for a line that does not read or holds a balance
+    assertion, or where the scope renames accounts or changes how amounts read: then `_body`
+    reads the entry, and says what is wrong with a line. Nothing is noted in the state
+    before every line has read."""
+    marks = state.marks()
+    if type(marks) is not dict or state.scope.commodity is not None or state.renames():
         return None
     comments = [comment] if comment else []
     parsed: list[_Read] = []
@@ -650,19 +659,39 @@ def _plain_body(state: ParseState, text: str, start: int, line: int, comment: st
     if text[content:end].strip(" \t\n"):
         return None  # `_body` reads the last line without its trailing invisible characters
     starts: list[int] = []
+    learnt: dict[str, str] | None = None
     while start < end:
         parts = plain_posting_at(text, start)
         stop = text.index("\n", start) + 1
-        if parts is None or parts.account.isspace():
+        if parts is None:
             stripped = text[start:stop].strip()
-            if not stripped.startswith(";"):
-                return None  # any other line, or one of only invisible characters
-            remark = stripped[1:].strip()
-            if remark:
-                (parsed[-1][2] if parsed else comments).append(remark)
-        else:
-            parsed.append((line, parts, [parts.comment] if parts.comment else []))
-            starts.append(start)
+            if stripped.startswith(";"):
+                remark = stripped[1:].strip()
+                if remark:
+                    (parsed[-1][2] if parsed else comments).append(remark)
+                start = stop
+                line += 1
+                continue
+            if not stripped:
+                return None  # a line of only invisible characters
+            row = text[start:stop - 1]
+            if learnt is None:  # the marks as noting the lines above would leave them (nothing is noted yet)
+                learnt = dict(marks)
+                for _, above, _ in parsed:
+                    if above.amount is not None and above.amount[2]:
+                        _learn_mark(learnt, above.amount)
+            try:  # a posting of another form (a cost, a lot, a status, a virtual account...)
+                parts = parse_posting(row.rstrip() if stop == end else row, learnt, plain=False)
+            except LineError:
+                return None
+            if parts.assertion is not None:
+                return None  # `_body` notes balance assignments and their styles
+        elif parts.account.isspace():
+            return None
+        parsed.append((line, parts, [parts.comment] if parts.comment else []))
+        starts.append(start)
+        if learnt is not None and parts.amount is not None and parts.amount[2]:
+            _learn_mark(learnt, parts.amount)
         start = stop
         line += 1
     # only now that every line has read: what is noted below must not be noted twice
