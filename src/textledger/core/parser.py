@@ -343,10 +343,8 @@ class _Builder(lark.Transformer[lark.Token, Any]):
             elif assertion is not None:
                 state.assignments = True
                 _note_assertion_style(state, line, text)
-            elif " " in account and ends_in_amount(account):
-                state.problem(line, len(text) - len(text.lstrip()),
-                              f"account name {account!r} ends in what looks like an amount:"
-                              " put two spaces (or a tab) between the account and the amount", warning=True)
+            else:
+                _check_elided(state, line, text, account)
             parsed.append((line, parts, [own_comment] if own_comment else []))
         if not ok:
             return None
@@ -698,12 +696,18 @@ def _plain_body(state: ParseState, text: str, start: int, line: int, comment: st
     for (line, parts, _), start in zip(parsed, starts, strict=True):
         if parts.amount is not None:
             state.note_style(parts.amount, line, parts.amount_column)
-        elif " " in parts.account and ends_in_amount(parts.account):
-            row = text[start:text.index("\n", start)]
-            state.problem(line, len(row) - len(row.lstrip()),
-                          f"account name {parts.account!r} ends in what looks like an amount:"
-                          " put two spaces (or a tab) between the account and the amount", warning=True)
+        else:
+            _check_elided(state, line, text[start:text.index("\n", start)], parts.account)
     return _records(state, comments, parsed, year)
+
+
+def _check_elided(state: ParseState, line: int, text: str, account: str) -> None:
+    """A warning when a posting with no amount has an account name that ends in an amount:
+    one space too few between them (`Expenses:Coffee 3.50 USD`)."""
+    if " " in account and ends_in_amount(account):
+        state.problem(line, len(text) - len(text.lstrip()),
+                      f"account name {account!r} ends in what looks like an amount:"
+                      " put two spaces (or a tab) between the account and the amount", warning=True)
 
 
 def _posting_date(state: ParseState, line: int, comment: str, tags: Tags, year: int | None) -> dt.date | None:
