@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from sys import intern
@@ -828,18 +829,40 @@ def _entry_lexer() -> lark.lexer.BasicLexer:
     return lark.lexer.BasicLexer(parser().lexer_conf)
 
 
+@functools.cache
+def _entry_scanner() -> re.Pattern[str]:
+    """The lexer's terminals as one alternation, in the lexer's order (the order it tries
+    them in): the lexer's own matching, without its Token bookkeeping per entry."""
+    lexer = _entry_lexer()
+    return re.compile("|".join(f"(?P<{terminal.name}>{terminal.pattern.to_regexp()})" for terminal in lexer.terminals),
+                      lexer.g_regex_flags)
+
+
 def _parse_entries(text: str) -> list[Any]:
-    """The records and Includes of the text, in order (see `_entry_builders`)."""
+    """The records and Includes of the text, in order (see `_entry_builders`). Each entry is
+    handed to its builder as a Token holding only what builders read (its type and line)."""
     builders = _entry_builders()
     if builders is None:
         return cast(list[Any], parser().parse(text))
     items = []
-    for token in lark.lexer.LexerThread.from_text(_entry_lexer(), text).lex(None):  # type: ignore[no-untyped-call]
-        build = builders[token.type]
+    match, new, token_class = _entry_scanner().match, str.__new__, lark.Token
+    position, line, end = 0, 1, len(text)
+    while position < end:
+        found = match(text, position)
+        if found is None or found.end() == position:  # pragma: no cover - every line is some entry
+            list(lark.lexer.LexerThread.from_text(_entry_lexer(), text).lex(None))  # type: ignore[no-untyped-call]
+            raise lark.exceptions.LexError(f"no entry at line {line}")  # if Lark's lexer did not say where
+        kind = found.lastgroup
+        value = found.group()
+        build = builders[kind]  # type: ignore[index]
         if build is not None:
+            token = new(token_class, value)
+            token.type, token.line = kind, line  # type: ignore[assignment]
             item = build([token])
             if item is not None:
                 items.append(item)
+        line += value.count("\n")
+        position = found.end()
     return items
 
 
