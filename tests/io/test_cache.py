@@ -10,6 +10,7 @@ import pickle
 import subprocess
 import sys
 import tempfile
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -322,3 +323,39 @@ def test_a_warm_load_equals_a_cold_load(home, capsys, split, layout):
             assert getattr(warm, field) == getattr(cold, field), field
         for report in (["bal"], ["print"]):
             assert run(capsys, "-f", path, *report, "--no-cache") == run(capsys, "-f", path, *report)
+
+
+def _age(path: Path, days: float) -> None:
+    """Set the file's modification time `days` ago."""
+    then = time.time() - days * 24 * 60 * 60
+    os.utime(path, (then, then))
+
+
+def test_a_cache_file_unused_for_thirty_days_is_deleted_when_another_is_written(home, fresh):
+    cache.load([str(home / "main.journal")])
+    (used,) = _cache_files()
+    stale, recent = used.with_name("journal-" + "0" * 32 + ".cache"), used.with_name("journal-" + "1" * 32 + ".cache")
+    other = used.with_name("notes.txt")  # not a cache file: never touched
+    for path in (stale, recent, other):
+        path.write_bytes(b"old")
+    _age(stale, cache.UNUSED_DAYS + 1)
+    _age(recent, cache.UNUSED_DAYS - 1)
+    _age(other, 400)
+    (home / "other.journal").write_text(PART)
+    cache.load([str(home / "other.journal")])  # writes a cache file, and forgets the unused
+    assert not stale.exists()
+    assert recent.exists() and other.exists() and used.exists()
+    assert len(_cache_files()) == 3
+
+
+def test_a_cache_file_in_use_is_kept_from_being_forgotten(home, fresh):
+    cache.load([str(home / "main.journal")])
+    (used,) = _cache_files()
+    _age(used, cache.UNUSED_DAYS - 2)
+    cache.load([str(home / "main.journal")])  # a hit marks the file as used today
+    assert len(fresh) == 1
+    assert time.time() - used.stat().st_mtime < 60
+    _age(used, 0.5)
+    before = used.stat().st_mtime
+    cache.load([str(home / "main.journal")])  # used within the day: not written to again
+    assert used.stat().st_mtime == before and len(fresh) == 1

@@ -22,6 +22,8 @@ cache").
   next write). A file that is truncated, corrupt (its CRC), from another
   format or for another key is ignored and written again. Not io/atomic.py: that one
   locks and keeps a journal's owner and mode, which a cache file needs neither of.
+- **Cleaned**: writing a cache file deletes this user's cache files that no command has
+  read or written for UNUSED_DAYS (a hit marks its file used, once a day).
 - **Off** with `--no-cache`, or `TEXTLEDGER_NO_CACHE` set to anything but "" or "0"; never
   for standard input or a pipe (which cannot be read twice), nor a journal that does not
   load (its errors are shown from a fresh load every time).
@@ -41,6 +43,7 @@ import pickle
 import stat
 import struct
 import sys
+import time
 import types
 import zlib
 from collections.abc import Callable, Iterable, Sequence
@@ -64,6 +67,9 @@ FORMAT = 2
 """Bump when the layout of a cache file changes."""
 MAGIC = b"textledger journal cache\n"
 _HEADER = struct.Struct(f"<{len(MAGIC)}sH32sQI")  # magic, format, key, payload length, payload CRC-32
+UNUSED_DAYS = 30
+"""A cache file no command has read or written for this many days is deleted when another
+is written: an upgrade, another option or a journal no longer used leaves its file behind."""
 ENVIRONMENT = "TEXTLEDGER_NO_CACHE"
 """Set to anything but "" or "0", it turns the cache off (as `--no-cache` does)."""
 
@@ -236,6 +242,9 @@ def _read(file: str, key: bytes, reader: FileReader | None = None) -> Journal | 
         if not (stat.S_ISREG(info.st_mode) and _ours(info)):
             return None
         data = stream.read()
+        if info.st_mtime < time.time() - _DAY:  # in use: kept from being forgotten (once a day is enough)
+            with contextlib.suppress(OSError):
+                os.utime(stream.fileno())
     if len(data) < _HEADER.size:
         return None
     magic, format_, stored_key, length, crc = _HEADER.unpack_from(data)
@@ -352,3 +361,20 @@ def _write(place: str, file: str, key: bytes, entry: tuple[list[Observation], Jo
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        return
+    _forget_unused(place)
+
+
+_DAY = 24 * 60 * 60
+
+
+def _forget_unused(place: str) -> None:
+    """Delete this user's cache files that no command has used for UNUSED_DAYS."""
+    oldest = time.time() - UNUSED_DAYS * _DAY
+    for name in os.listdir(place):
+        if name.startswith("journal-") and name.endswith(".cache"):
+            path = os.path.join(place, name)
+            with contextlib.suppress(OSError):
+                info = os.lstat(path)
+                if stat.S_ISREG(info.st_mode) and _ours(info) and info.st_mtime < oldest:
+                    os.unlink(path)
