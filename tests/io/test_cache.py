@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from tests.cli_run import run
 from tests.core.test_properties import _write_split
+from tests.core.test_table import query_terms
 from tests.strategies import PHASES, split_journals
 from textledger import Journal, JournalError
 from textledger.cli.base import this_year
@@ -180,7 +181,8 @@ def test_no_cache_on_the_command_line(home, capsys, monkeypatch):
     assert len(_cache_files()) == 1
 
 
-@pytest.mark.parametrize("damage", ["truncated", "flipped byte", "foreign", "empty", "other key", "old format"])
+@pytest.mark.parametrize("damage", ["truncated", "flipped byte", "flipped byte in the head", "longer", "foreign", "empty",
+                                    "other key", "old format"])
 def test_a_damaged_or_foreign_cache_file_is_ignored_and_rebuilt(home, fresh, damage):
     path = str(home / "main.journal")
     expected = cache.load([path])
@@ -189,7 +191,9 @@ def test_a_damaged_or_foreign_cache_file_is_ignored_and_rebuilt(home, fresh, dam
     header = cache._HEADER.size
     broken = {
         "truncated": data[:len(data) // 2],
-        "flipped byte": data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:],
+        "flipped byte": data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:],  # in the transactions: read last
+        "flipped byte in the head": data[:header + 5] + bytes([data[header + 5] ^ 0xFF]) + data[header + 6:],
+        "longer": data + b"\0",
         "foreign": b"#!/bin/sh\nrm -rf ~\n",
         "empty": b"",
         "other key": data[:len(cache.MAGIC) + 2] + bytes(32) + data[len(cache.MAGIC) + 34:],
@@ -299,7 +303,8 @@ def test_commands_filling_the_cache_at_once_leave_a_good_cache(home, fresh):
     (file,) = _cache_files()
     assert not list(Path(cache.folder()).glob(".*.tmp"))  # no temporary file left behind
     key = cache.cache_key([path], cache.loading_options(this_year(), (), True))  # as the command keys it
-    assert cache._read(file, key) == cache._fresh_load([path], None, this_year())  # whole and valid: a hit
+    books = cache._read(file, key)  # whole and valid: a hit
+    assert books is not None and books.journal == cache._fresh_load([path], None, this_year())
 
 
 relaxed = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
@@ -307,11 +312,15 @@ relaxed = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data
 
 
 @relaxed
-@given(split_journals(), st.sampled_from(("each", "glob", "chain")))
-def test_a_warm_load_equals_a_cold_load(home, capsys, split, layout):
+@given(split_journals(), st.sampled_from(("each", "glob", "chain")), st.data())
+def test_a_warm_load_equals_a_cold_load(home, capsys, split, layout, data):
     """On random journals cut into included files: the journal from the cache is the one
-    a fresh load gives, field for field (sources and warnings too), and so are reports."""
+    a fresh load gives, field for field (sources and warnings too), and so are reports:
+    `balance` with a random query, from the posting table or (a query on text or tags)
+    the records."""
     generated, cuts = split
+    terms = data.draw(query_terms(generated, answered=False), label="query")
+    shape = data.draw(st.sampled_from(([], ["--flat"], ["--depth", "2"], ["-E", "-O", "csv"])), label="options")
     note(f"journal text:\n{generated.text}")
     with tempfile.TemporaryDirectory(dir=home) as root:
         path = _write_split(root, generated, cuts, layout)
@@ -321,8 +330,51 @@ def test_a_warm_load_equals_a_cold_load(home, capsys, split, layout):
         assert warm == cold == filled
         for field in ("files", "warnings", "sources", "precision", "deductions", "employees"):
             assert getattr(warm, field) == getattr(cold, field), field
-        for report in (["bal"], ["print"]):
-            assert run(capsys, "-f", path, *report, "--no-cache") == run(capsys, "-f", path, *report)
+        for report in (["bal"], ["print"], ["bal", *shape, "--", *terms]):
+            assert run(capsys, "-f", path, "--no-cache", *report) == run(capsys, "-f", path, *report)
+
+
+BALANCES = (["bal"], ["bal", "--flat", "-E"], ["bal", "--depth", "1", "-O", "csv"], ["bal", "Assets", "-O", "json"],
+            ["bal", "not:Bank", "status:", "real:", "-b", "2026-01-06"], ["bal", "cur:\\$", "amt:>5", "-N"],
+            ["bal", "desc:rent"], ["bal", "-B"], ["bal", "--basis", "cash"], ["bal", "-M"], ["bal", "Bank", "not:tag:x"])
+
+
+@pytest.mark.parametrize("report", BALANCES, ids=" ".join)
+def test_a_cached_balance_reads_no_transaction_unless_it_must(home, capsys, monkeypatch, report):
+    """From the cache, `balance` sums the posting table (core/table.py) and reads no
+    transaction, unless asked for what the table lacks (a query on text or tags, costs,
+    the cash basis, columns): then the journal is read. Either way the report is the one
+    a fresh load gives."""
+    path = str(home / "main.journal")
+    cold = run(capsys, "-f", path, *report, "--no-cache")
+    assert cold[0] == 0
+    run(capsys, "-f", path, "bal")  # fills the cache
+    read: list[int] = []
+    real = cache._Rest.__call__
+    monkeypatch.setattr(cache._Rest, "__call__", lambda rest: read.append(1) or real(rest))
+    assert run(capsys, "-f", path, *report) == cold
+    needs_records = any(arg.startswith(("desc:", "not:tag:", "-B", "--basis", "-M")) for arg in report)
+    assert bool(read) == needs_records
+
+
+def test_a_damaged_transactions_part_is_loaded_afresh_and_cached_again(home, fresh):
+    """The head is read and checked first and the transactions only when asked for: if
+    that part proves damaged then, the journal is loaded afresh and the cache rewritten."""
+    path = str(home / "main.journal")
+    expected = cache.load([path])
+    (file,) = _cache_files()
+    data = file.read_bytes()
+    books = cache.load_books([path])
+    assert books.table is not None and len(fresh) == 1  # a hit: nothing loaded yet
+    other = file.with_name("other")
+    other.write_bytes(b"")
+    other.replace(file)  # another command's file renamed over it: the books read the one they opened
+    assert books.journal == expected and len(fresh) == 1
+    file.write_bytes(data[:-3] + bytes([data[-3] ^ 0xFF]) + data[-2:])
+    books = cache.load_books([path])
+    assert books.table is not None and len(fresh) == 1
+    assert books.journal == expected and len(fresh) == 2
+    assert file.read_bytes() == data  # written again
 
 
 def _age(path: Path, days: float) -> None:

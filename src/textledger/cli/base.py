@@ -16,6 +16,7 @@ from textledger.reports import cost as basis
 
 if TYPE_CHECKING:
     from textledger.core.aliases import Alias
+    from textledger.io.cache import Books
 
 
 class UsageError(Exception):
@@ -25,6 +26,8 @@ class UsageError(Exception):
 Run = Callable[[Journal | None, argparse.Namespace, TextIO], int]
 """A sub-command's `run(journal, args, out)`: the journal is None when the command has
 `needs_journal=False`."""
+Quick = Callable[["Books", argparse.Namespace, TextIO], "int | None"]
+"""A sub-command's `quick(books, args, out)` (see Command)."""
 
 
 def loaded(journal: Journal | None) -> Journal:
@@ -40,6 +43,9 @@ class Command:
 
     `run(journal, args, out)` returns the exit code; it writes its report to `out`.
     Commands with `needs_journal=False` get `None` for the journal and read files themselves.
+    `quick(books, args, out)`, when a command has one, is tried first on a journal from the
+    cache: it reports from what the cache keeps beside the records (io/cache.py's Books:
+    the posting table), or returns None and the command runs on the whole journal.
     """
 
     name: str
@@ -49,6 +55,7 @@ class Command:
     aliases: tuple[str, ...] = ()
     formats: tuple[str, ...] = ("text", "csv", "json")
     needs_journal: bool = True
+    quick: Quick | None = None
 
 
 def add_cost_option(parser: argparse.ArgumentParser) -> None:
@@ -153,15 +160,13 @@ def this_year() -> int:
     return dt.date.today().year
 
 
-def refuse_unknown_prefixes(args: argparse.Namespace, journal: Journal) -> None:
+def refuse_unknown_prefixes(args: argparse.Namespace, books: Books) -> None:
     """A term like `foo:bar` that is no query prefix and matches no account is a typo or a
     prefix textledger lacks: a usage error, not a silently empty report."""
     query = query_from_args(args)
     if not any(term.prefix_like for term in query.groups_and_exclusions()):
         return
-    accounts = {posting.account for transaction in journal.transactions for posting in transaction.postings}
-    accounts.update(declaration.name for declaration in journal.accounts)
-    unknown = query.unknown_prefixes(accounts)
+    unknown = query.unknown_prefixes(books.account_names())
     if unknown:
         raise UsageError(f"{unknown[0]}: {unknown[0].split(':', 1)[0]}: is not a query prefix textledger knows"
                          " (acct:, desc:, payee:, note:, code:, tag:, status:, date:, real:, cur:, amt:, not:),"

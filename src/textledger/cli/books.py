@@ -29,6 +29,7 @@ from textledger.core.printer import format_entry, print_journal
 from textledger.core.query import Query
 from textledger.core.records import Amount, Journal, Style
 from textledger.io import cache
+from textledger.io.cache import Books
 from textledger.render import tables as render
 from textledger.reports import balances
 from textledger.reports.register import register
@@ -62,11 +63,30 @@ def cmd_balance(journal: Journal | None, args: argparse.Namespace, out: TextIO) 
         from textledger.cli.statements import cmd_balance_report  # here: the plain balance needs none of it
 
         return cmd_balance_report(journal, args, out)
-    query = query_from_args(args)
     flat = args.flat and not args.tree
     build = balances.flat_balance if flat else balances.tree_balance
-    report = build(journal, query, depth=args.depth, empty=args.empty)
-    styles = journal.style_map()
+    _write_balance(build(journal, query_from_args(args), depth=args.depth, empty=args.empty), args, journal.style_map(),
+                   out)
+    return 0
+
+
+def quick_balance(books: Books, args: argparse.Namespace, out: TextIO) -> int | None:
+    """The plain `balance` from the journal cache's posting table, when its query looks only
+    at postings (None otherwise: at cost, on the cash basis, columns, or a query on a
+    transaction's text or tags). The same report as cmd_balance (tests/cli/test_cli.py)."""
+    query = query_from_args(args)
+    if books.table is None or wants_balance_report(args) or args.cost or args.basis == "cash" \
+            or not books.table.answers(query):
+        return None
+    sums = books.table.account_sums(query, args.depth)
+    flat = args.flat and not args.tree
+    report = balances.flat_report(sums, args.empty) if flat else balances.tree_report(sums, args.empty)
+    _write_balance(report, args, books.head.style_map(), out)
+    return 0
+
+
+def _write_balance(report: balances.BalanceReport, args: argparse.Namespace, styles: Mapping[str, Style],
+                   out: TextIO) -> None:
     if args.format == "json":
         out.write(render.json_text([
             {"account": row.account, "commodity": amount.commodity, "amount": decimal_string(amount.quantity)}
@@ -78,8 +98,7 @@ def cmd_balance(journal: Journal | None, args: argparse.Namespace, out: TextIO) 
             for row in report.rows for amount in row.amounts
         ] + ([] if args.no_total else [["total", a.commodity, decimal_string(a.quantity)] for a in report.total])))
     else:
-        out.write(_balance_text(report, flat, styles, total=not args.no_total))
-    return 0
+        out.write(_balance_text(report, args.flat and not args.tree, styles, total=not args.no_total))
 
 
 def _balance_text(report: balances.BalanceReport, flat: bool, styles: Mapping[str, Style], total: bool) -> str:
@@ -177,7 +196,7 @@ COMMANDS = (
     Command("check", "load the journal and report every error (exit 1 if any)", _configure_check, cmd_check,
             formats=("text",)),
     Command("balance", "account balances, as a tree or --flat", _configure_balance,
-            on_basis(at_cost_when_asked(cmd_balance)), aliases=("bal",)),
+            on_basis(at_cost_when_asked(cmd_balance)), aliases=("bal",), quick=quick_balance),
     Command("register", "matching postings with a running total", _configure_register,
             on_basis(at_cost_when_asked(cmd_register)), aliases=("reg",)),
     Command("print", "the journal as canonical text (whole matching transactions with a query)",

@@ -131,16 +131,19 @@ def _run(command: Command, args: argparse.Namespace) -> int:
         raise UsageError("--depth must be 1 or more")
     query_from_args(args)  # a bad date, period or pattern is a usage error, before any loading
     aliases = alias_options(args)
-    journal = cache.load(journal_files(args), year=this_year(), aliases=aliases, auto=args.auto,
-                         use_cache=cache.enabled(args.no_cache)) if command.needs_journal else None
-    if journal is not None:
-        refuse_unknown_prefixes(args, journal)
-    for warning in journal.warnings if journal is not None else ():
+    if not command.needs_journal:
+        return command.run(None, args, sys.stdout)
+    books = cache.load_books(journal_files(args), year=this_year(), aliases=aliases, auto=args.auto,
+                             use_cache=cache.enabled(args.no_cache))
+    refuse_unknown_prefixes(args, books)
+    for warning in books.head.warnings:
         print(warning.render(), file=sys.stderr)
-    if journal is None:
-        return command.run(journal, args, sys.stdout)
-    with exact(journal):  # no sum is ever rounded, however many digits the amounts have
-        return command.run(journal, args, sys.stdout)
+    with exact(books.head):  # no sum is ever rounded, however many digits the amounts have
+        if command.quick is not None and books.table is not None:
+            code = command.quick(books, args, sys.stdout)
+            if code is not None:
+                return code
+        return command.run(books.journal, args, sys.stdout)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -70,6 +70,13 @@ _TOP_LEVEL = (
 _CASH_NAME = re.compile(r"\b(cash|bank|banks|che(ck|que)(ing)?|savings?)\b", re.IGNORECASE)
 
 
+def clip(account: str, depth: int | None) -> str:
+    """The account's ancestor at `depth` levels (the account itself when shallower)."""
+    if depth is None:
+        return account
+    return ":".join(account.split(":")[:depth])
+
+
 def type_from_tag(value: str) -> AccountType | None:
     """The type a `type:` tag names, or None when it names none we know."""
     return _TYPE_WORDS.get(value.strip().lower())

@@ -48,11 +48,12 @@ import types
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 import attrs
 
-from textledger.core.records import Journal, maker
+from textledger.core.records import Journal, SourceMap, Transaction, maker
+from textledger.core.table import PostingTable
 from textledger.files import STDIN, FileReader
 
 try:  # what hashlib.blake2b is, without hashlib's loading of OpenSSL (a tenth of a cached command's imports)
@@ -63,10 +64,12 @@ except ImportError:  # pragma: no cover - a Python built without it
 if TYPE_CHECKING:
     from textledger.core.aliases import Alias
 
-FORMAT = 2
+FORMAT = 3
 """Bump when the layout of a cache file changes."""
 MAGIC = b"textledger journal cache\n"
-_HEADER = struct.Struct(f"<{len(MAGIC)}sH32sQI")  # magic, format, key, payload length, payload CRC-32
+_HEADER = struct.Struct(f"<{len(MAGIC)}sH32sQIQI")
+"""magic, format, key; then the length and CRC-32 of each part: what loading asked of the
+file system, the journal's head and its posting table; the transactions and source lines."""
 UNUSED_DAYS = 30
 """A cache file no command has read or written for this many days is deleted when another
 is written: an upgrade, another option or a journal no longer used leaves its file behind."""
@@ -182,22 +185,77 @@ def load(paths: Sequence[str], options: Iterable[tuple[str, str]] = (), use_cach
     otherwise loaded (textledger.load, with `year` and `aliases`, which are part of the
     key) and cached. `reader` reads the files from elsewhere than the disk (a git revision,
     io/git.py), and `options` must then name that place. Raises JournalError as load does."""
+    return load_books(paths, options, use_cache, year, aliases, auto, reader).journal
+
+
+def load_books(paths: Sequence[str], options: Iterable[tuple[str, str]] = (), use_cache: bool = True,
+               year: int | None = None, aliases: tuple[Alias, ...] = (), auto: bool = True,
+               reader: FileReader | None = None) -> Books:
+    """`load`'s journal as Books: from the cache, its records are made only when asked for."""
     options = (*options, *loading_options(year, aliases, auto))
     reader = reader or FileReader()
     if not use_cache or not all(path != STDIN and reader.is_file(path) for path in paths):
-        return _fresh_load(paths, reader, year, aliases, auto)
+        return Books.of(_fresh_load(paths, reader, year, aliases, auto))
     key = cache_key(paths, options)
     place = folder()
     if not _private_folder(place):
-        return _fresh_load(paths, reader, year, aliases, auto)
+        return Books.of(_fresh_load(paths, reader, year, aliases, auto))
     file = os.path.join(place, f"journal-{key.hex()[:32]}.cache")
-    journal = _read(file, key, reader)
-    if journal is not None:
+
+    def miss() -> Journal:
+        recorder = Recorder(reader)
+        journal = _fresh_load(paths, recorder, year, aliases, auto)
+        _write(place, file, key, recorder.observations, journal)
         return journal
-    recorder = Recorder(reader)
-    journal = _fresh_load(paths, recorder, year, aliases, auto)
-    _write(place, file, key, (recorder.observations, journal))
-    return journal
+
+    books = _read(file, key, reader, miss)
+    return books if books is not None else Books.of(miss())
+
+
+class Books:
+    """A loaded journal as a command is given it. From the cache, `head` (the journal
+    without its transactions and source lines) and the posting table kept beside it
+    (core/table.py) are read at once, and the rest of the journal when `journal` is first
+    asked for: a cached `balance` reads no transaction. A journal loaded afresh has no
+    table (making one would cost more than the report it serves)."""
+
+    def __init__(self, head: Journal, table: PostingTable | None = None,
+                 rest: Callable[[], tuple[tuple[Transaction, ...], SourceMap] | None] | None = None,
+                 reload: Callable[[], Journal] | None = None) -> None:
+        self.head = head
+        self.table = table
+        self._rest = rest
+        self._reload = reload
+        self._journal: Journal | None = None
+
+    @classmethod
+    def of(cls, journal: Journal) -> Books:
+        books = cls(attrs.evolve(journal, transactions=(), sources=SourceMap()))
+        books._journal = journal
+        return books
+
+    @property
+    def journal(self) -> Journal:
+        """The whole journal. Its transactions and lines are read from the cache file the
+        head came from (kept open), or, should that part prove damaged, loaded afresh (and
+        cached again)."""
+        if self._journal is None:
+            rest = self._rest() if self._rest is not None else None
+            if rest is not None:
+                self._journal = attrs.evolve(self.head, transactions=rest[0], sources=rest[1])
+            elif self._reload is not None:
+                self._journal = self._reload()
+            else:
+                raise ValueError("Books without its transactions, and no way to load them")
+        return self._journal
+
+    def account_names(self) -> set[str]:
+        """Every account a posting or a declaration names."""
+        if self.table is not None and self._journal is None:
+            names = set(self.table.accounts)
+        else:
+            names = {posting.account for transaction in self.journal.transactions for posting in transaction.postings}
+        return names | {declaration.name for declaration in self.head.accounts}
 
 
 def _fresh_load(paths: Sequence[str], reader: FileReader | None = None, year: int | None = None,
@@ -230,34 +288,60 @@ def _ours(info: os.stat_result) -> bool:
     return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _read(file: str, key: bytes, reader: FileReader | None = None) -> Journal | None:
+def _read(file: str, key: bytes, reader: FileReader | None = None,
+          reload: Callable[[], Journal] | None = None) -> Books | None:
     """The cached journal, if the file is ours, whole, for this key, and every answer the
-    file system gave when it was loaded is still the same; None otherwise."""
+    file system gave when it was loaded is still the same; None otherwise. Only the head
+    and the table are read here: the file stays open for the rest (`_Rest`), and
+    `reload` is how Books loads the journal should that part prove damaged."""
     try:
         descriptor = os.open(file, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
         return None
-    with open(descriptor, "rb") as stream:
+    with contextlib.ExitStack() as opened:
+        stream = opened.enter_context(open(descriptor, "rb"))
         info = os.fstat(stream.fileno())
-        if not (stat.S_ISREG(info.st_mode) and _ours(info)):
+        header = stream.read(_HEADER.size)
+        if not (stat.S_ISREG(info.st_mode) and _ours(info)) or len(header) != _HEADER.size:
             return None
-        data = stream.read()
+        magic, format_, stored_key, length, crc, rest_length, rest_crc = _HEADER.unpack(header)
+        if (magic, format_, stored_key) != (MAGIC, FORMAT, key) or info.st_size != _HEADER.size + length + rest_length:
+            return None
+        payload = stream.read(length)
+        if len(payload) != length or zlib.crc32(payload) != crc:
+            return None
         if info.st_mtime < time.time() - _DAY:  # in use: kept from being forgotten (once a day is enough)
             with contextlib.suppress(OSError):
                 os.utime(stream.fileno())
-    if len(data) < _HEADER.size:
-        return None
-    magic, format_, stored_key, length, crc = _HEADER.unpack_from(data)
-    payload = memoryview(data)[_HEADER.size:]
-    if (magic, format_, stored_key) != (MAGIC, FORMAT, key) or len(payload) != length or zlib.crc32(payload) != crc:
-        return None
-    try:
-        observations, journal = pickle.loads(payload)
-    except Exception:  # whatever a damaged pickle raises, the cache is only missed
-        return None
-    if not isinstance(journal, Journal) or not _unchanged(observations, reader or FileReader()):
-        return None
-    return journal
+        try:
+            observations, head, table = pickle.loads(payload)
+        except Exception:  # whatever a damaged pickle raises, the cache is only missed
+            return None
+        if not (isinstance(head, Journal) and (table is None or isinstance(table, PostingTable))
+                and _unchanged(observations, reader or FileReader())):
+            return None
+        opened.pop_all()  # open for the rest, which closes it
+        return Books(head, table, _Rest(stream, rest_length, rest_crc), reload)
+
+
+class _Rest:
+    """The transactions and source lines of a cache file, read when first asked for from
+    the file the head was read from (still open: whatever has been renamed over it since)."""
+
+    def __init__(self, stream: BinaryIO, length: int, crc: int) -> None:
+        self.stream, self.length, self.crc = stream, length, crc
+
+    def __call__(self) -> tuple[tuple[Transaction, ...], SourceMap] | None:
+        """(transactions, source lines), or None if the part is not whole."""
+        with self.stream:
+            data = self.stream.read(self.length)
+        if len(data) != self.length or zlib.crc32(data) != self.crc:
+            return None
+        try:
+            transactions, sources = pickle.loads(data)
+        except Exception:  # whatever a damaged pickle raises: loaded afresh instead
+            return None
+        return (transactions, sources) if isinstance(transactions, tuple) and isinstance(sources, SourceMap) else None
 
 
 def _unchanged(observations: list[Observation], reader: FileReader) -> bool:
@@ -333,16 +417,18 @@ def __getattr__(name: str) -> Any:
     return builder
 
 
-def _write(place: str, file: str, key: bytes, entry: tuple[list[Observation], Journal]) -> None:
+def _write(place: str, file: str, key: bytes, observations: list[Observation], journal: Journal) -> None:
     """Write the entry whole under a temporary name and rename it into place; a cache
-    that cannot be written (full disk, read-only folder) is only not written."""
-    buffer = io.BytesIO()
+    that cannot be written (full disk, read-only folder) is only not written. The entry:
+    what the load asked of the file system, the journal's head and its posting table; then,
+    as a part read only when asked for, its transactions and source lines (Books)."""
     try:
-        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(entry)
+        payload = _pickled((observations, attrs.evolve(journal, transactions=(), sources=SourceMap()),
+                            PostingTable.of(journal.transactions)))
+        rest = _pickled((journal.transactions, journal.sources))
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return
-    payload = buffer.getvalue()
-    header = _HEADER.pack(MAGIC, FORMAT, key, len(payload), zlib.crc32(payload))
+    header = _HEADER.pack(MAGIC, FORMAT, key, len(payload), zlib.crc32(payload), len(rest), zlib.crc32(rest))
     name = os.path.basename(file)
     for stale in os.listdir(place):  # left by a killed command (or one writing now, which then only fails)
         if stale.startswith(f".{name}.") and stale.endswith(".tmp"):
@@ -357,12 +443,19 @@ def _write(place: str, file: str, key: bytes, entry: tuple[list[Observation], Jo
         with open(descriptor, "wb") as stream:
             stream.write(header)
             stream.write(payload)
+            stream.write(rest)
         os.replace(temporary, file)
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         return
     _forget_unused(place)
+
+
+def _pickled(value: object) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
 
 
 _DAY = 24 * 60 * 60

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import attrs
 
+from textledger.core.accounts import clip
 from textledger.core.query import Query
 from textledger.core.records import Amount, Journal
 
@@ -31,13 +32,6 @@ class BalanceRow:
 class BalanceReport:
     rows: tuple[BalanceRow, ...]
     total: tuple[Amount, ...]
-
-
-def clip(account: str, depth: int | None) -> str:
-    """The account's ancestor at `depth` levels (the account itself when shallower)."""
-    if depth is None:
-        return account
-    return ":".join(account.split(":")[:depth])
 
 
 def account_sums(journal: Journal, query: Query = Query(), depth: int | None = None) -> dict[str, Sums]:
@@ -64,7 +58,11 @@ def _add(target: Sums, sums: Sums) -> None:
 def flat_balance(journal: Journal, query: Query = Query(), depth: int | None = None,
                  empty: bool = False) -> BalanceReport:
     """Each account with postings of its own, alphabetically, and the grand total."""
-    sums = account_sums(journal, query, depth)
+    return flat_report(account_sums(journal, query, depth), empty)
+
+
+def flat_report(sums: dict[str, Sums], empty: bool = False) -> BalanceReport:
+    """flat_balance from each account's sums (account_sums, or core/table.py's)."""
     total: Sums = {}
     rows = []
     for account in sorted(sums):
@@ -78,7 +76,11 @@ def flat_balance(journal: Journal, query: Query = Query(), depth: int | None = N
 def tree_balance(journal: Journal, query: Query = Query(), depth: int | None = None,
                  empty: bool = False) -> BalanceReport:
     """Every account and each of its parents, with balances that include sub-accounts."""
-    own = account_sums(journal, query, depth)
+    return tree_report(account_sums(journal, query, depth), empty)
+
+
+def tree_report(own: dict[str, Sums], empty: bool = False) -> BalanceReport:
+    """tree_balance from each account's own sums (account_sums, or core/table.py's)."""
     inclusive: dict[str, Sums] = defaultdict(dict)
     total: Sums = {}
     for account, sums in own.items():

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import attrs
 
+from textledger.core.accounts import clip
 from textledger.core.query import Query
 from textledger.core.records import GENERATED_TAG, Amount, Journal, Source
-from textledger.reports.balances import clip
 
 
 @attrs.frozen

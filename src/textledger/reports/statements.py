@@ -33,11 +33,10 @@ from decimal import Decimal
 
 import attrs
 
-from textledger.core.accounts import AccountType, AccountTypes, InventoryAccounts
+from textledger.core.accounts import AccountType, AccountTypes, InventoryAccounts, clip
 from textledger.core.periods import Period
 from textledger.core.query import Query
 from textledger.core.records import Amount, Journal, PostingKind, Transaction
-from textledger.reports.balances import clip
 from textledger.reports.valuation import PriceTable
 
 Sums = dict[str, Decimal]
