@@ -250,6 +250,19 @@ def test_a_folder_of_another_user_is_not_used(home, fresh):
     assert _cache_files() == []
 
 
+@pytest.mark.parametrize("error", [OverflowError, ValueError, RecursionError])
+def test_a_journal_that_cannot_be_written_to_the_cache_is_only_not_cached(home, monkeypatch, error):
+    path = str(home / "main.journal")
+    expected = cache.load([path], use_cache=False)
+
+    def failing(transactions):
+        raise error("too deep or too large")
+
+    monkeypatch.setattr(cache.PostingTable, "of", failing)
+    assert cache.load([path]) == expected
+    assert _cache_files() == []
+
+
 def test_a_journal_that_does_not_load_is_not_cached(home, fresh):
     (home / "parts" / "bad.journal").write_text("2026-01-07 Bad\n    Assets:Bank    $1\n    Income:Sales    $2\n")
     for _ in range(2):

@@ -426,7 +426,7 @@ def _write(place: str, file: str, key: bytes, observations: list[Observation], j
         payload = _pickled((observations, attrs.evolve(journal, transactions=(), sources=SourceMap()),
                             PostingTable.of(journal.transactions)))
         rest = _pickled((journal.transactions, journal.sources))
-    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+    except (pickle.PicklingError, TypeError, ValueError, OverflowError, AttributeError, RecursionError):
         return
     header = _HEADER.pack(MAGIC, FORMAT, key, len(payload), zlib.crc32(payload), len(rest), zlib.crc32(rest))
     name = os.path.basename(file)
