@@ -81,13 +81,20 @@ def tree_balance(journal: Journal, query: Query = Query(), depth: int | None = N
 
 def tree_report(own: dict[str, Sums], empty: bool = False) -> BalanceReport:
     """tree_balance from each account's own sums (account_sums, or core/table.py's)."""
-    inclusive: dict[str, Sums] = defaultdict(dict)
     total: Sums = {}
+    inclusive: dict[str, Sums] = {}
     for account, sums in own.items():
         _add(total, sums)
-        parts = account.split(":")
-        for level in range(1, len(parts) + 1):
-            _add(inclusive[":".join(parts[:level])], sums)
+        _add(inclusive.setdefault(account, {}), sums)
+        parent = account.rpartition(":")[0]
+        while parent and parent not in inclusive:
+            inclusive[parent] = {}
+            parent = parent.rpartition(":")[0]
+    # each account into its parent only, deepest first: a deep tree is not summed once per level
+    for account in sorted(inclusive, key=lambda name: name.count(":"), reverse=True):
+        parent = account.rpartition(":")[0]
+        if parent:
+            _add(inclusive[parent], inclusive[account])
     rows = []
     for account in sorted(inclusive):
         amounts = _amounts(inclusive[account])
