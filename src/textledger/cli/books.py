@@ -73,7 +73,7 @@ def cmd_balance(journal: Journal | None, args: argparse.Namespace, out: TextIO) 
 def quick_balance(books: Books, args: argparse.Namespace, out: TextIO) -> int | None:
     """The plain `balance` from the journal cache's posting table, when its query looks only
     at postings (None otherwise: at cost, on the cash basis, columns, or a query on a
-    transaction's text or tags). The same report as cmd_balance (tests/cli/test_cli.py)."""
+    transaction's text or tags). The same report as cmd_balance (tests/io/test_cache.py)."""
     query = query_from_args(args)
     if books.table is None or wants_balance_report(args) or args.cost or args.basis == "cash" \
             or not books.table.answers(query):

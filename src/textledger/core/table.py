@@ -4,9 +4,9 @@ The journal cache (io/cache.py) keeps it beside the journal. Reading it back tak
 fiftieth of the time of making a record for every transaction, so a cached `balance` adds
 up accounts without making any records. Of each posting it holds what a query on postings
 looks at: its account and commodity (as the number of one distinct pair), its quantity
-(an integer and an exponent, `units`·10**`exponent`: integers read back fifty times as
-fast as Decimals), its date (the posting's own, else the transaction's), its status (the
-same) and whether it is real.
+(an integer and an exponent, `units`·10**`exponent`: integers read back in a tenth of the
+time Decimals take), its date (the posting's own, else the transaction's), its status
+(the same) and whether it is real.
 
 `account_sums` equals `reports.balances.account_sums` on the records, order and
 exponents included, for every query the table `answers` (tests/core/test_table.py): every
@@ -145,11 +145,13 @@ class PostingTable:
         the value, once for each distinct value of the column it looks at (each account
         once, say; each quantity, for `amt:`)."""
         column = _COLUMN_OF_TERM[term.kind]
-        if column == "account" or column == "commodity":
-            side = 0 if column == "account" else 1
-            verdicts = [term.matches(None, _stand_in(account=name)) for name in self.accounts] if side == 0 else \
-                [term.matches(None, _stand_in(commodity=name)) for name in self.commodities]
-            of_pair = [verdicts[pair[side]] for pair in self.pairs]
+        if column == "account":
+            of_account = [term.matches(None, _stand_in(account=name)) for name in self.accounts]
+            of_pair = [of_account[account] for account, _ in self.pairs]
+            return [of_pair[index] for index in self.pair]
+        if column == "commodity":
+            of_commodity = [term.matches(None, _stand_in(commodity=name)) for name in self.commodities]
+            of_pair = [of_commodity[commodity] for _, commodity in self.pairs]
             return [of_pair[index] for index in self.pair]
         if column == "day":
             by_value = {day: term.matches(None, _stand_in(day=dt.date.fromordinal(day))) for day in set(self.day)}
