@@ -388,6 +388,9 @@ def test_a_damaged_transactions_part_is_loaded_afresh_and_cached_again(home, fre
     assert books.table is not None and len(fresh) == 1
     assert books.journal == expected and len(fresh) == 2
     assert file.read_bytes() == data  # written again
+    books = cache.load_books([path])
+    books._rest.stream.close()  # the file cannot be read any more (as after an I/O error)
+    assert books.journal == expected and len(fresh) == 3
 
 
 def _age(path: Path, days: float) -> None:

@@ -333,8 +333,11 @@ class _Rest:
 
     def __call__(self) -> tuple[tuple[Transaction, ...], SourceMap] | None:
         """(transactions, source lines), or None if the part is not whole."""
-        with self.stream:
-            data = self.stream.read(self.length)
+        try:
+            with self.stream:
+                data = self.stream.read(self.length)
+        except (OSError, ValueError):  # an I/O error, or the file closed: loaded afresh instead
+            return None
         if len(data) != self.length or zlib.crc32(data) != self.crc:
             return None
         try:
